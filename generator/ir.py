@@ -1,0 +1,209 @@
+"""The intermediate schema: frozen dataclasses only, every node carrying where it was written.
+
+`Schema` is what the docs mean (after validation, names resolved exactly as PostgreSQL would
+name them). The `*View` classes further down are what templates print: fully decided strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Span
+
+
+@dataclass(frozen=True, slots=True)
+class PgType:
+    """A column type. `sql` is what PostgreSQL's format_type() prints for it."""
+
+    sql: str  # e.g. "character varying(100)", "timestamp with time zone", "text[]", "vector(768)"
+    base: str  # e.g. "character varying", "vector", or the enum's name
+    args: tuple[int, ...] = ()
+    array: bool = False
+    enum: str | None = None  # the enum's name when this is a user enum (or an array of one)
+    serial: bool = False  # serial / bigserial / smallserial
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: PgType
+    nullable: bool
+    default: str | None  # SQL expression as written (deparsed), None when no default
+    comment: str | None
+    span: Span
+    identity: str | None = None  # "always" | "by default"
+    generated: str | None = None  # expression of a STORED generated column
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+    span: Span
+    named: bool = False  # written with CONSTRAINT <name>
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str  # "NO ACTION" | "RESTRICT" | "CASCADE" | "SET NULL" | "SET DEFAULT"
+    on_update: str
+    span: Span
+    named: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    external: bool = False  # the target is an external table (no model of ours)
+    use_alter: bool = False  # part of a cycle between tables: created after both tables
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    expression: str
+    span: Span
+    named: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IndexElement:
+    column: str | None  # a plain column, or
+    expression: str | None  # an expression, deparsed
+    opclass: str | None = None
+    descending: bool = False
+    nulls: str | None = None  # "first" | "last" when written
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    table: str
+    elements: tuple[IndexElement, ...]
+    unique: bool
+    method: str  # btree, hash, gin, gist, brin, spgist, hnsw, ivfflat
+    where: str | None
+    include: tuple[str, ...]
+    with_options: tuple[tuple[str, str], ...]
+    span: Span
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    doc: str
+    module: str
+    class_name: str
+    description: str | None
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None
+    uniques: tuple[Unique, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    checks: tuple[Check, ...]
+    indexes: tuple[Index, ...]
+    span: Span
+    renamed_from: str | None = None
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    name: str
+    labels: tuple[str, ...]
+    span: Span
+    renamed_labels: tuple[tuple[str, str], ...] = ()  # (old, new)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    name: str
+    signature: str  # name(argtypes), as DROP FUNCTION wants it
+    sql: str  # CREATE OR REPLACE FUNCTION …, deparsed from the AST
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    name: str
+    table: str
+    sql: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalTable:
+    name: str
+    mode: str  # keep_fk | column_only
+    key_columns: tuple[tuple[str, str], ...]  # (column, PostgreSQL type) referenced by the docs
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    tables: tuple[Table, ...]  # in dependency order (referenced tables first), ties by name
+    enums: tuple[Enum, ...]
+    extensions: tuple[Extension, ...]
+    functions: tuple[Function, ...]
+    triggers: tuple[Trigger, ...]
+    external: tuple[ExternalTable, ...]
+    unmanaged: tuple[str, ...]
+    docs: tuple[tuple[str, str], ...]  # (doc path, module) for every doc read, sorted
+
+    def table(self, name: str) -> Table | None:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        return None
+
+
+# ---- what templates print -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttrView:
+    line: str  # the whole `name: Mapped[...] = mapped_column(...)` statement, formatted
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassView:
+    name: str
+    table: str
+    docstring: tuple[str, ...]  # lines, already escaped and wrapped
+    table_args: tuple[str, ...]  # formatted lines inside __table_args__ = (...)
+    columns: tuple[str, ...]  # formatted statements
+    relationships: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleView:
+    module: str
+    doc: str
+    imports: tuple[str, ...]  # formatted import lines, sorted the way ruff's isort sorts them
+    type_checking_imports: tuple[str, ...]
+    classes: tuple[ClassView, ...]
+    enum_assignments: tuple[str, ...] = ()
+    all_names: tuple[str, ...] = ()

@@ -1,0 +1,531 @@
+"""SQL blocks → raw statements (pglast, PostgreSQL's own grammar). No regexes on SQL.
+
+Raw records keep what was written; `resolve` turns them into the validated IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Collector, Span
+from .extract import Doc, Heading, SqlBlock
+
+FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
+_SKIPPED = {"InsertStmt", "SelectStmt", "UpdateStmt", "DeleteStmt", "TransactionStmt", "VariableSetStmt",
+            "ExplainStmt", "CopyStmt", "DoStmt", "GrantStmt", "GrantRoleStmt", "VacuumStmt", "MergeStmt"}
+
+
+@dataclass(frozen=True, slots=True)
+class RawType:
+    names: tuple[str, ...]
+    args: tuple[int, ...]
+    array: bool
+    span: Span
+    bad_args: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RawConstraint:
+    kind: str  # primary, unique, foreign, check, not_null, null, default, identity, generated
+    span: Span
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    ref_table: str | None = None
+    ref_schema: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    expression: str | None = None
+    identity: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    nulls_not_distinct: bool = False
+    include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawColumn:
+    name: str
+    type: RawType
+    constraints: tuple[RawConstraint, ...]
+    comment: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    name: str
+    schema: str | None
+    columns: tuple[RawColumn, ...]
+    constraints: tuple[RawConstraint, ...]
+    span: Span
+    doc: Doc
+    description: str | None
+    if_not_exists: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndex:
+    name: str | None
+    table: str
+    schema: str | None
+    elements: tuple[tuple[str | None, str | None, str | None, bool, str | None], ...]
+    unique: bool
+    method: str
+    where: str | None
+    include: tuple[str, ...]
+    with_options: tuple[tuple[str, str], ...]
+    span: Span
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RawEnum:
+    name: str
+    labels: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawNamed:
+    """Extensions, functions and triggers: kept as deparsed SQL."""
+
+    kind: str
+    name: str
+    sql: str
+    span: Span
+    table: str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawAddConstraint:
+    table: str
+    constraint: RawConstraint
+
+
+@dataclass(frozen=True, slots=True)
+class RawComment:
+    table: str
+    column: str | None
+    text: str | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Parsed:
+    tables: list[RawTable] = field(default_factory=list)
+    indexes: list[RawIndex] = field(default_factory=list)
+    enums: list[RawEnum] = field(default_factory=list)
+    named: list[RawNamed] = field(default_factory=list)
+    alters: list[RawAddConstraint] = field(default_factory=list)
+    comments: list[RawComment] = field(default_factory=list)
+
+
+def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
+    out = Parsed()
+    for doc in docs:
+        for block in doc.blocks:
+            _parse_block(doc, block, out, diag)
+    return out
+
+
+class _Block:
+    """Offsets in a block ↔ lines in the .md file, and the block's comments."""
+
+    def __init__(self, doc: Doc, block: SqlBlock) -> None:
+        self.doc, self.block, self.text = doc, block, block.text
+        self.line_starts = [0]
+        for i, ch in enumerate(self.text):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.comments: list[tuple[int, int]] = []  # (start, end) of each comment token
+        self.base = 0  # offset of the statement being read (node locations are relative to it)
+
+    def line_index(self, offset: int) -> int:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def span(self, offset: int) -> Span:
+        return Span(self.doc.path, self.block.first_line + self.line_index(max(0, offset)))
+
+    def column_of(self, offset: int) -> int:
+        return offset - self.line_starts[self.line_index(offset)]
+
+    def code_before_on_line(self, offset: int) -> bool:
+        start = self.line_starts[self.line_index(offset)]
+        return bool(self.text[start:offset].strip())
+
+
+def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> None:
+    import pglast
+    from pglast import parser
+
+    b = _Block(doc, block)
+    text = block.text
+    if "\x00" in text:
+        where = text.index("\x00")
+        diag.error(b.span(where), "E201", "SQL block contains a NUL byte", "remove the control character")
+        return
+    if len(text) > MAX_SQL_CHARS:
+        diag.error(b.span(0), "E201", f"SQL block is larger than {MAX_SQL_CHARS:,} characters",
+                   "split the schema into smaller blocks or docs")
+        return
+    try:
+        b.comments = [(t.start, t.end + 1) for t in parser.scan(text) if t.name in ("SQL_COMMENT", "C_COMMENT")]
+    except pglast.parser.ParseError as exc:  # an unterminated string or dollar quote
+        _syntax_error(b, exc, 0, diag)
+        return
+    pieces: list[tuple[int, Any]] = []
+    try:
+        pieces = [(0, raw) for raw in pglast.parse_sql(text)]
+    except pglast.parser.ParseError:
+        # Parse statement by statement so that every broken statement is reported, not just the first.
+        for piece in parser.split(text, with_parser=False, only_slices=True):
+            try:
+                pieces += [(piece.start, raw) for raw in pglast.parse_sql(text[piece])]
+            except pglast.parser.ParseError as exc:
+                _syntax_error(b, exc, piece.start, diag)
+    except (RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
+        diag.error(b.span(0), "E201", f"SQL cannot be parsed: {type(exc).__name__}")
+        return
+    for base, raw in pieces:
+        location = base + (raw.stmt_location or 0)
+        start = _first_code(b, location)
+        end = location + (raw.stmt_len or len(text) - location)
+        try:
+            b.base = base
+            _statement(b, raw.stmt, start, end, out, diag)
+        except RecursionError:
+            diag.error(b.span(start), "E201", "statement is nested too deeply to read")
+
+
+def _syntax_error(b: _Block, exc: Exception, base: int, diag: Collector) -> None:
+    location = exc.args[1] if len(exc.args) > 1 else None
+    offset = base + max(0, int(location) - 1) if isinstance(location, int) else base
+    offset = min(offset, len(b.text))
+    message = str(exc.args[0]) if exc.args else str(exc)
+    diag.error(b.span(offset), "E201", f"SQL syntax error: {message}",
+               "fix the statement; the line points at the .md file")
+
+
+def _first_code(b: _Block, offset: int) -> int:
+    """Skip whitespace and comments to the statement's first real character."""
+    text = b.text
+    while offset < len(text):
+        if text[offset].isspace():
+            offset += 1
+            continue
+        for start, end in b.comments:
+            if start == offset:
+                offset = end
+                break
+        else:
+            return offset
+    return offset
+
+
+def _statement(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Collector) -> None:
+    kind = type(node).__name__
+    span = b.span(start)
+    if kind in _SKIPPED:
+        return
+    if kind == "CreateStmt":
+        _create_table(b, node, start, end, out, diag)
+    elif kind == "IndexStmt":
+        out.indexes.append(_index(b, node, span))
+    elif kind == "CreateEnumStmt":
+        labels = tuple(v.sval for v in node.vals or ())
+        out.enums.append(RawEnum(_last(node.typeName), labels, span))
+    elif kind == "CreateExtensionStmt":
+        out.named.append(RawNamed("extension", node.extname, "", span))
+    elif kind == "CreateFunctionStmt":
+        _function(node, span, out, diag)
+    elif kind == "CreateTrigStmt":
+        _trigger(node, span, out)
+    elif kind == "AlterTableStmt":
+        _alter_table(b, node, span, out, diag)
+    elif kind == "CommentStmt":
+        _comment(node, span, out, diag)
+    else:
+        diag.error(span, "E202", f"unsupported statement {_statement_name(kind)}",
+                   "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
+                   "move other SQL out of ```sql blocks or into a ```text block")
+
+
+def _statement_name(kind: str) -> str:
+    names = {"ViewStmt": "CREATE VIEW", "CreateSeqStmt": "CREATE SEQUENCE", "DropStmt": "DROP",
+             "CreateSchemaStmt": "CREATE SCHEMA", "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW",
+             "CompositeTypeStmt": "CREATE TYPE (composite)", "CreateDomainStmt": "CREATE DOMAIN",
+             "RuleStmt": "CREATE RULE", "CreatePolicyStmt": "CREATE POLICY", "RenameStmt": "ALTER … RENAME",
+             "AlterEnumStmt": "ALTER TYPE", "CreateRoleStmt": "CREATE ROLE", "TruncateStmt": "TRUNCATE"}
+    return names.get(kind, kind.removesuffix("Stmt"))
+
+
+def _last(names: Any) -> str:
+    return str(names[-1].sval)
+
+
+def deparse(node: Any) -> str:
+    from pglast.stream import RawStream
+
+    return str(RawStream()(node))
+
+
+def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Collector) -> None:
+    from pglast import ast
+
+    span = b.span(start)
+    rel = node.relation
+    name = rel.relname
+    for attr, what in (("inhRelations", "INHERITS"), ("partspec", "PARTITION BY"), ("partbound", "PARTITION OF"),
+                       ("ofTypename", "OF type")):
+        if getattr(node, attr, None):
+            diag.error(span, "E204", f"table {name}: {what} is not supported")
+    if rel.relpersistence in ("t", "u"):
+        diag.error(span, "E204", f"table {name}: TEMPORARY and UNLOGGED tables are not supported")
+    elements = list(node.tableElts or ())
+    bounds = [b.base + getattr(e, "location", start - b.base) for e in elements] + [end]
+    columns: list[RawColumn] = []
+    constraints: list[RawConstraint] = []
+    for i, element in enumerate(elements):
+        if isinstance(element, ast.ColumnDef):
+            loc = b.base + element.location
+            comment = _column_comment(b, loc, bounds[i + 1])
+            columns.append(_column(b, element, comment, name, diag))
+        elif isinstance(element, ast.Constraint):
+            c = _constraint(b, element, name, None, diag)
+            if c is not None:
+                constraints.append(c)
+        else:
+            diag.error(b.span(bounds[i]), "E204",
+                       f"table {name}: LIKE clauses are not supported", "write the columns out")
+    heading = _heading_for(b.block.headings, name)
+    out.tables.append(RawTable(
+        name=name, schema=rel.schemaname, columns=tuple(columns), constraints=tuple(constraints), span=span,
+        doc=b.doc, description=(heading.description or None) if heading else None,
+        if_not_exists=bool(node.if_not_exists),
+    ))
+
+
+def _heading_for(headings: tuple[Heading, ...], table: str) -> Heading | None:
+    for heading in reversed(headings):
+        if heading.names(table):
+            return heading
+    return None
+
+
+def _column_comment(b: _Block, start: int, end: int) -> str | None:
+    """The trailing comment of a column line, plus its continuation lines.
+
+    A `--` standing alone at the column's own indent is a section label, not a description.
+    """
+    inside = [(s, e) for s, e in b.comments if start <= s < end]
+    col_indent = b.column_of(start)
+    parts: list[str] = []
+    last_line = -1
+    for s, e in inside:
+        line = b.line_index(s)
+        if not parts:
+            if b.code_before_on_line(s):
+                parts.append(_comment_text(b.text[s:e]))
+                last_line = b.line_index(e - 1)
+            continue
+        if not b.code_before_on_line(s) and line == last_line + 1 and b.column_of(s) > col_indent:
+            parts.append(_comment_text(b.text[s:e]))
+            last_line = b.line_index(e - 1)
+        else:
+            break
+    text = " ".join(p for p in parts if p)
+    return text or None
+
+
+def _comment_text(token: str) -> str:
+    if token.startswith("--"):
+        return token[2:].strip()
+    return " ".join(token[2:-2].replace("*", " ").split()) if token.startswith("/*") else token.strip()
+
+
+def _type(b: _Block, tn: Any, loc: int) -> RawType:
+    names = tuple(str(n.sval) for n in tn.names)
+    args: list[int] = []
+    bad = False
+    for mod in tn.typmods or ():
+        val = getattr(mod, "val", None)
+        ival = getattr(val, "ival", None)
+        if isinstance(ival, int):
+            args.append(ival)
+        else:
+            bad = True
+    array = bool(tn.arrayBounds)
+    if tn.pct_type or tn.setof:
+        bad = True
+    return RawType(names, tuple(args), array, b.span(loc), bad)
+
+
+def _column(b: _Block, node: Any, comment: str | None, table: str, diag: Collector) -> RawColumn:
+    span = b.span(b.base + node.location)
+    constraints: list[RawConstraint] = []
+    if node.collClause is not None:
+        diag.error(span, "E204", f"column {table}.{node.colname}: COLLATE is not supported")
+    for c in node.constraints or ():
+        rc = _constraint(b, c, table, node.colname, diag)
+        if rc is not None:
+            constraints.append(rc)
+    return RawColumn(node.colname, _type(b, node.typeName, b.base + node.location), tuple(constraints), comment, span)
+
+
+def _names(items: Any) -> tuple[str, ...]:
+    return tuple(str(getattr(i, "sval", i)) for i in items or ())
+
+
+def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collector) -> RawConstraint | None:
+    from pglast.enums import ConstrType as T
+
+    loc = b.base + (c.location if c.location is not None and c.location >= 0 else 0)
+    span = b.span(loc)
+    ct = c.contype
+    common: dict[str, Any] = {"span": span, "name": c.conname,
+                              "deferrable": bool(c.deferrable), "initially_deferred": bool(c.initdeferred)}
+    if ct == T.CONSTR_NOTNULL:
+        return RawConstraint("not_null", span)
+    if ct == T.CONSTR_NULL:
+        return RawConstraint("null", span)
+    if ct == T.CONSTR_DEFAULT:
+        return RawConstraint("default", span, expression=deparse(c.raw_expr))
+    if ct == T.CONSTR_IDENTITY:
+        return RawConstraint("identity", span, identity="always" if c.generated_when == "a" else "by default")
+    if ct == T.CONSTR_GENERATED:
+        return RawConstraint("generated", span, expression=deparse(c.raw_expr))
+    if ct == T.CONSTR_PRIMARY:
+        return RawConstraint("primary", columns=_names(c.keys) or ((column,) if column else ()),
+                             include=_names(c.including), **common)
+    if ct == T.CONSTR_UNIQUE:
+        return RawConstraint("unique", columns=_names(c.keys) or ((column,) if column else ()),
+                             nulls_not_distinct=bool(c.nulls_not_distinct), include=_names(c.including), **common)
+    if ct == T.CONSTR_FOREIGN:
+        if c.fk_matchtype not in ("s", "\x00", None) or c.fk_del_set_cols:
+            diag.error(span, "E204", f"table {table}: MATCH FULL/PARTIAL and SET NULL (columns) are not supported")
+        return RawConstraint(
+            "foreign", columns=_names(c.fk_attrs) or ((column,) if column else ()),
+            ref_table=c.pktable.relname, ref_schema=c.pktable.schemaname, ref_columns=_names(c.pk_attrs),
+            on_delete=FK_ACTIONS.get(c.fk_del_action, "NO ACTION"),
+            on_update=FK_ACTIONS.get(c.fk_upd_action, "NO ACTION"), **common)
+    if ct == T.CONSTR_CHECK:
+        if c.is_no_inherit:
+            diag.error(span, "E204", f"table {table}: CHECK … NO INHERIT is not supported")
+        refs = column_refs(c.raw_expr)
+        return RawConstraint("check", expression=deparse(c.raw_expr),
+                             columns=(column,) if column else refs, **common)
+    what = {T.CONSTR_EXCLUSION: "EXCLUDE constraints", T.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE here",
+            T.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE here", T.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED here",
+            T.CONSTR_ATTR_IMMEDIATE: "INITIALLY IMMEDIATE here"}.get(ct, str(ct))
+    if ct in (T.CONSTR_ATTR_NOT_DEFERRABLE, T.CONSTR_ATTR_IMMEDIATE):
+        return None  # the defaults: nothing to record
+    diag.error(span, "E204", f"table {table}: {what} is not supported")
+    return None
+
+
+def column_refs(node: Any) -> tuple[str, ...]:
+    """Distinct column names an expression refers to, in order of appearance."""
+    from pglast import ast
+
+    found: dict[str, None] = {}
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.ColumnRef):
+            last = item.fields[-1] if item.fields else None
+            if last is not None and hasattr(last, "sval"):
+                found.setdefault(str(last.sval), None)
+        elif isinstance(item, ast.Node):
+            for attr in reversed(item.__slots__):
+                value = getattr(item, attr, None)
+                if isinstance(value, (ast.Node, tuple, list)):
+                    stack.append(value)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(reversed(item))
+    return tuple(found)
+
+
+def _index(b: _Block, node: Any, span: Span) -> RawIndex:
+    from pglast.enums import SortByDir, SortByNulls
+
+    elements = []
+    for el in node.indexParams or ():
+        column = el.name
+        expression = deparse(el.expr) if el.expr is not None else None
+        opclass = ".".join(_names(el.opclass)) if el.opclass else None
+        desc = el.ordering == SortByDir.SORTBY_DESC
+        nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(
+            el.nulls_ordering)
+        elements.append((column, expression, opclass, desc, nulls))
+    options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
+    return RawIndex(
+        name=node.idxname, table=node.relation.relname, schema=node.relation.schemaname,
+        elements=tuple(elements), unique=bool(node.unique), method=(node.accessMethod or "btree").lower(),
+        where=deparse(node.whereClause) if node.whereClause is not None else None,
+        include=tuple(str(getattr(p, "name", "")) for p in node.indexIncludingParams or ()),
+        with_options=options, span=span, nulls_not_distinct=bool(node.nulls_not_distinct),
+    )
+
+
+def _option_value(arg: Any) -> str:
+    for attr in ("ival", "fval", "sval", "boolval"):
+        if hasattr(arg, attr):
+            value = getattr(arg, attr)
+            return str(value).lower() if isinstance(value, bool) else str(value)
+    return deparse(arg)
+
+
+def _function(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+    if node.is_procedure:
+        diag.error(span, "E202", "unsupported statement CREATE PROCEDURE")
+        return
+    node.replace = True
+    name = _last(node.funcname)
+    argtypes = []
+    for p in node.parameters or ():
+        if str(p.mode) in ("FunctionParameterMode.FUNC_PARAM_OUT", "FunctionParameterMode.FUNC_PARAM_TABLE"):
+            continue
+        argtypes.append(deparse(p.argType))
+    out.named.append(RawNamed("function", name, deparse(node), span, signature=f"{name}({', '.join(argtypes)})"))
+
+
+def _trigger(node: Any, span: Span, out: Parsed) -> None:
+    node.replace = True
+    out.named.append(RawNamed("trigger", node.trigname, deparse(node), span, table=node.relation.relname))
+
+
+def _alter_table(b: _Block, node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+    from pglast.enums import AlterTableType
+
+    table = node.relation.relname
+    for cmd in node.cmds or ():
+        if cmd.subtype == AlterTableType.AT_AddConstraint:
+            c = _constraint(b, cmd.def_, table, None, diag)
+            if c is not None:
+                out.alters.append(RawAddConstraint(table, c))
+        else:
+            diag.error(span, "E202", f"unsupported statement ALTER TABLE {table} ({cmd.subtype.name[3:]})",
+                       "only ALTER TABLE … ADD CONSTRAINT belongs in a schema doc; write the final table instead")
+
+
+def _comment(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+    from pglast.enums import ObjectType
+
+    names = [str(getattr(n, "sval", n)) for n in getattr(node.object, "items", None) or ()]
+    if node.objtype == ObjectType.OBJECT_TABLE and names:
+        out.comments.append(RawComment(names[-1], None, node.comment, span))
+    elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
+        out.comments.append(RawComment(names[-2], names[-1], node.comment, span))
+    else:
+        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")

@@ -1,0 +1,544 @@
+"""Raw statements → the validated Schema. Every problem is collected, then reported together."""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+from collections import defaultdict
+
+from . import naming, pgtypes
+from .config import Config
+from .diagnostics import Collector, Span
+from .ir import (
+    Check, Column, Enum, Extension, ExternalTable, ForeignKey, Function, Index, IndexElement, PgType,
+    PrimaryKey, Schema, Table, Trigger, Unique,
+)
+from .parse import Parsed, RawColumn, RawConstraint, RawIndex, RawTable
+
+_STRING_DEFAULT = re.compile(r"^'((?:[^']|'')*)'(?:::[\w\s\".]+)?$")
+
+
+def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: Collector) -> Schema:
+    enums = _enums(parsed, diag)
+    tables = _pick_tables(parsed, config, diag)
+    external = dict(config.external_tables)
+    unmanaged = set(config.unmanaged_tables)
+    for name in sorted(set(tables) & (set(external) | unmanaged)):
+        diag.error(tables[name].span, "E101", f"table {name} is defined in a doc but configured as "
+                   f"{'external' if name in external else 'unmanaged'}",
+                   "remove it from [tool.mdschema] or from the docs")
+    alters: dict[str, list[RawConstraint]] = defaultdict(list)
+    for alter in parsed.alters:
+        if alter.table not in tables:
+            diag.error(alter.constraint.span, "E107", f"ALTER TABLE refers to unknown table {alter.table!r}"
+                       + _did_you_mean(alter.table, tables))
+        else:
+            alters[alter.table].append(alter.constraint)
+    comments = {(c.table, c.column): c for c in parsed.comments}
+    for c in parsed.comments:
+        if c.table not in tables:
+            diag.error(c.span, "E107", f"COMMENT ON refers to unknown table {c.table!r}" + _did_you_mean(c.table, tables))
+
+    relation_names: set[str] = set(tables) | set(external) | unmanaged
+    built: dict[str, _TableBuild] = {}
+    for name, raw in tables.items():
+        built[name] = _build_table(raw, alters[name], enums, comments, relation_names, diag)
+    indexes = _indexes(parsed.indexes, built, relation_names, diag)
+
+    _check_foreign_keys(built, external, unmanaged, diag)
+    ext_tables = _external_tables(built, external)
+    keys = {(t, c) for t, b in built.items() for c in b.columns}
+    final: dict[str, Table] = {}
+    for name, b in built.items():
+        fks = tuple(
+            fk for fk in b.foreign_keys
+            if not (fk.external and external.get(fk.ref_table) == "column_only")
+        )
+        raw = tables[name]
+        final[name] = Table(
+            name=name, doc=raw.doc.path, module=doc_modules[raw.doc.path],
+            class_name=dict(config.class_names).get(name, naming.class_name(name)),
+            description=b.description, columns=tuple(b.columns.values()), primary_key=b.primary_key,
+            uniques=tuple(b.uniques), foreign_keys=fks, checks=tuple(b.checks),
+            indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)), span=raw.span,
+        )
+    del keys
+    final = _mark_cycles(final)
+    _check_class_names(final, diag)
+    named = _named(parsed, final, diag)
+    return Schema(
+        tables=_dependency_order(final),
+        enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
+        extensions=named[0], functions=named[1], triggers=named[2],
+        external=ext_tables, unmanaged=tuple(sorted(unmanaged)),
+        docs=tuple(sorted(doc_modules.items())),
+    )
+
+
+class _TableBuild:
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.columns: dict[str, Column] = {}
+        self.primary_key: PrimaryKey | None = None
+        self.uniques: list[Unique] = []
+        self.foreign_keys: list[ForeignKey] = []
+        self.checks: list[Check] = []
+        self.description = raw.description
+
+
+def _did_you_mean(name: str, options: object) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)  # type: ignore[call-overload]
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _ident(name: str, what: str, span: Span, diag: Collector) -> None:
+    if naming.too_long(name):
+        diag.error(span, "E103", f"{what} {name!r} is {len(name.encode())} bytes; PostgreSQL truncates "
+                   "identifiers to 63 bytes", "choose a shorter name")
+
+
+def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
+    enums: dict[str, Enum] = {}
+    for raw in parsed.enums:
+        _ident(raw.name, "enum", raw.span, diag)
+        if raw.name in enums:
+            diag.error(raw.span, "E111", f"enum {raw.name} is defined twice (first at {enums[raw.name].span})")
+            continue
+        if len(set(raw.labels)) != len(raw.labels):
+            diag.error(raw.span, "E111", f"enum {raw.name} repeats a label")
+        enums[raw.name] = Enum(raw.name, raw.labels, raw.span)
+    return enums
+
+
+def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> dict[str, RawTable]:
+    by_name: dict[str, list[RawTable]] = defaultdict(list)
+    for raw in parsed.tables:
+        by_name[raw.name].append(raw)
+    prefer = dict(config.prefer)
+    chosen: dict[str, RawTable] = {}
+    for name, defs in by_name.items():
+        _ident(name, "table", defs[0].span, diag)
+        if len(defs) == 1:
+            chosen[name] = defs[0]
+            continue
+        wanted = prefer.get(name)
+        match = [d for d in defs if wanted and d.doc.path == wanted]
+        if len(match) == 1:
+            chosen[name] = match[0]
+            continue
+        places = ", ".join(str(d.span) for d in defs)
+        diag.error(defs[1].span, "E101", f"table {name} is defined more than once ({places})",
+                   f'keep one, or say which wins: [tool.mdschema.prefer] {name} = "{defs[-1].doc.path}"')
+        chosen[name] = defs[0]
+    return chosen
+
+
+def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table: str) -> PgType | None:
+    rt = col.type
+    name = rt.names[-1]
+    if rt.bad_args:
+        diag.error(rt.span, "E203", f"column {table}.{col.name}: type modifiers of {name} must be integers")
+        return None
+    if name in enums:
+        return pgtypes.make_type(name, (), rt.array, enum=name)
+    if len(rt.names) == 2 and rt.names[0] not in ("pg_catalog", "public"):
+        diag.error(rt.span, "E203", f"column {table}.{col.name}: type {'.'.join(rt.names)} is not known")
+        return None
+    if pgtypes.known_base(name) is None:
+        options = list(enums) + ["text", "integer", "uuid", "varchar", "timestamptz", "jsonb", "boolean"]
+        diag.error(rt.span, "E203", f"column {table}.{col.name}: unknown type {name!r}" + _did_you_mean(name, options),
+                   "use a PostgreSQL type, or define the enum with CREATE TYPE … AS ENUM")
+        return None
+    t = pgtypes.make_type(name, rt.args, rt.array)
+    if t.serial and rt.array:
+        diag.error(rt.span, "E203", f"column {table}.{col.name}: serial cannot be an array")
+    return t
+
+
+def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, Enum],
+                 comments: dict[tuple[str, str | None], object], relation_names: set[str],
+                 diag: Collector) -> _TableBuild:
+    b = _TableBuild(raw)
+    table = raw.name
+    table_constraints: list[RawConstraint] = list(raw.constraints)
+    constraint_names: set[str] = set()
+    for col in raw.columns:
+        _ident(col.name, "column", col.span, diag)
+        if col.name in b.columns:
+            diag.error(col.span, "E108", f"column {table}.{col.name} is defined twice")
+            continue
+        t = _column_type(col, enums, diag, table)
+        kinds = {c.kind for c in col.constraints}
+        default = next((c.expression for c in col.constraints if c.kind == "default"), None)
+        identity = next((c.identity for c in col.constraints if c.kind == "identity"), None)
+        generated = next((c.expression for c in col.constraints if c.kind == "generated"), None)
+        if t is not None and t.enum and default is not None:
+            m = _STRING_DEFAULT.match(default)
+            label = m.group(1).replace("''", "'") if m else None
+            if label is not None and label not in enums[t.enum].labels:
+                diag.error(col.span, "E110", f"column {table}.{col.name}: default {default} is not a label of enum "
+                           f"{t.enum}", f"labels: {', '.join(enums[t.enum].labels)}")
+        if identity and (default or (t is not None and t.serial)):
+            diag.error(col.span, "E204", f"column {table}.{col.name}: identity column cannot also have a default")
+        if identity and t is not None and t.base not in ("smallint", "integer", "bigint"):
+            diag.error(col.span, "E204", f"column {table}.{col.name}: identity columns must be smallint, integer or bigint")
+        not_null = "not_null" in kinds or "primary" in kinds or identity is not None or (t is not None and t.serial)
+        if "not_null" in kinds and "null" in kinds:
+            diag.error(col.span, "E204", f"column {table}.{col.name}: both NULL and NOT NULL")
+        comment_override = comments.get((table, col.name))
+        comment = col.comment
+        if comment_override is not None:
+            comment = getattr(comment_override, "text", None)
+        if t is None:
+            t = PgType("text", "text")
+        b.columns[col.name] = Column(
+            name=col.name, type=t, nullable=not not_null, default=default, comment=comment, span=col.span,
+            identity=identity, generated=generated,
+        )
+        for c in col.constraints:
+            if c.kind in ("primary", "unique", "foreign", "check"):
+                table_constraints.append(c)
+    table_comment = comments.get((table, None))
+    if table_comment is not None:
+        b.description = getattr(table_comment, "text", None)
+    table_constraints.sort(key=lambda c: c.span.line)  # PostgreSQL names them in order of appearance
+    table_constraints.extend(alters)
+    # PostgreSQL names index-backed constraints first (they are relations), then checks, then FKs.
+    for c in table_constraints:
+        if c.kind in ("primary", "unique"):
+            _index_constraint(b, c, relation_names, constraint_names, diag)
+    for c in table_constraints:
+        if c.kind == "check":
+            _check(b, c, constraint_names, diag)
+    for c in table_constraints:
+        if c.kind == "foreign":
+            _foreign_key(b, c, constraint_names, diag)
+    if b.primary_key is None:
+        diag.warning(raw.span, "W101", f"table {table} has no primary key",
+                     "SQLAlchemy's ORM needs one to map the table; add a PRIMARY KEY")
+    return b
+
+
+def _known_columns(b: _TableBuild, cols: tuple[str, ...], what: str, span: Span, diag: Collector) -> bool:
+    ok = True
+    for col in cols:
+        if col not in b.columns:
+            diag.error(span, "E106", f"{what} on {b.raw.name} refers to unknown column {col!r}"
+                       + _did_you_mean(col, b.columns))
+            ok = False
+    return ok
+
+
+def _take(name: str, names: set[str], span: Span, diag: Collector, what: str) -> None:
+    _ident(name, what, span, diag)
+    if name in names:
+        diag.error(span, "E102", f"{what} name {name!r} is already used")
+    names.add(name)
+
+
+def _index_constraint(b: _TableBuild, c: RawConstraint, relation_names: set[str], constraint_names: set[str],
+                      diag: Collector) -> None:
+    table = b.raw.name
+    if c.include:
+        diag.error(c.span, "E204", f"table {table}: INCLUDE on a {c.kind} constraint is not supported",
+                   "use a separate CREATE UNIQUE INDEX … INCLUDE (…)")
+    if not _known_columns(b, c.columns, f"{c.kind} constraint", c.span, diag):
+        return
+    if c.kind == "primary":
+        if b.primary_key is not None:
+            diag.error(c.span, "E102", f"table {table} has more than one primary key")
+            return
+        name = c.name or naming.choose_name(table, None, "pkey", relation_names)
+        if c.name:
+            _take(name, relation_names, c.span, diag, "constraint")
+        constraint_names.add(name)
+        b.primary_key = PrimaryKey(name, c.columns, c.span)
+        for col in c.columns:
+            column = b.columns[col]
+            if column.nullable:
+                b.columns[col] = _replace(column, nullable=False)
+        return
+    name = c.name or naming.choose_name(table, c.columns, "key", relation_names)
+    if c.name:
+        _take(name, relation_names, c.span, diag, "constraint")
+    constraint_names.add(name)
+    b.uniques.append(Unique(name, c.columns, c.span, named=bool(c.name), nulls_not_distinct=c.nulls_not_distinct,
+                            deferrable=c.deferrable, initially_deferred=c.initially_deferred))
+
+
+def _replace(column: Column, **changes: object) -> Column:
+    from dataclasses import replace
+
+    return replace(column, **changes)  # type: ignore[arg-type]
+
+
+def _check(b: _TableBuild, c: RawConstraint, constraint_names: set[str], diag: Collector) -> None:
+    table = b.raw.name
+    if not _known_columns(b, c.columns, "CHECK", c.span, diag):
+        return
+    if c.name:
+        _take(c.name, constraint_names, c.span, diag, "constraint")
+        name = c.name
+    else:
+        name = naming.choose_name(table, c.columns[:1] if len(c.columns) == 1 else None, "check", constraint_names)
+    assert c.expression is not None
+    b.checks.append(Check(name, c.expression, c.span, named=bool(c.name)))
+
+
+def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], diag: Collector) -> None:
+    table = b.raw.name
+    if not _known_columns(b, c.columns, "foreign key", c.span, diag):
+        return
+    if c.name:
+        _take(c.name, constraint_names, c.span, diag, "constraint")
+        name = c.name
+    else:
+        name = naming.choose_name(table, c.columns, "fkey", constraint_names)
+    assert c.ref_table is not None
+    b.foreign_keys.append(ForeignKey(
+        name=name, columns=c.columns, ref_table=c.ref_table, ref_columns=c.ref_columns,
+        on_delete=c.on_delete, on_update=c.on_update, span=c.span, named=bool(c.name),
+        deferrable=c.deferrable, initially_deferred=c.initially_deferred,
+    ))
+
+
+def _check_foreign_keys(built: dict[str, _TableBuild], external: dict[str, str], unmanaged: set[str],
+                        diag: Collector) -> None:
+    from dataclasses import replace
+
+    for b in built.values():
+        fixed: list[ForeignKey] = []
+        for fk in b.foreign_keys:
+            where = f"foreign key {b.raw.name}.{','.join(fk.columns)}"
+            target = built.get(fk.ref_table)
+            if target is None:
+                if fk.ref_table in external or fk.ref_table in unmanaged:
+                    ref_cols = fk.ref_columns or ("id",)
+                    if len(ref_cols) != len(fk.columns):
+                        diag.error(fk.span, "E109", f"{where} has {len(fk.columns)} columns but references "
+                                   f"{len(ref_cols)}")
+                    fixed.append(replace(fk, ref_columns=ref_cols, external=True))
+                    continue
+                diag.error(fk.span, "E104", f'{where} references unknown table "{fk.ref_table}"'
+                           + _did_you_mean(fk.ref_table, list(built) + list(external)),
+                           "define the table in a doc, or list it under external_tables in [tool.mdschema]")
+                continue
+            ref_cols = fk.ref_columns or (target.primary_key.columns if target.primary_key else ())
+            if not ref_cols:
+                diag.error(fk.span, "E112", f"{where} references {fk.ref_table}, which has no primary key")
+                continue
+            missing = [col for col in ref_cols if col not in target.columns]
+            for col in missing:
+                diag.error(fk.span, "E105", f'{where} references unknown column {fk.ref_table}.{col}'
+                           + _did_you_mean(col, target.columns))
+            if missing:
+                continue
+            if len(ref_cols) != len(fk.columns):
+                diag.error(fk.span, "E109", f"{where} has {len(fk.columns)} columns but references {len(ref_cols)}")
+                continue
+            keys = [set(u.columns) for u in target.uniques]
+            if target.primary_key:
+                keys.append(set(target.primary_key.columns))
+            if set(ref_cols) not in keys:
+                diag.error(fk.span, "E112", f"{where} references {fk.ref_table}({', '.join(ref_cols)}), "
+                           "which is not a primary key or unique constraint",
+                           "PostgreSQL requires a unique constraint on the referenced columns")
+                continue
+            for mine, theirs in zip(fk.columns, ref_cols, strict=True):
+                a, t = b.columns[mine].type, target.columns[theirs].type
+                if a.sql != t.sql and not (a.base == t.base) and not _compatible(a, t):
+                    diag.error(fk.span, "E109", f"{where}: {mine} is {a.sql} but {fk.ref_table}.{theirs} is {t.sql}")
+            fixed.append(replace(fk, ref_columns=ref_cols))
+        b.foreign_keys = fixed
+
+
+def _compatible(a: PgType, b: PgType) -> bool:
+    ints = {"smallint", "integer", "bigint"}
+    texts = {"text", "character varying", "character"}
+    return (a.base in ints and b.base in ints) or (a.base in texts and b.base in texts)
+
+
+def _external_tables(built: dict[str, _TableBuild], external: dict[str, str]) -> tuple[ExternalTable, ...]:
+    keys: dict[str, dict[str, str]] = defaultdict(dict)
+    for b in built.values():
+        for fk in b.foreign_keys:
+            if fk.ref_table in external:
+                for mine, theirs in zip(fk.columns, fk.ref_columns, strict=False):
+                    t = b.columns[mine].type
+                    keys[fk.ref_table].setdefault(theirs, t.sql)
+    return tuple(
+        ExternalTable(name, mode, tuple(sorted(keys.get(name, {}).items())))
+        for name, mode in sorted(external.items())
+    )
+
+
+def _index_column_name(el: IndexElement) -> str:
+    if el.column:
+        return el.column
+    expr = el.expression or ""
+    m = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", expr)
+    return m.group(1) if m else "expr"
+
+
+def _indexes(raws: list[RawIndex], built: dict[str, _TableBuild], relation_names: set[str],
+             diag: Collector) -> dict[str, list[Index]]:
+    out: dict[str, list[Index]] = defaultdict(list)
+    for raw in raws:
+        b = built.get(raw.table)
+        if b is None:
+            diag.error(raw.span, "E107", f'index {raw.name or ""} is on unknown table "{raw.table}"'
+                       + _did_you_mean(raw.table, built))
+            continue
+        elements = tuple(IndexElement(col, expr, opclass, desc, nulls) for col, expr, opclass, desc, nulls in raw.elements)
+        plain = tuple(el.column for el in elements if el.column)
+        ok = _known_columns(b, plain + raw.include, f"index {raw.name or ''}".strip(), raw.span, diag)
+        if raw.method not in ("btree", "hash", "gin", "gist", "brin", "spgist", "hnsw", "ivfflat"):
+            diag.error(raw.span, "E204", f"index method {raw.method!r} is not supported")
+        if not ok:
+            continue
+        if raw.name:
+            _take(raw.name, relation_names, raw.span, diag, "index")
+            name = raw.name
+        else:
+            label = "key" if raw.unique else "idx"
+            name = naming.choose_name(raw.table, [_index_column_name(e) for e in elements], label, relation_names)
+        out[raw.table].append(Index(
+            name=name, table=raw.table, elements=elements, unique=raw.unique, method=raw.method, where=raw.where,
+            include=raw.include, with_options=raw.with_options, span=raw.span,
+            nulls_not_distinct=raw.nulls_not_distinct,
+        ))
+    return out
+
+
+def _mark_cycles(tables: dict[str, Table]) -> dict[str, Table]:
+    """FKs between tables that reference each other (directly or around a loop) get use_alter."""
+    from dataclasses import replace
+
+    graph = {n: sorted({fk.ref_table for fk in t.foreign_keys if fk.ref_table in tables and fk.ref_table != n})
+             for n, t in tables.items()}
+    component = _strongly_connected(graph)
+    result: dict[str, Table] = {}
+    for name, t in tables.items():
+        fks = tuple(
+            replace(fk, use_alter=True)
+            if fk.ref_table in tables and fk.ref_table != name and component[fk.ref_table] == component[name]
+            else fk
+            for fk in t.foreign_keys
+        )
+        result[name] = replace(t, foreign_keys=fks)
+    return result
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    comp: dict[str, int] = {}
+    counter = [0, 0]
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter[0]
+                    counter[0] += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp[member] = counter[1]
+                    if member == node:
+                        break
+                counter[1] += 1
+    return comp
+
+
+def _dependency_order(tables: dict[str, Table]) -> tuple[Table, ...]:
+    """Referenced tables first; FKs marked use_alter don't order; ties broken by name."""
+    import heapq
+
+    deps = {n: {fk.ref_table for fk in t.foreign_keys
+                if fk.ref_table in tables and fk.ref_table != n and not fk.use_alter} for n, t in tables.items()}
+    users: dict[str, set[str]] = defaultdict(set)
+    for n, ds in deps.items():
+        for d in ds:
+            users[d].add(n)
+    ready = [n for n, ds in deps.items() if not ds]
+    heapq.heapify(ready)
+    order: list[str] = []
+    remaining = {n: set(ds) for n, ds in deps.items()}
+    while ready:
+        n = heapq.heappop(ready)
+        order.append(n)
+        for u in sorted(users[n]):
+            remaining[u].discard(n)
+            if not remaining[u]:
+                heapq.heappush(ready, u)
+    return tuple(tables[n] for n in order)
+
+
+def _check_class_names(tables: dict[str, Table], diag: Collector) -> None:
+    seen: dict[str, Table] = {}
+    for t in sorted(tables.values(), key=lambda t: t.name):
+        if t.class_name in seen:
+            diag.error(t.span, "E101", f"tables {seen[t.class_name].name} and {t.name} both become class "
+                       f"{t.class_name}", f'set [tool.mdschema.class_names] {t.name} = "OtherName"')
+        if keyword.iskeyword(t.class_name):
+            diag.error(t.span, "E101", f"class name {t.class_name} is a Python keyword")
+        seen[t.class_name] = t
+
+
+def _named(parsed: Parsed, tables: dict[str, Table], diag: Collector
+           ) -> tuple[tuple[Extension, ...], tuple[Function, ...], tuple[Trigger, ...]]:
+    extensions: dict[str, Extension] = {}
+    functions: dict[str, Function] = {}
+    triggers: dict[tuple[str, str], Trigger] = {}
+    for raw in parsed.named:
+        if raw.kind == "extension":
+            extensions.setdefault(raw.name, Extension(raw.name, raw.span))
+        elif raw.kind == "function":
+            assert raw.signature is not None
+            if raw.signature in functions:
+                diag.error(raw.span, "E111", f"function {raw.signature} is defined twice "
+                           f"(first at {functions[raw.signature].span})")
+                continue
+            functions[raw.signature] = Function(raw.name, raw.signature, raw.sql, raw.span)
+        elif raw.kind == "trigger":
+            assert raw.table is not None
+            if raw.table not in tables:
+                diag.error(raw.span, "E107", f'trigger {raw.name} is on unknown table "{raw.table}"'
+                           + _did_you_mean(raw.table, tables))
+                continue
+            key = (raw.table, raw.name)
+            if key in triggers:
+                diag.error(raw.span, "E111", f"trigger {raw.name} on {raw.table} is defined twice")
+                continue
+            triggers[key] = Trigger(raw.name, raw.table, raw.sql, raw.span)
+    return (
+        tuple(sorted(extensions.values(), key=lambda e: e.name)),
+        tuple(sorted(functions.values(), key=lambda f: f.signature)),
+        tuple(sorted(triggers.values(), key=lambda t: (t.table, t.name))),
+    )

@@ -1,0 +1,129 @@
+"""Shared fixtures: one PostgreSQL server per test session (per xdist worker), a fresh database per test.
+
+Set MDSCHEMA_TEST_DATABASE_URL (a superuser URL, e.g. postgresql://postgres:pw@localhost/postgres) to use
+an external server instead of the embedded one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from generator.database import (
+    STATE_DIR,
+    advisory_lock,
+    connect,
+    create_database,
+    database_exists,
+    database_url,
+    drop_database,
+    normalize_url,
+    start_embedded,
+    stop_embedded,
+)
+
+TEMPLATE_DB = "mds_template"
+EXTERNAL_URL_ENV = "MDSCHEMA_TEST_DATABASE_URL"
+_MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the trailing NUL
+
+
+def _server_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
+    """A project root for the test server; True when it is a mkdtemp dir to remove afterwards."""
+    root = tmp_path_factory.mktemp("pg")
+    socket = root / STATE_DIR / "pgdata" / ".s.PGSQL.5432"
+    if len(os.fsencode(socket)) <= _MAX_SOCKET_PATH:
+        return root, False
+    return Path(tempfile.mkdtemp(prefix="mds")), True
+
+
+def _tune_for_tests(admin_url: str) -> None:
+    """Durability off: the data is thrown away, and CREATE DATABASE ... FILE_COPY checkpoints."""
+    with connect(admin_url) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def _ensure_template(admin_url: str) -> None:
+    """Create the mds_template database (pgvector installed) once; safe when workers race on one server."""
+    with connect(admin_url) as conn, advisory_lock(conn):
+        if database_exists(admin_url, TEMPLATE_DB):
+            return
+        create_database(admin_url, TEMPLATE_DB)
+        with connect(database_url(admin_url, TEMPLATE_DB)) as template:
+            template.execute("CREATE EXTENSION IF NOT EXISTS vector")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Admin URL (SQLAlchemy form) of the server all tests of this session use."""
+    external = os.environ.get(EXTERNAL_URL_ENV)
+    if external:
+        url = normalize_url(external)
+        _ensure_template(url)
+        yield url
+        return
+    root, remove_root = _server_root(tmp_path_factory)
+    url, _ = start_embedded(root)
+    try:
+        _tune_for_tests(url)
+        _ensure_template(url)
+        yield url
+    finally:
+        stop_embedded(root)
+        if remove_root:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    """Name of the template database (pgvector installed) that test databases are cloned from."""
+    return TEMPLATE_DB
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """SQLAlchemy URL of a fresh database cloned from mds_template, dropped after the test."""
+    name = f"t_{uuid.uuid4().hex[:8]}"
+    create_database(pg_server, name, template=TEMPLATE_DB)
+    try:
+        yield database_url(pg_server, name)
+    finally:
+        drop_database(pg_server, name)
+
+
+@pytest.fixture
+def make_database(pg_server: str) -> Iterator[Callable[..., str]]:
+    """Factory: ``make_database(template="mds_template")`` → URL of a new database, dropped after the test.
+    ``template=None`` gives a plain database (template1: no pgvector); any database without open
+    connections can be the template."""
+    names: list[str] = []
+
+    def make(template: str | None = TEMPLATE_DB) -> str:
+        name = f"t_{uuid.uuid4().hex[:8]}"
+        create_database(pg_server, name, template=template)
+        names.append(name)
+        return database_url(pg_server, name)
+
+    try:
+        yield make
+    finally:
+        for name in names:
+            drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_conn(pg_url: str) -> Iterator[psycopg.Connection]:
+    """Autocommit psycopg connection to the test's database."""
+    conn = connect(pg_url)
+    try:
+        yield conn
+    finally:
+        conn.close()
