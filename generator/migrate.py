@@ -161,7 +161,16 @@ def read_snapshot(url: str, exclude: frozenset[str]) -> Snapshot:
 
 @contextmanager
 def embedded_server(root: Path) -> Iterator[Target]:
-    """The project's embedded server, whatever $DATABASE_URL says: shadows never touch a user's server."""
+    """Where shadow databases live: the project's embedded server, whatever $DATABASE_URL says, so
+    shadows never touch a user's database; or $MDSCHEMA_SHADOW_URL, an admin URL of a server of your
+    choice (a CI service container, a test suite's one server)."""
+    shadow_url = os.environ.get("MDSCHEMA_SHADOW_URL")
+    if shadow_url:
+        from .database import normalize_url
+
+        url = normalize_url(shadow_url)
+        yield Target(url=url, embedded=True, display=redact(url))
+        return
     saved = os.environ.pop("DATABASE_URL", None)
     try:
         with session_database(root, None) as target:
