@@ -46,12 +46,16 @@ def read_doc(path: Path, shown: str) -> Doc:
     except OSError as exc:
         raise SpecError([Diagnostic(Span(shown, 1), "E301", f"cannot read doc: {exc.strerror}")]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM (Windows editors) would hide the first heading
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SpecError(
             [Diagnostic(Span(shown, line), "E301", "doc is not valid UTF-8", "save the file as UTF-8")]
         ) from None
+    if "\x00" in text:  # markdown-it would silently turn it into U+FFFD inside the SQL
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SpecError([Diagnostic(Span(shown, line), "E301", "doc contains a NUL byte",
+                                    "remove the control character")])
     return parse_markdown(text, shown, path.stem)
 
 

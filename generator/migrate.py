@@ -411,13 +411,23 @@ def _revision_on(config: Config, args: argparse.Namespace, target: Target, model
     from .planner import plan
     from .spans import span_for
 
+    from .planner import applicable_renames, rename_sql
+
     exclude = excluded_tables(models)
     with shadows(target.url) as sh:
         head = head_clone(config, sh)
         desired = desired_clone(models, sh)
         before = read_snapshot(sh.url(head), exclude)
         wanted = read_snapshot(sh.url(desired), exclude)
-        result = plan(before, wanted, models.Base.metadata)
+        renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
+        renamed = before
+        if renames:  # let PostgreSQL carry the renames through every definition, then diff
+            scratch = sh.new("renamed")
+            create_database(sh.admin_url, scratch, template=head)
+            with connect(sh.url(scratch)) as conn:
+                conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
+            renamed = read_snapshot(sh.url(scratch), exclude)
+        result = plan(renamed, wanted, models.Base.metadata, renames, before)
         if not result.summary:
             _out("mdschema: no changes: the migrations already match the docs; no revision written")
             return 0

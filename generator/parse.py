@@ -5,14 +5,33 @@ Raw records keep what was written; `resolve` turns them into the validated IR.
 
 from __future__ import annotations
 
+import re
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import naming
 from .diagnostics import Collector, Span
 from .extract import Doc, Heading, SqlBlock
 
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
+# "renamed from: old_name" in a column comment, a table's prose, or a comment on an enum label's line
+RENAMED = re.compile(r"\s*\(?\brenamed\s+from:?\s*[`\"']?([A-Za-z_][A-Za-z0-9_$]*)[`\"']?\)?\.?", re.IGNORECASE)
+_LABEL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def split_renamed(text: str | None) -> tuple[str | None, str | None]:
+    """(text without the marker, the old name) — the marker is prose, never SQL."""
+    if not text:
+        return text, None
+    m = RENAMED.search(text)
+    if not m:
+        return text, None
+    rest = (text[: m.start()].rstrip(" ,;:-–—") + text[m.end():]).strip()
+    return rest or None, m.group(1)
+
+
 _SKIPPED = {"InsertStmt", "SelectStmt", "UpdateStmt", "DeleteStmt", "TransactionStmt", "VariableSetStmt",
             "ExplainStmt", "CopyStmt", "DoStmt", "GrantStmt", "GrantRoleStmt", "VacuumStmt", "MergeStmt"}
 
@@ -52,6 +71,7 @@ class RawColumn:
     constraints: tuple[RawConstraint, ...]
     comment: str | None
     span: Span
+    renamed_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +84,7 @@ class RawTable:
     doc: Doc
     description: str | None
     if_not_exists: bool
+    renamed_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +107,7 @@ class RawEnum:
     name: str
     labels: tuple[str, ...]
     span: Span
+    renamed_labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +164,7 @@ class _Block:
             if ch == "\n":
                 self.line_starts.append(i + 1)
         self.comments: list[tuple[int, int]] = []  # (start, end) of each comment token
+        self.long_idents: list[tuple[int, str]] = []  # (offset, name) of identifiers over 63 bytes
         self.base = 0  # offset of the statement being read (node locations are relative to it)
 
     def line_index(self, offset: int) -> int:
@@ -180,7 +203,11 @@ def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> Non
                    "split the schema into smaller blocks or docs")
         return
     try:
-        b.comments = [(t.start, t.end + 1) for t in parser.scan(text) if t.name in ("SQL_COMMENT", "C_COMMENT")]
+        tokens = parser.scan(text)
+        b.comments = [(t.start, t.end + 1) for t in tokens if t.name in ("SQL_COMMENT", "C_COMMENT")]
+        # The parser silently truncates identifiers to 63 bytes; the tokens still hold what was written.
+        b.long_idents = [(t.start, name) for t in tokens if t.name in ("IDENT", "UIDENT")
+                         and naming.too_long(name := _ident_value(text[t.start:t.end + 1]))]
     except pglast.parser.ParseError as exc:  # an unterminated string or dollar quote
         _syntax_error(b, exc, 0, diag)
         return
@@ -201,6 +228,11 @@ def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> Non
         location = base + (raw.stmt_location or 0)
         start = _first_code(b, location)
         end = location + (raw.stmt_len or len(text) - location)
+        if type(raw.stmt).__name__ not in _SKIPPED:
+            for offset, name in b.long_idents:
+                if location <= offset < end:
+                    diag.error(b.span(offset), "E103", f"identifier {name!r} is {len(name.encode())} bytes; "
+                               "PostgreSQL truncates identifiers to 63 bytes", "choose a shorter name")
         try:
             b.base = base
             _statement(b, raw.stmt, start, end, out, diag)
@@ -208,11 +240,21 @@ def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> Non
             diag.error(b.span(start), "E201", "statement is nested too deeply to read")
 
 
+def _ident_value(token: str) -> str:
+    """An identifier token's name: quoted ones as written, unquoted ones folded to lower case."""
+    if token.startswith('"') and token.endswith('"') and len(token) > 1:
+        return token[1:-1].replace('""', '"')
+    return token.lower()
+
+
 def _syntax_error(b: _Block, exc: Exception, base: int, diag: Collector) -> None:
     location = exc.args[1] if len(exc.args) > 1 else None
     offset = base + max(0, int(location) - 1) if isinstance(location, int) else base
     offset = min(offset, len(b.text))
     message = str(exc.args[0]) if exc.args else str(exc)
+    near = re.search(r' at or near "(.*)"$', message, re.S)
+    if near and ("\n" in near.group(1) or len(near.group(1)) > 40):  # e.g. the rest of an unterminated $$
+        message = message[: near.start()] + f' at or near "{near.group(1).splitlines()[0][:40]}…"'
     diag.error(b.span(offset), "E201", f"SQL syntax error: {message}",
                "fix the statement; the line points at the .md file")
 
@@ -244,7 +286,7 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Co
         out.indexes.append(_index(b, node, span))
     elif kind == "CreateEnumStmt":
         labels = tuple(v.sval for v in node.vals or ())
-        out.enums.append(RawEnum(_last(node.typeName), labels, span))
+        out.enums.append(RawEnum(_last(node.typeName), labels, span, _label_renames(b, start, end, labels)))
     elif kind == "CreateExtensionStmt":
         out.named.append(RawNamed("extension", node.extname, "", span))
     elif kind == "CreateFunctionStmt":
@@ -268,6 +310,21 @@ def _statement_name(kind: str) -> str:
              "RuleStmt": "CREATE RULE", "CreatePolicyStmt": "CREATE POLICY", "RenameStmt": "ALTER … RENAME",
              "AlterEnumStmt": "ALTER TYPE", "CreateRoleStmt": "CREATE ROLE", "TruncateStmt": "TRUNCATE"}
     return names.get(kind, kind.removesuffix("Stmt"))
+
+
+def _label_renames(b: _Block, start: int, end: int, labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for s, e in b.comments:
+        if not start <= s < end:
+            continue
+        _, old = split_renamed(_comment_text(b.text[s:e]))
+        if old is None:
+            continue
+        line_start = b.line_starts[b.line_index(s)]
+        m = _LABEL.search(b.text, line_start, s)
+        if m and m.group(1).replace("''", "'") in labels:
+            out.append((old, m.group(1).replace("''", "'")))
+    return tuple(out)
 
 
 def _last(names: Any) -> str:
@@ -309,10 +366,10 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
             diag.error(b.span(bounds[i]), "E204",
                        f"table {name}: LIKE clauses are not supported", "write the columns out")
     heading = _heading_for(b.block.headings, name)
+    description, table_renamed = split_renamed((heading.description or None) if heading else None)
     out.tables.append(RawTable(
         name=name, schema=rel.schemaname, columns=tuple(columns), constraints=tuple(constraints), span=span,
-        doc=b.doc, description=(heading.description or None) if heading else None,
-        if_not_exists=bool(node.if_not_exists),
+        doc=b.doc, description=description, if_not_exists=bool(node.if_not_exists), renamed_from=table_renamed,
     ))
 
 
@@ -381,7 +438,9 @@ def _column(b: _Block, node: Any, comment: str | None, table: str, diag: Collect
         rc = _constraint(b, c, table, node.colname, diag)
         if rc is not None:
             constraints.append(rc)
-    return RawColumn(node.colname, _type(b, node.typeName, b.base + node.location), tuple(constraints), comment, span)
+    comment, renamed = split_renamed(comment)
+    return RawColumn(node.colname, _type(b, node.typeName, b.base + node.location), tuple(constraints), comment, span,
+                     renamed)
 
 
 def _names(items: Any) -> tuple[str, ...]:

@@ -414,13 +414,105 @@ def _reverse_dependency_order(names: set[str], tables: dict[str, Table]) -> list
     return list(reversed(_dependency_order(names, tables)))
 
 
-def plan(current: Snapshot, desired: Snapshot, metadata: Any) -> Plan:
-    from .catalog import describe, diff
+def applicable_renames(renames: tuple[tuple[str, str, str, str], ...], current: Snapshot
+                       ) -> list[tuple[str, str, str, str]]:
+    """The declared renames that still apply: the old name exists and the new one does not."""
+    tables = {t.name: t for t in current.tables}
+    enums = {e.name: e for e in current.enums}
+    out = []
+    for kind, owner, old, new in renames:
+        if kind == "table" and old in tables and new not in tables:
+            out.append((kind, owner, old, new))
+        elif kind == "column":
+            table = tables.get(owner) or next((tables[o] for k, _, o, n in renames
+                                              if k == "table" and n == owner and o in tables), None)
+            if table is None:
+                continue
+            names = {c.name for c in table.columns}
+            if old in names and new not in names:
+                out.append((kind, table.name, old, new))
+        elif kind == "enum_label" and owner in enums:
+            labels = enums[owner].labels
+            if old in labels and new not in labels:
+                out.append((kind, owner, old, new))
+    return out
 
-    changes = diff(current, desired)
+
+def rename_sql(renames: list[tuple[str, str, str, str]], reverse: bool = False) -> list[str]:
+    """ALTER … RENAME for each declared rename. Forward: tables, then columns (on the new table
+    names), then enum labels; reverse undoes columns first, then tables, then labels."""
+    new_name = {old: new for kind, _, old, new in renames if kind == "table"}
+    tables = [(old, new) for kind, _, old, new in renames if kind == "table"]
+    columns = [(new_name.get(owner, owner), old, new) for kind, owner, old, new in renames if kind == "column"]
+    labels = [(owner, old, new) for kind, owner, old, new in renames if kind == "enum_label"]
+    if not reverse:
+        return ([f"ALTER TABLE {qi(old)} RENAME TO {qi(new)}" for old, new in tables]
+                + [f"ALTER TABLE {qi(t)} RENAME COLUMN {qi(old)} TO {qi(new)}" for t, old, new in columns]
+                + [f"ALTER TYPE {qi(e)} RENAME VALUE {ql(old)} TO {ql(new)}" for e, old, new in labels])
+    return ([f"ALTER TABLE {qi(t)} RENAME COLUMN {qi(new)} TO {qi(old)}" for t, old, new in columns]
+            + [f"ALTER TABLE {qi(new)} RENAME TO {qi(old)}" for old, new in tables]
+            + [f"ALTER TYPE {qi(e)} RENAME VALUE {ql(new)} TO {ql(old)}" for e, old, new in labels])
+
+
+def _detect_renames(changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """A dropped and an added constraint or index of one table, identical but for the name (as after
+    a table rename), become one rename: no index rebuild, no constraint re-validation."""
+    out = list(changes)
+    for noun in ("constraint", "index"):
+        drops = [c for c in out if c.kind == f"drop_{noun}"]
+        adds = [c for c in out if c.kind == f"add_{noun}"]
+        for d in drops:
+            for a in adds:
+                if a.table != d.table or a not in out:
+                    continue
+                if _same_but_name(d.before, a.after, noun):
+                    out.remove(d)
+                    out.remove(a)
+                    out.append(Change(f"rename_{noun}", d.table, d.name, d.name, a.name))
+                    break
+    return tuple(out)
+
+
+def _same_but_name(before: Any, after: Any, noun: str) -> bool:
+    if noun == "constraint":
+        return bool(before.kind == after.kind and before.definition == after.definition)
+    strip = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON ")
+    return bool(strip.sub("", before.definition) == strip.sub("", after.definition))
+
+
+def _rename_ops(changes: tuple[Change, ...]) -> list[Any]:
+    out = []
+    for c in changes:
+        if c.kind == "rename_constraint":
+            out.append(_sql(f"ALTER TABLE {qi(c.table or '')} RENAME CONSTRAINT {qi(str(c.before))} TO {qi(str(c.after))}"))
+        elif c.kind == "rename_index":
+            out.append(_sql(f"ALTER INDEX {qi(str(c.before))} RENAME TO {qi(str(c.after))}"))
+    return out
+
+
+def _describe(c: Change) -> str:
+    from .catalog import describe
+
+    if c.kind.startswith("rename_"):
+        return f"{c.kind[7:]} {c.table}.{c.before}: renamed to {c.after}"
+    return describe(c)
+
+
+def plan(current: Snapshot, desired: Snapshot, metadata: Any,
+         renames: list[tuple[str, str, str, str]] | None = None, original: Snapshot | None = None) -> Plan:
+    """`current` is the head with the declared renames already applied (see migrate); `original` the
+    head before them, for the hazard check and the summary."""
+    from .catalog import diff
+
+    changes = _detect_renames(diff(current, desired))
+    back = _detect_renames(diff(desired, current))
+    renames = renames or []
     result = Plan()
-    result.summary = [describe(c) for c in changes]
+    result.summary = [f"{k.replace('_', ' ')} {o + '.' if o else ''}{a}: renamed to {b}" for k, o, a, b in renames]
+    result.summary += [_describe(c) for c in changes]
     result.hazards = hazards_of(changes, current)
-    result.upgrade = plan_direction(changes, current, desired, metadata)
-    result.downgrade = plan_direction(diff(desired, current), desired, current, None)
+    result.upgrade = [_sql(s) for s in rename_sql(renames)] + _rename_ops(changes) + plan_direction(
+        changes, current, desired, metadata)
+    result.downgrade = _rename_ops(back) + plan_direction(back, desired, current, None) + [
+        _sql(s) for s in rename_sql(renames, reverse=True)]
     return result

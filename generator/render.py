@@ -91,6 +91,18 @@ def _ddl_body(schema: Schema) -> tuple[str, ...]:
     lines += statement("UNMANAGED_TABLES: frozenset[str] = ",
                        Call("frozenset", (_set([py_str(n) for n in schema.unmanaged]),)) if schema.unmanaged
                        else "frozenset()", 0)
+    renames: list[Call | str] = []
+    for t in schema.tables:
+        if t.renamed_from:
+            renames.append(Call("", (py_str("table"), py_str(""), py_str(t.renamed_from), py_str(t.name))))
+        for c in t.columns:
+            if c.renamed_from:
+                renames.append(Call("", (py_str("column"), py_str(t.name), py_str(c.renamed_from), py_str(c.name))))
+    for e in schema.enums:
+        for old, new in e.renamed_labels:
+            renames.append(Call("", (py_str("enum_label"), py_str(e.name), py_str(old), py_str(new))))
+    lines += ["", "# Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new)."]
+    lines += statement("RENAMES: tuple[tuple[str, str, str, str], ...] = ", _tuple(renames), 0)
     lines += ["", "# Tables the docs reference but do not own: {name: keep_fk | column_only}."]
     lines += statement("EXTERNAL_TABLES: dict[str, str] = ",
                        "{" + ", ".join(f"{py_str(e.name)}: {py_str(e.mode)}" for e in schema.external) + "}", 0)

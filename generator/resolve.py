@@ -62,6 +62,7 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
             description=b.description, columns=tuple(b.columns.values()), primary_key=b.primary_key,
             uniques=tuple(b.uniques), foreign_keys=fks, checks=tuple(b.checks),
             indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)), span=raw.span,
+            renamed_from=raw.renamed_from,
         )
     del keys
     final = _mark_cycles(final)
@@ -107,7 +108,7 @@ def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
             continue
         if len(set(raw.labels)) != len(raw.labels):
             diag.error(raw.span, "E111", f"enum {raw.name} repeats a label")
-        enums[raw.name] = Enum(raw.name, raw.labels, raw.span)
+        enums[raw.name] = Enum(raw.name, raw.labels, raw.span, raw.renamed_labels)
     return enums
 
 
@@ -194,7 +195,7 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
             t = PgType("text", "text")
         b.columns[col.name] = Column(
             name=col.name, type=t, nullable=not not_null, default=default, comment=comment, span=col.span,
-            identity=identity, generated=generated,
+            identity=identity, generated=generated, renamed_from=col.renamed_from,
         )
         for c in col.constraints:
             if c.kind in ("primary", "unique", "foreign", "check"):
