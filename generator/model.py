@@ -391,8 +391,11 @@ def decide_enums(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Stand-ins for external tables, so FKs to them resolve in the metadata (never created by us)."""
-    from .pgtypes import python_type as pyt
+    from dataclasses import replace
+
+    from .ir import PgType
     from .pgtypes import make_type
+    from .pgtypes import python_type as pyt
 
     imports = _Imports()
     imports.add("sqlalchemy", "Column")
@@ -415,4 +418,24 @@ def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
         cols.append('info={"mdschema": "external"}')
         var = "_".join(p for p in ext.name.split(".")) + "_table"
         lines += statement(f"{naming.attr_name(var)} = ", Call("Table", tuple(cols)), 0)
+    # Unmanaged tables that the docs' foreign keys point at need a stand-in too, or the metadata
+    # cannot resolve ForeignKey("events.id") (NoReferencedTableError in create_all/sorted_tables).
+    unmanaged: dict[str, dict[str, PgType]] = defaultdict(dict)
+    for table in schema.tables:
+        for fk in table.foreign_keys:
+            if fk.ref_table in schema.unmanaged:
+                for mine, theirs in zip(fk.columns, fk.ref_columns, strict=False):
+                    col = table.column(mine)
+                    if col is not None:
+                        unmanaged[fk.ref_table].setdefault(theirs, col.type)
+    for name in sorted(unmanaged):
+        cols = [py_str(name), "Base.metadata"]
+        for col_name, pg_type in sorted(unmanaged[name].items()):
+            pt = pyt(replace(pg_type, serial=False))
+            for mod, imp in pt.imports:
+                if mod not in ("uuid", "datetime", "decimal", "typing"):
+                    imports.add(mod, imp)
+            cols.append(Call("Column", (py_str(col_name), pt.sa, "primary_key=True")))
+        cols.append('info={"mdschema": "external"}')
+        lines += statement(f"{naming.attr_name(name + '_table')} = ", Call("Table", tuple(cols)), 0)
     return imports.lines(), tuple(lines)

@@ -6,7 +6,6 @@ Raw records keep what was written; `resolve` turns them into the validated IR.
 from __future__ import annotations
 
 import re
-import re
 from dataclasses import dataclass, field
 from typing import Any
 

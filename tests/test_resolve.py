@@ -1,0 +1,522 @@
+"""resolve: raw statements → the validated Schema (types as format_type prints them, keys, references,
+config: class names, external and unmanaged tables, duplicates and `prefer`, modules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from fixtures_models import codes, errors_of, make_project, schema_of, sql_doc, table_of
+
+from generator.config import load_config
+from generator.diagnostics import SpecError
+
+# What the docs may write → what PostgreSQL's format_type() prints (checked against the server below).
+TYPES: list[tuple[str, str]] = [
+    ("uuid", "uuid"),
+    ("text", "text"),
+    ("varchar(20)", "character varying(20)"),
+    ("character varying(30)", "character varying(30)"),
+    ("varchar", "character varying"),
+    ("char(3)", "character(3)"),
+    ("character(2)", "character(2)"),
+    ("char", "character(1)"),
+    ("smallint", "smallint"),
+    ("int2", "smallint"),
+    ("integer", "integer"),
+    ("int", "integer"),
+    ("int4", "integer"),
+    ("bigint", "bigint"),
+    ("int8", "bigint"),
+    ("serial", "integer"),
+    ("bigserial", "bigint"),
+    ("smallserial", "smallint"),
+    ("boolean", "boolean"),
+    ("bool", "boolean"),
+    ("numeric", "numeric"),
+    ("numeric(10, 2)", "numeric(10,2)"),
+    ("numeric(5)", "numeric(5,0)"),
+    ("decimal(5,1)", "numeric(5,1)"),
+    ("real", "real"),
+    ("float4", "real"),
+    ("float(10)", "real"),
+    ("double precision", "double precision"),
+    ("float8", "double precision"),
+    ("float", "double precision"),
+    ("date", "date"),
+    ("time", "time without time zone"),
+    ("time(3)", "time(3) without time zone"),
+    ("time with time zone", "time with time zone"),
+    ("timetz", "time with time zone"),
+    ("timestamp", "timestamp without time zone"),
+    ("timestamp without time zone", "timestamp without time zone"),
+    ("timestamp(3)", "timestamp(3) without time zone"),
+    ("timestamp with time zone", "timestamp with time zone"),
+    ("timestamptz", "timestamp with time zone"),
+    ("timestamptz(0)", "timestamp(0) with time zone"),
+    ("interval", "interval"),
+    ("interval(3)", "interval(3)"),
+    ("interval day to second", "interval day to second"),
+    ("interval hour to minute", "interval hour to minute"),
+    ("json", "json"),
+    ("jsonb", "jsonb"),
+    ("bytea", "bytea"),
+    ("inet", "inet"),
+    ("cidr", "cidr"),
+    ("text[]", "text[]"),
+    ("integer[]", "integer[]"),
+    ("int[][]", "integer[]"),
+    ("text ARRAY", "text[]"),
+    ("varchar(10)[]", "character varying(10)[]"),
+    ("numeric(3,2)[]", "numeric(3,2)[]"),
+    ("uuid[]", "uuid[]"),
+    ("vector(3)", "vector(3)"),
+    ("mood", "mood"),
+    ("mood[]", "mood[]"),
+    ("public.mood", "mood"),
+    ("pg_catalog.int4", "integer"),
+]
+
+
+def types_sql() -> str:
+    cols = ",\n".join(f"    c{i} {written}" for i, (written, _) in enumerate(TYPES))
+    return f"CREATE TYPE mood AS ENUM ('a', 'b');\nCREATE TABLE every_type (\n    id int PRIMARY KEY,\n{cols}\n);"
+
+
+@pytest.fixture(scope="module")
+def every_type(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    table = table_of(tmp_path_factory.mktemp("types"), types_sql(), "every_type")
+    return {c.name: c.type.sql for c in table.columns}
+
+
+@pytest.mark.parametrize(("index", "written", "expected"), [(i, w, e) for i, (w, e) in enumerate(TYPES)],
+                         ids=[w for w, _ in TYPES])
+def test_type_sql_is_format_type(every_type: dict[str, str], index: int, written: str, expected: str) -> None:
+    assert every_type[f"c{index}"] == expected
+
+
+def test_type_table_matches_the_real_server(every_type: dict[str, str], pg_conn: psycopg.Connection) -> None:
+    pg_conn.execute(types_sql())
+    rows = pg_conn.execute(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+        " WHERE attrelid = 'every_type'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+    ).fetchall()
+    assert dict(rows) == every_type
+
+
+def test_type_details(tmp_path: Path) -> None:
+    t = table_of(tmp_path, types_sql(), "every_type")
+    by = {c.name: c.type for c in t.columns}
+    serial = by[f"c{[w for w, _ in TYPES].index('bigserial')}"]
+    assert (serial.base, serial.serial) == ("bigint", True)
+    arr = by[f"c{[w for w, _ in TYPES].index('varchar(10)[]')}"]
+    assert (arr.base, arr.args, arr.array) == ("character varying", (10,), True)
+    enum_arr = by[f"c{[w for w, _ in TYPES].index('mood[]')}"]
+    assert (enum_arr.enum, enum_arr.array) == ("mood", True)
+    vec = by[f"c{[w for w, _ in TYPES].index('vector(3)')}"]
+    assert (vec.base, vec.args) == ("vector", (3,))
+
+
+# ---- columns, defaults, keys -------------------------------------------------------------------
+
+
+def test_nullability_and_defaults(tmp_path: Path) -> None:
+    t = table_of(
+        tmp_path,
+        """
+        CREATE TABLE t (
+            id serial PRIMARY KEY,
+            a int NOT NULL DEFAULT 0,
+            b text DEFAULT 'it''s',
+            c timestamptz DEFAULT now(),
+            d jsonb DEFAULT '{}'::jsonb,
+            e boolean DEFAULT false,
+            f bigint GENERATED BY DEFAULT AS IDENTITY,
+            g int GENERATED ALWAYS AS (a * 2) STORED,
+            h int NULL,
+            k text[] DEFAULT ARRAY['x', 'y'],
+            n numeric(4,1) DEFAULT -1.5
+        );
+        """,
+        "t",
+    )
+    got = {c.name: (c.nullable, c.default, c.identity, c.generated) for c in t.columns}
+    assert got == {
+        "id": (False, None, None, None),
+        "a": (False, "0", None, None),
+        "b": (True, "'it''s'", None, None),
+        "c": (True, "now()", None, None),
+        "d": (True, "CAST('{}' AS jsonb)", None, None),
+        "e": (True, "FALSE", None, None),
+        "f": (False, None, "by default", None),
+        "g": (True, None, None, "a * 2"),
+        "h": (True, None, None, None),
+        "k": (True, "ARRAY['x', 'y']", None, None),
+        "n": (True, "-1.5", None, None),
+    }
+    assert t.primary_key is not None and (t.primary_key.name, t.primary_key.columns) == ("t_pkey", ("id",))
+
+
+def test_keys_references_checks_and_names(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path,
+        {
+            "a.md": sql_doc(
+                """
+                CREATE TABLE child (
+                    id int PRIMARY KEY,
+                    parent_id int NOT NULL REFERENCES parent ON DELETE CASCADE ON UPDATE RESTRICT,
+                    code text REFERENCES parent(code) ON DELETE SET NULL ON UPDATE SET DEFAULT,
+                    a int,
+                    b int,
+                    n int CHECK (n > 0),
+                    CONSTRAINT child_pair_fk FOREIGN KEY (a, b) REFERENCES parent (a, b) ON DELETE SET DEFAULT,
+                    UNIQUE (a, b),
+                    CONSTRAINT child_code_unique UNIQUE (code),
+                    CHECK (a < b),
+                    CONSTRAINT small CHECK (a < 100)
+                );
+                ALTER TABLE child ADD CONSTRAINT child_n_uq UNIQUE (n);
+                ALTER TABLE child ADD FOREIGN KEY (n) REFERENCES parent (id) ON DELETE NO ACTION;
+                """
+            ),
+            # the referenced table comes in a later doc
+            "b.md": sql_doc(
+                """
+                CREATE TABLE parent (
+                    id int PRIMARY KEY,
+                    code text UNIQUE,
+                    a int,
+                    b int,
+                    PRIMARY KEY (id),
+                    UNIQUE (a, b)
+                );
+                """
+            ).replace("                    PRIMARY KEY (id),\n", ""),
+        },
+    )
+    child = schema.table("child")
+    assert child is not None
+    assert [(u.name, u.columns, u.named) for u in child.uniques] == [
+        ("child_a_b_key", ("a", "b"), False),
+        ("child_code_unique", ("code",), True),
+        ("child_n_uq", ("n",), True),
+    ]
+    assert [(f.name, f.columns, f.ref_table, f.ref_columns, f.on_delete, f.on_update) for f in child.foreign_keys] == [
+        ("child_parent_id_fkey", ("parent_id",), "parent", ("id",), "CASCADE", "RESTRICT"),
+        ("child_code_fkey", ("code",), "parent", ("code",), "SET NULL", "SET DEFAULT"),
+        ("child_pair_fk", ("a", "b"), "parent", ("a", "b"), "SET DEFAULT", "NO ACTION"),
+        ("child_n_fkey", ("n",), "parent", ("id",), "NO ACTION", "NO ACTION"),
+    ]
+    assert [(c.name, c.expression) for c in child.checks] == [
+        ("child_n_check", "n > 0"),
+        ("child_check", "a < b"),
+        ("small", "a < 100"),
+    ]
+    # referenced tables come first
+    assert [t.name for t in schema.tables] == ["parent", "child"]
+    assert child.module == "a" and child.doc == "spec/a.md"
+
+
+def test_composite_primary_key_makes_columns_not_null(tmp_path: Path) -> None:
+    t = table_of(tmp_path, "CREATE TABLE m (a int, b int, c int, PRIMARY KEY (a, b));", "m")
+    assert t.primary_key is not None and t.primary_key.columns == ("a", "b")
+    assert [(c.name, c.nullable) for c in t.columns] == [("a", False), ("b", False), ("c", True)]
+
+
+def test_comment_on_overrides_trailing_comments_and_heading(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path,
+        {
+            "doc.md": sql_doc(
+                """
+                CREATE TABLE t (
+                    id int PRIMARY KEY,  -- trailing
+                    name text            -- trailing too
+                );
+                COMMENT ON TABLE t IS 'From COMMENT ON.';
+                COMMENT ON COLUMN t.name IS 'Name, from COMMENT ON';
+                """,
+                heading="t",
+                prose="From the heading.",
+            )
+        },
+    )
+    t = schema.table("t")
+    assert t is not None
+    assert t.description == "From COMMENT ON."
+    assert {c.name: c.comment for c in t.columns} == {"id": "trailing", "name": "Name, from COMMENT ON"}
+
+
+def test_indexes_resolved_with_postgres_names(tmp_path: Path) -> None:
+    t = table_of(
+        tmp_path,
+        """
+        CREATE TABLE t (id int PRIMARY KEY, a int, b text, v vector(3));
+        CREATE INDEX ON t (a);
+        CREATE INDEX ON t (a);
+        CREATE UNIQUE INDEX ON t (a, b);
+        CREATE INDEX ON t (lower(b));
+        CREATE INDEX ON t ((a + 1));
+        CREATE INDEX named_one ON t USING hnsw (v vector_cosine_ops) WITH (m = 16);
+        CREATE INDEX ON t (b) WHERE a > 0;
+        """,
+        "t",
+    )
+    got = {i.name: (i.unique, i.method, i.where, i.with_options) for i in t.indexes}
+    assert got == {
+        "t_a_idx": (False, "btree", None, ()),
+        "t_a_idx1": (False, "btree", None, ()),
+        "t_a_b_idx": (True, "btree", None, ()),
+        "t_lower_idx": (False, "btree", None, ()),
+        "t_expr_idx": (False, "btree", None, ()),
+        "named_one": (False, "hnsw", None, (("m", "16"),)),
+        "t_b_idx": (False, "btree", "a > 0", ()),
+    }
+
+
+def test_trigger_before_its_table_and_function_after(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path,
+        {
+            "doc.md": sql_doc(
+                """
+                CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+                CREATE TABLE t (id int PRIMARY KEY, updated_at timestamptz);
+                CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+                CREATE EXTENSION IF NOT EXISTS vector;
+                CREATE EXTENSION IF NOT EXISTS vector;
+                """
+            )
+        },
+    )
+    assert [(t.table, t.name) for t in schema.triggers] == [("t", "t_touch")]
+    assert [f.signature for f in schema.functions] == ["touch()"]
+    assert [e.name for e in schema.extensions] == ["vector"]
+
+
+def test_fk_cycle_gets_use_alter_and_order_ignores_it(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path,
+        {
+            "doc.md": sql_doc(
+                """
+                CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b(id));
+                CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a(id), self_id int REFERENCES b(id));
+                CREATE TABLE c (id int PRIMARY KEY, a_id int REFERENCES a(id));
+                """
+            )
+        },
+    )
+    alter = {(t.name, fk.name): fk.use_alter for t in schema.tables for fk in t.foreign_keys}
+    assert alter == {("a", "a_b_id_fkey"): True, ("b", "b_a_id_fkey"): True, ("b", "b_self_id_fkey"): False,
+                     ("c", "c_a_id_fkey"): False}
+    assert [t.name for t in schema.tables] == ["a", "b", "c"]
+
+
+# ---- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "code", "needle"),
+    [
+        ("CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parnt(id));\nCREATE TABLE parent (id int PRIMARY KEY);",
+         "E104", 'unknown table "parnt" (did you mean "parent"?)'),
+        ("CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parent(idd));\nCREATE TABLE parent (id int PRIMARY KEY);",
+         "E105", 'unknown column parent.idd (did you mean "id"?)'),
+        ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE INDEX ON c (nme);", "E106", "unknown column 'nme'"),
+        ("CREATE TABLE c (id int PRIMARY KEY, UNIQUE (nope));", "E106", "unique constraint on c"),
+        ("CREATE TABLE c (id int PRIMARY KEY, CHECK (nope > 0));", "E106", "CHECK on c"),
+        ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE INDEX ON d (id);", "E107", 'unknown table "d"'),
+        ("CREATE TABLE c (id int PRIMARY KEY);\nCOMMENT ON TABLE cc IS 'x';", "E107", "COMMENT ON refers to unknown"),
+        ("CREATE TABLE c (id int PRIMARY KEY, id text);", "E108", "c.id is defined twice"),
+        ("CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));\nCREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p);",
+         "E109", "has 1 columns but references 2"),
+        ("CREATE TYPE s AS ENUM ('a');\nCREATE TABLE c (id int PRIMARY KEY, v s DEFAULT 'b');", "E110",
+         "default 'b' is not a label of enum s"),
+        ("CREATE TYPE s AS ENUM ('a');\nCREATE TYPE s AS ENUM ('b');", "E111", "enum s is defined twice"),
+        ("CREATE TABLE p (id int PRIMARY KEY, x int);\nCREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p(x));",
+         "E112", "not a primary key or unique constraint"),
+        ("CREATE TABLE c (id int PRIMARY KEY, name text);\nCREATE INDEX i ON c (id);\nCREATE INDEX i ON c (name);",
+         "E102", "index name 'i' is already used"),
+        ("CREATE TABLE c (id int PRIMARY KEY, x int, PRIMARY KEY (x));", "E102", "more than one primary key"),
+        ("CREATE TABLE c (id int PRIMARY KEY, t timestampz);", "E203", "unknown type 'timestampz' (did you mean"),
+        ("CREATE TABLE c (id int PRIMARY KEY, t other.thing);", "E203", "type other.thing is not known"),
+        ("CREATE TABLE c (id int GENERATED ALWAYS AS IDENTITY DEFAULT 1 PRIMARY KEY);", "E204", "identity"),
+        ("CREATE TABLE c (id text GENERATED ALWAYS AS IDENTITY PRIMARY KEY);", "E204",
+         "identity columns must be smallint, integer or bigint"),
+        ("CREATE TABLE c (id int PRIMARY KEY);\nALTER TABLE cc ADD CHECK (id > 0);", "E107",
+         "ALTER TABLE refers to unknown table 'cc' (did you mean \"c\"?)"),
+        ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE TRIGGER tr BEFORE UPDATE ON d FOR EACH ROW EXECUTE FUNCTION f();",
+         "E107", 'trigger tr is on unknown table "d"'),
+    ],
+)
+def test_resolve_errors(tmp_path: Path, sql: str, code: str, needle: str) -> None:
+    errors = errors_of(tmp_path, {"doc.md": sql_doc(sql)})
+    assert code in codes(errors), [e.format() for e in errors]
+    assert any(needle in e.message for e in errors if e.code == code), [e.format() for e in errors]
+
+
+def test_errors_are_all_reported_together_with_places(tmp_path: Path) -> None:
+    errors = errors_of(
+        tmp_path,
+        {"doc.md": sql_doc("CREATE TABLE c (\n  id int PRIMARY KEY,\n  a int REFERENCES x(id),\n  b nope\n);\n"
+                           "CREATE INDEX ON c (zz);")},
+    )
+    assert [(str(e.span), e.code) for e in errors] == [
+        ("spec/doc.md:4", "E104"),
+        ("spec/doc.md:5", "E203"),
+        ("spec/doc.md:7", "E106"),
+    ]
+
+
+def test_missing_primary_key_is_a_warning_and_strict_makes_it_fail(tmp_path: Path) -> None:
+    from generator.pipeline import load_schema, schema_warnings
+
+    make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE log (msg text);")})
+    config = load_config(tmp_path)
+    schema = load_schema(config)
+    assert [t.name for t in schema.tables] == ["log"]
+    assert [(w.code, w.severity) for w in schema_warnings] == [("W101", "warning")]
+    with pytest.raises(SpecError) as exc:
+        load_schema(config, strict=True)
+    assert [d.code for d in exc.value.diagnostics] == ["W101"]
+
+
+# ---- config ------------------------------------------------------------------------------------
+
+DOCS = {
+    "story.md": sql_doc(
+        """
+        CREATE TABLE story (
+            id uuid PRIMARY KEY,
+            owner_id uuid REFERENCES users(id) ON DELETE CASCADE,
+            account_id uuid REFERENCES auth_accounts(id),
+            event_id int REFERENCES events(id),
+            session_id uuid REFERENCES session(id)
+        );
+        """
+    ),
+    "session.md": sql_doc("CREATE TABLE session (id uuid PRIMARY KEY);"),
+}
+TOOL = """
+class_names = { session = "StorytellerSession" }
+external_tables = { users = "keep_fk", auth_accounts = "column_only" }
+unmanaged_tables = ["events"]
+
+[tool.mdschema.modules]
+story = "stories"
+"""
+
+
+def test_config_class_names_external_unmanaged_and_modules(tmp_path: Path) -> None:
+    schema = schema_of(tmp_path, DOCS, TOOL)
+    session, story = schema.table("session"), schema.table("story")
+    assert session is not None and story is not None
+    assert (session.class_name, session.module) == ("StorytellerSession", "session")
+    assert (story.class_name, story.module) == ("Story", "stories")
+    fks = {fk.ref_table: fk.external for fk in story.foreign_keys}
+    # keep_fk keeps the FK (to a stand-in), column_only drops it and keeps the column
+    assert fks == {"users": True, "events": True, "session": False}
+    assert story.column("account_id") is not None
+    assert [(e.name, e.mode, e.key_columns) for e in schema.external] == [
+        ("auth_accounts", "column_only", (("id", "uuid"),)),
+        ("users", "keep_fk", (("id", "uuid"),)),
+    ]
+    assert schema.unmanaged == ("events",)
+    assert schema.docs == (("spec/session.md", "session"), ("spec/story.md", "stories"))
+
+
+def test_list_form_of_external_tables_means_keep_fk(tmp_path: Path) -> None:
+    schema = schema_of(tmp_path, DOCS, 'external_tables = ["users", "auth_accounts"]\nunmanaged_tables = ["events"]\n')
+    assert [(e.name, e.mode) for e in schema.external] == [("auth_accounts", "keep_fk"), ("users", "keep_fk")]
+    story = schema.table("story")
+    assert story is not None and "auth_accounts" in {fk.ref_table for fk in story.foreign_keys}
+
+
+def test_reference_to_unconfigured_table_suggests_external_tables(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, DOCS, 'external_tables = { users = "keep_fk" }\n')
+    assert sorted(e.message.split(" references ")[1] for e in errors if e.code == "E104") == [
+        'unknown table "auth_accounts"',
+        'unknown table "events"',
+    ]
+    assert all("external_tables" in e.hint for e in errors if e.code == "E104")
+
+
+def test_table_defined_in_two_docs_names_both_places(tmp_path: Path) -> None:
+    docs = {
+        "a.md": sql_doc("CREATE TABLE note (id int PRIMARY KEY);"),
+        "b.md": "# B\n\n" + sql_doc("CREATE TABLE note (id int PRIMARY KEY, body text);"),
+    }
+    errors = errors_of(tmp_path / "dup", docs)
+    assert [(str(e.span), e.code) for e in errors] == [("spec/b.md:4", "E101")]
+    assert "spec/a.md:2, spec/b.md:4" in errors[0].message
+    assert '[tool.mdschema.prefer] note = "spec/b.md"' in errors[0].hint
+    # prefer picks one of them
+    schema = schema_of(tmp_path / "pick", docs, '[tool.mdschema.prefer]\nnote = "spec/b.md"\n')
+    note = schema.table("note")
+    assert note is not None and note.doc == "spec/b.md" and [c.name for c in note.columns] == ["id", "body"]
+    schema = schema_of(tmp_path / "pick_a", docs, '[tool.mdschema.prefer]\nnote = "spec/a.md"\n')
+    note = schema.table("note")
+    assert note is not None and note.doc == "spec/a.md" and [c.name for c in note.columns] == ["id"]
+
+
+def test_table_in_docs_and_configured_external_is_an_error(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, DOCS, 'external_tables = { session = "keep_fk", users = "keep_fk", '
+                       'auth_accounts = "keep_fk" }\nunmanaged_tables = ["events"]\n')
+    assert [(e.code, e.message) for e in errors] == [
+        ("E101", "table session is defined in a doc but configured as external"),
+    ]
+
+
+def test_two_tables_one_class_name(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, {"doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);\n"
+                                                    "CREATE TABLE b (id int PRIMARY KEY);")},
+                       'class_names = { b = "A" }\n')
+    assert [e.code for e in errors] == ["E101"] and "both become class A" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("tool", "needle"),
+    [
+        ("colour = 1\n", "unknown key 'colour'"),
+        ('external_tables = { users = "maybe" }\n', "external_tables.users = 'maybe'"),
+        ('package = "not-a-package"\n', "package must be a dotted Python name"),
+        ('class_names = { a = "not a class" }\n', "class_names.a = 'not a class'"),
+        ("[tool.mdschema.modules]\ndoc = \"base\"\n", "modules.doc = 'base' is not a usable module name"),
+        ("unmanaged_tables = 3\n", "unmanaged_tables must be a list of strings"),
+        ("docs = [\n", "pyproject.toml cannot be read"),
+    ],
+)
+def test_config_errors_are_e302(tmp_path: Path, tool: str, needle: str) -> None:
+    make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);")})
+    (tmp_path / "pyproject.toml").write_text("[tool.mdschema]\n" + tool, encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_config(tmp_path)
+    assert [d.code for d in exc.value.diagnostics] == ["E302"]
+    assert needle in exc.value.diagnostics[0].message
+    assert str(exc.value.diagnostics[0].span) == "pyproject.toml:1"
+
+
+def test_modules_override_and_module_name_clash(tmp_path: Path) -> None:
+    docs = {"My Doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
+            "my_doc.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);")}
+    errors = errors_of(tmp_path / "clash", docs)
+    assert [e.code for e in errors] == ["E304"]
+    assert "both render to module my_doc.py" in errors[0].message
+    schema = schema_of(tmp_path / "ok", docs, '[tool.mdschema.modules]\n"My Doc" = "first"\n')
+    assert schema.docs == (("spec/My Doc.md", "first"), ("spec/my_doc.md", "my_doc"))
+
+
+def test_default_module_names_are_safe(tmp_path: Path) -> None:
+    docs = {"2024 plan.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
+            "class.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);"),
+            "base.md": sql_doc("CREATE TABLE c (id int PRIMARY KEY);")}
+    schema = schema_of(tmp_path, docs)
+    assert sorted(m for _, m in schema.docs) == ["base_models", "class_models", "doc_2024_plan"]
+
+
+def test_no_docs_is_e303(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, {}, 'docs = ["nowhere/*.md"]\n')
+    assert [e.code for e in errors] == ["E303"]
