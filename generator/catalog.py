@@ -130,9 +130,13 @@ WHERE a.attrelid = ANY(%(oids)s::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
 
+# Exclusion constraints may have expressions (conkey 0): rendered from their index, only where there are some.
 _CONSTRAINTS_SQL = """
 SELECT conrelid, conname, contype::text, conkey, pg_get_constraintdef(oid),
-       confrelid, confkey, confdeltype::text, confupdtype::text
+       confrelid, confkey, confdeltype::text, confupdtype::text,
+       CASE WHEN 0 = ANY(conkey) THEN
+           ARRAY(SELECT pg_get_indexdef(conindid, k, true) FROM generate_series(1, cardinality(conkey)) k)
+       END
 FROM pg_constraint
 WHERE conrelid = ANY(%(oids)s::oid[]) AND contype IN ('p', 'u', 'f', 'c', 'x')
 """
@@ -270,32 +274,39 @@ class _TableReader:
             self.attnames[oid, num] = name
 
     def read_constraints(self, constraint_rows: Rows) -> None:
-        for oid, name, kind, conkey, definition, ref_oid, confkey, on_delete, on_update in constraint_rows:
-            columns = self._attnames(oid, conkey)
-            if kind == "f":
-                constraint = Constraint(
-                    name,
-                    kind,
-                    columns,
-                    definition,
-                    ref_table=self.ref_names[ref_oid],
-                    ref_columns=self._attnames(ref_oid, confkey),
-                    on_delete=FK_ACTIONS[on_delete],
-                    on_update=FK_ACTIONS[on_update],
-                )
-            else:
-                constraint = Constraint(name, kind, columns, definition)
-            self.constraints[oid].append(constraint)
+        for row in constraint_rows:
+            self.constraints[row[0]].append(self._constraint(*row))
+
+    def _constraint(
+        self, oid: int, name: str, kind: str, conkey: list[int] | None, definition: str, ref_oid: int,
+        confkey: list[int] | None, on_delete: str, on_update: str, rendered: list[str] | None,
+    ) -> Constraint:  # fmt: skip
+        columns = self._attnames(oid, conkey, rendered)
+        if kind != "f":
+            return Constraint(name, kind, columns, definition)
+        return Constraint(
+            name,
+            kind,
+            columns,
+            definition,
+            ref_table=self.ref_names[ref_oid],
+            ref_columns=self._attnames(ref_oid, confkey),
+            on_delete=FK_ACTIONS[on_delete],
+            on_update=FK_ACTIONS[on_update],
+        )
 
     def read_indexes(self, index_rows: Rows) -> None:
         for oid, name, definition, unique, indkey, nkeys, rendered in index_rows:
-            keys = tuple(
-                self.attnames[oid, num] if num else rendered[i] for i, num in enumerate(indkey[:nkeys])
-            )
+            keys = self._attnames(oid, indkey[:nkeys], rendered)
             self.indexes[oid].append(Index(name, definition, unique, keys))
 
-    def _attnames(self, oid: int, nums: list[int] | None) -> tuple[str, ...]:
-        return tuple(self.attnames[oid, num] for num in nums or ())
+    def _attnames(
+        self, oid: int, nums: list[int] | None, rendered: list[str] | None = None
+    ) -> tuple[str, ...]:
+        """Column names for attnums; attnum 0 (an expression) takes the rendered text at its position."""
+        if rendered is None:
+            return tuple(self.attnames[oid, num] for num in nums or ())
+        return tuple(self.attnames[oid, num] if num else rendered[i] for i, num in enumerate(nums or ()))
 
     def tables(self) -> tuple[Table, ...]:
         return tuple(

@@ -153,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("mdschema: interrupted")
         return 130
+    except BrokenPipeError:  # `mdschema … | head`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns failures into messages
         return _failure(exc)
 

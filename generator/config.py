@@ -26,7 +26,8 @@ class Config:
     external_tables: tuple[tuple[str, str], ...] = ()
     unmanaged_tables: tuple[str, ...] = ()
     prefer: tuple[tuple[str, str], ...] = ()
-    repositories: bool = False
+    repositories: bool = False  # <package>/repositories.py: a typed async repository per table
+    session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
     pyproject: Path | None = field(default=None, compare=False)
 
     @property
@@ -79,7 +80,7 @@ def load_config(root: Path) -> Config:
 
     known = {
         "docs", "package", "migrations", "schema", "modules", "class_names", "external_tables",
-        "unmanaged_tables", "prefer", "repositories",
+        "unmanaged_tables", "prefer", "repositories", "session_layer",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")
@@ -104,23 +105,39 @@ def load_config(root: Path) -> Config:
     for table, mode in external:
         if mode not in EXTERNAL_MODES:
             bad(f"external_tables.{table} = {mode!r}", f"use one of {', '.join(EXTERNAL_MODES)}")
+    migrations = str(raw.get("migrations", "alembic"))
+    if Path(migrations).is_absolute() or ".." in Path(migrations).parts or not migrations.strip():
+        bad(f"migrations = {migrations!r} must be a folder inside the project", 'e.g. migrations = "alembic"')
+        migrations = "alembic"
+    for pattern in docs:
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
     config = Config(
         root=root,
         docs=tuple(docs),
         package=package,
-        migrations=str(raw.get("migrations", "alembic")),
+        migrations=migrations,
         schema=str(raw.get("schema", "public")),
         modules=modules,
         class_names=class_names,
         external_tables=external,
         unmanaged_tables=tuple(_str_list(raw.get("unmanaged_tables", []), "unmanaged_tables", bad)),
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),
-        repositories=bool(raw.get("repositories", False)),
+        repositories=_flag(raw, "repositories", bad),
+        session_layer=_flag(raw, "session_layer", bad),
         pyproject=pyproject,
     )
     if problems:
         raise SpecError(problems)
     return config
+
+
+def _flag(raw: dict[str, Any], key: str, bad: Any) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        bad(f"{key} must be true or false, got {value!r}")
+        return False
+    return value
 
 
 def _str_list(value: Any, key: str, bad: Any) -> list[str]:

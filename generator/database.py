@@ -11,13 +11,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
-
 from generator.redact import redact
+
+if TYPE_CHECKING:  # psycopg is imported where used: `db status` and the fast path need none of it
+    import psycopg
+    from psycopg import sql
 
 try:
     import fcntl
@@ -37,6 +38,7 @@ ADVISORY_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"mdschema").digest()[:
 
 _POSTGRES_SCHEME = re.compile(r"^(?:postgres|postgresql)(?:\+[a-z0-9_]+)?$", re.IGNORECASE)
 _HINT: Final = "is the server running? set DATABASE_URL or unset it to use the embedded server"
+_EMBEDDED_HINT: Final = "has the embedded server stopped? start it with `mdschema db start`"
 
 
 class DatabaseError(Exception):
@@ -156,7 +158,12 @@ def _start(root: Path) -> tuple[str, bool]:
     # get_server() caches handles per pgdata and would not restart a server stopped in this process.
     server = pgs.get_server(pgdata, cleanup_mode=None, start=False)
     try:
-        server.start()
+        if fcntl is None:
+            server.start()
+        else:  # start() serialises every server start on the machine (one global lock file, polled);
+            # our per-project flock is enough, and we need none of its atexit/pid-list bookkeeping.
+            server.ensure_pgdata_inited()
+            server.ensure_postgres_running()
     except Exception as err:
         log = pgdata / "log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -195,12 +202,12 @@ def _stop(root: Path) -> bool:
 
 
 @contextmanager
-def _flock(path: Path, exclusive: bool) -> Iterator[bool]:
+def _flock(path: Path, exclusive: bool) -> Iterator[None]:
     """Hold an flock on ``path`` for the block (no-op where there is no fcntl)."""
     with open(path, "a") as handle:
         if fcntl is not None:
             fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        yield True
+        yield
 
 
 def _unused(path: Path) -> bool:
@@ -261,12 +268,15 @@ def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Ta
 
 def connect(url: str) -> psycopg.Connection:
     """An autocommit psycopg 3 connection; failures raise DatabaseError with a redacted message."""
+    import psycopg
+
     conninfo = libpq_url(url)
     try:
         return psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as err:
         reason = " ".join(str(err).split())
-        raise DatabaseError(f"could not connect to {conninfo}: {reason} — {_HINT}") from None
+        hint = _EMBEDDED_HINT if "@/" in conninfo and "host=/" in conninfo else _HINT
+        raise DatabaseError(f"could not connect to {conninfo}: {reason} — {hint}") from None
 
 
 def database_exists(admin_url: str, name: str) -> bool:
@@ -277,6 +287,8 @@ def database_exists(admin_url: str, name: str) -> bool:
 
 def create_database(admin_url: str, name: str, template: str | None = None) -> None:
     """Create database ``name``, as a file-level clone of ``template`` when given."""
+    from psycopg import sql
+
     query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     with connect(admin_url) as conn:
         if template is not None:
@@ -288,12 +300,16 @@ def create_database(admin_url: str, name: str, template: str | None = None) -> N
 
 def drop_database(admin_url: str, name: str) -> None:
     """Drop database ``name`` if it exists, closing its connections."""
+    from psycopg import sql
+
     query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     with connect(admin_url) as conn:
         _execute(conn, query, f"could not drop database {name!r}")
 
 
 def _execute(conn: psycopg.Connection, query: sql.Composed, what: str) -> None:
+    import psycopg
+
     try:
         conn.execute(query)
     except psycopg.Error as err:

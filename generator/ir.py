@@ -196,6 +196,7 @@ class ClassView:
     table_args: tuple[str, ...]  # formatted lines inside __table_args__ = (...)
     columns: tuple[str, ...]  # formatted statements
     relationships: tuple[str, ...]
+    table_args_inline: str | None = None  # the whole `__table_args__ = (x,)` line, when it fits on one
 
 
 @dataclass(frozen=True, slots=True)

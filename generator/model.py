@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import naming
-from .format import Call, Node, import_line, isort_names, statement
+from .format import LINE_LENGTH, Call, Node, flat, import_line, isort_names, statement
 from .ir import ClassView, ForeignKey, Index, ModuleView, Schema, Table
 from .naming import py_str
 from .pgtypes import python_type
@@ -231,18 +231,28 @@ def _plain_identifier(name: str) -> bool:
     return name.isidentifier() and name == name.lower() and name.isascii()
 
 
+_BY_NAME: list[tuple[Schema, dict[str, Table]]] = []
+
+
+def _tables_by_name(schema: Schema) -> dict[str, Table]:
+    """{name: table} of `schema`, built once per schema, not once per class (quadratic in tables)."""
+    if not _BY_NAME or _BY_NAME[0][0] is not schema:
+        _BY_NAME[:] = [(schema, {t.name: t for t in schema.tables})]
+    return _BY_NAME[0][1]
+
+
 def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports: _Imports,
                  type_checking: dict[str, set[str]], module: str) -> ClassView:
     imports.add("sqlalchemy.orm", "Mapped")
     imports.add("sqlalchemy.orm", "mapped_column")
-    args_lines: list[str] = []
+    arg_nodes: list[Node] = []  # the elements of __table_args__
     single_pk = table.primary_key is not None and len(table.primary_key.columns) == 1
     if table.primary_key and (len(table.primary_key.columns) > 1 or _needs_name(table.primary_key.name, table.name, (), "pkey")):
         imports.add("sqlalchemy", "PrimaryKeyConstraint")
         pk_args: list[Node] = [py_str(c) for c in table.primary_key.columns]
         if _needs_name(table.primary_key.name, table.name, (), "pkey"):
             pk_args.append(f"name={py_str(table.primary_key.name)}")
-        args_lines += statement("", Call("PrimaryKeyConstraint", tuple(pk_args)), 8, ",")
+        arg_nodes.append(Call("PrimaryKeyConstraint", tuple(pk_args)))
         single_pk = False
     fk_by_col = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     inline_unique: set[str] = set()
@@ -261,17 +271,17 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
             u_args.append("deferrable=True")
         if u.initially_deferred:
             u_args.append('initially="DEFERRED"')
-        args_lines += statement("", Call("UniqueConstraint", tuple(u_args)), 8, ",")
+        arg_nodes.append(Call("UniqueConstraint", tuple(u_args)))
     for fk in table.foreign_keys:
         if len(fk.columns) > 1:
-            args_lines += statement("", _fk_call(fk, False, table.name, imports), 8, ",")
+            arg_nodes.append(_fk_call(fk, False, table.name, imports))
     for ck in table.checks:
         imports.add("sqlalchemy", "CheckConstraint")
-        args_lines += statement("", Call("CheckConstraint", (py_str(ck.expression), f"name={py_str(ck.name)}")), 8, ",")
+        arg_nodes.append(Call("CheckConstraint", (py_str(ck.expression), f"name={py_str(ck.name)}")))
     for index in table.indexes:
-        args_lines += statement("", _index_call(index, imports), 8, ",")
+        arg_nodes.append(_index_call(index, imports))
     if table.description:
-        args_lines += statement("", Call("{", (f'"comment": {py_str(table.description)}',)), 8, ",")
+        arg_nodes.append(Call("{", (f'"comment": {py_str(table.description)}',)))
 
     columns: list[str] = []
     enum_names = {e.name for e in schema.enums}
@@ -324,7 +334,7 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
         columns += statement(f"{attr}: Mapped[{annotation}] = ", Call("mapped_column", tuple(margs)), 4)
 
     relationships: list[str] = []
-    classes = {t.name: t for t in schema.tables}
+    classes = _tables_by_name(schema)
     for rel in sorted(rels, key=lambda r: r.attr):
         target = classes[rel.target]
         imports.add("sqlalchemy.orm", "relationship")
@@ -343,9 +353,17 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
             rargs.append("uselist=False")
         relationships += statement(f"{rel.attr}: Mapped[{annotation}] = ", Call("relationship", tuple(rargs)), 4)
 
+    args_lines: list[str] = []
+    for node in arg_nodes:
+        args_lines += statement("", node, 8, ",")
+    # A one-element tuple's comma is not a magic trailing comma: ruff format joins it when it fits.
+    inline = f"    __table_args__ = ({flat(arg_nodes[0])},)" if len(arg_nodes) == 1 else None
+    if inline is not None and len(inline) > LINE_LENGTH:
+        inline = None
     doc = naming.docstring_lines(table.description or f"Table {table.name}.", 110, 4)
     return ClassView(
         name=table.class_name, table=py_str(table.name), docstring=doc, table_args=tuple(args_lines),
+        table_args_inline=inline,
         columns=tuple(columns), relationships=tuple(relationships),
     )
 

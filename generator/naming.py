@@ -14,6 +14,24 @@ RESERVED_ATTRS = frozenset(
 )
 
 
+# Names a generated model module binds (its imports, enums.py's `<Name>Enum`s) and uses in class
+# bodies: an attribute of the same name would shadow it for the rest of the class, e.g. a column
+# `text` before `server_default=text(...)`, or `Text` before `mapped_column(Text)` (TypeError at import).
+MODULE_NAMES = frozenset({
+    "annotations", "datetime", "uuid", "decimal", "Any", "TYPE_CHECKING", "Base", "Mapped", "mapped_column",
+    "relationship", "text", "Column", "Table", "Index", "ForeignKey", "ForeignKeyConstraint",
+    "PrimaryKeyConstraint", "UniqueConstraint", "CheckConstraint", "Identity", "Computed", "Uuid", "Text",
+    "String", "CHAR", "SmallInteger", "Integer", "BigInteger", "Boolean", "REAL", "Double", "Numeric", "Date",
+    "DateTime", "Time", "TIMESTAMP", "TIME", "INTERVAL", "JSON", "JSONB", "LargeBinary", "INET", "CIDR",
+    "MACADDR", "MONEY", "TSVECTOR", "OID", "ARRAY", "CITEXT", "ENUM", "Vector", "HALFVEC", "SPARSEVEC",
+})
+
+
+# Python 3.11's soft keywords, fixed here: keyword.softkwlist grows with the interpreter (3.12 adds
+# "type"), and generated code must not depend on which Python ran the generator.
+_SOFT_KEYWORDS = frozenset({"_", "case", "match"})
+
+
 def _clip(name: str, limit: int) -> str:
     """First `limit` bytes of name, never cutting a multibyte character (pg_mbcliplen)."""
     raw = name.encode("utf-8")
@@ -83,18 +101,22 @@ def attr_name(column: str) -> str:
     name = re.sub(r"\W", "_", column, flags=re.ASCII)
     if not name or name[0].isdigit():
         name = "c_" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED_ATTRS:
+    if (keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in RESERVED_ATTRS or name in MODULE_NAMES
+            or (name.endswith("Enum") and name[:1].isupper())):
         name += "_"
-    if name.startswith("__"):
+    if name.startswith(("__", "_sa_")):  # dunders; `_sa_*` is skipped by declarative mapping
         name = "c" + name
     return name
 
 
 def plural(word: str) -> str:
+    """English plural of a table name; a name already plural (`messages`, `chunks`) stays as it is."""
+    if word.endswith(("ss", "us", "is", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("s"):
+        return word
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
     return word + "s"
 
 

@@ -64,6 +64,8 @@ def make_type(name: str, args: tuple[int, ...], array: bool, enum: str | None = 
     base = _ALIASES[lowered]
     if base == "character" and not args:
         args = (1,)
+    if base == "numeric" and len(args) == 1:  # numeric(5) is numeric(5,0)
+        args = (args[0], 0)
     if base in _PRECISION_TYPES and args:
         sql = _PRECISION_TYPES[base].format(args[0])
     elif base == "interval" and args:  # format_type: interval(3), interval day to second(3)

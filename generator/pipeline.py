@@ -70,7 +70,8 @@ schema_warnings: list[Diagnostic] = []
 def render_files(config: Config, schema: Schema) -> dict[str, str]:
     from .render import render
 
-    return render(schema, config.package)
+    return render(schema, config.package, session_layer=config.session_layer,
+                  repositories=config.repositories)
 
 
 def package_path(config: Config) -> Path:

@@ -15,6 +15,7 @@ from typing import Any
 from .catalog import Change, Column, Constraint, Enum, Index, Snapshot, Table, Trigger
 
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 
 
 def qi(name: str) -> str:
@@ -129,7 +130,11 @@ def _table_sql(t: Table) -> list[str]:
         if c.not_null:
             piece += " NOT NULL"
         cols.append(piece)
-    out = [f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})"]
+    # serial columns: their sequence went with the table, so it comes back first and is owned again
+    serials = [(c.name, m.group(1)) for c in t.columns if c.default and (m := _NEXTVAL.match(c.default))]
+    out = [f"CREATE SEQUENCE IF NOT EXISTS {seq}" for _, seq in serials]
+    out.append(f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})")
+    out += [f"ALTER SEQUENCE {seq} OWNED BY {qi(t.name)}.{qi(col)}" for col, seq in serials]
     out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
     out += [i.definition for i in t.indexes]
     out += _comment_sql(t)
@@ -186,6 +191,19 @@ def _enum_steps(name: str, before: tuple[str, ...], after: tuple[str, ...], targ
     # Labels removed or reordered: PostgreSQL cannot drop a label, so rebuild the type.
     old = f"{name}__old"
     steps = [f"ALTER TYPE {qi(name)} RENAME TO {qi(old)}", _enum_create_sql(Enum(name, after))]
+    # An index predicate/expression or a CHECK that names the type (WHERE status = 'x'::mood) blocks the
+    # retyping below (no operator mood = mood__old): drop those first, recreate them once the columns moved.
+    mentions = re.compile(rf"::{re.escape(qi(name))}(?![\w$\"])")
+    recreate: list[str] = []
+    for t in current.tables:
+        for con in t.constraints:
+            if con.kind == "c" and mentions.search(con.definition):
+                steps.append(f"ALTER TABLE {qi(t.name)} DROP CONSTRAINT {qi(con.name)}")
+                recreate.append(_add_constraint_sql(t.name, con))
+        for index in t.indexes:
+            if mentions.search(index.definition):
+                steps.append(f"DROP INDEX {qi(index.name)}")
+                recreate.append(index.definition)
     for t in current.tables:
         for c in t.columns:
             base = c.type.removesuffix("[]")
@@ -199,6 +217,7 @@ def _enum_steps(name: str, before: tuple[str, ...], after: tuple[str, ...], targ
                     tcol = _column(next((x for x in target.tables if x.name == t.name), None), c.name)
                     if tcol is not None and tcol.default is not None:
                         steps.append(f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} SET DEFAULT {tcol.default}")
+    steps += recreate
     steps.append(f"DROP TYPE {qi(old)}")
     return steps
 
@@ -270,16 +289,23 @@ def plan_direction(changes: tuple[Change, ...], current: Snapshot, target: Snaps
         tcol = _column(target_tables.get(c.table or ""), c.name)
         using = f"{qi(c.name)}::{c.after}"
         if metadata is not None and c.table in metadata.tables:
-            out.append(ops.AlterColumnOp(c.table, c.name, modify_type=metadata.tables[c.table].c[c.name].type,
-                                         postgresql_using=using))
+            # same base type (varchar(200) → varchar(300)): no USING, so no needless rewrite
+            same_base = re.sub(r"\(.*\)", "", str(c.before)) == re.sub(r"\(.*\)", "", str(c.after))
+            op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
+            out.append(op_class(c.table, c.name, modify_type=metadata.tables[c.table].c[c.name].type,
+                                postgresql_using=None if same_base else using))
         else:
             out.append(_sql(f"ALTER TABLE {qi(c.table or '')} ALTER COLUMN {qi(c.name)} TYPE {c.after} USING {using}"))
         del tcol
     for c in by["alter_default"]:
-        from sqlalchemy import text
+        from sqlalchemy import DefaultClause, text
 
-        out.append(ops.AlterColumnOp(c.table, c.name, modify_server_default=text(str(c.after)) if c.after is not None else None,
-                                     existing_server_default=text(str(c.before)) if c.before is not None else None))
+        # DefaultClause, not a bare text(): Alembic renders a bare TextClause as raw SQL
+        # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
+        out.append(ops.AlterColumnOp(
+            c.table, c.name,
+            modify_server_default=DefaultClause(text(str(c.after))) if c.after is not None else None,
+            existing_server_default=DefaultClause(text(str(c.before))) if c.before is not None else None))
     for c in by["alter_nullable"]:
         out.append(ops.AlterColumnOp(c.table, c.name, modify_nullable=not c.after))
     for c in by["alter_identity"] + by["alter_generated"]:
@@ -316,6 +342,28 @@ def plan_direction(changes: tuple[Change, ...], current: Snapshot, target: Snaps
     for c in by["change_extension"]:
         out.append(_sql(f"ALTER EXTENSION {qi(c.name)} UPDATE TO {ql(c.after.version)}"))  # type: ignore[union-attr]
     return out
+
+
+_ALTER_USING: list[Any] = []
+
+
+def _alter_column_using_op() -> Any:
+    """An AlterColumnOp whose rendering keeps postgresql_using: Alembic's renderer drops it, and without
+    it a cast PostgreSQL does not do on its own (text → bigint) fails the upgrade."""
+    if not _ALTER_USING:
+        from alembic.autogenerate import render
+        from alembic.operations import ops
+
+        class AlterColumnUsingOp(ops.AlterColumnOp):  # type: ignore[misc]
+            pass
+
+        @render.renderers.dispatch_for(AlterColumnUsingOp)
+        def _render(autogen_context: Any, op: Any) -> str:
+            text: str = render._alter_column(autogen_context, op)
+            return f"{text[:-1]}, postgresql_using={op.kw['postgresql_using']!r})"
+
+        _ALTER_USING.append(AlterColumnUsingOp)
+    return _ALTER_USING[0]
 
 
 def _model_constraint(metadata: Any, table: str, name: str) -> Any:

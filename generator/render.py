@@ -26,7 +26,8 @@ def _env():  # type: ignore[no-untyped-def]
     )
 
 
-def render(schema: Schema, package: str = "generated") -> dict[str, str]:
+def render(schema: Schema, package: str = "generated", *, session_layer: bool = False,
+           repositories: bool = False) -> dict[str, str]:
     env = _env()
     docs = ", ".join(d for d, _ in schema.docs) or "no docs"
     files: dict[str, str] = {}
@@ -68,6 +69,15 @@ def render(schema: Schema, package: str = "generated") -> dict[str, str]:
         for name in view.all_names:
             init.add(f".{view.module}", name)
             all_names.append(name)
+    if session_layer:  # not imported by __init__.py: importing the models never needs a database
+        files["db.py"] = env.get_template("db.py.j2").render(docs=docs, package=package)
+    if repositories:
+        from .repositories import decide
+
+        imports, views, names, skipped = decide(schema)
+        files["repositories.py"] = env.get_template("repositories.py.j2").render(
+            docs=docs, imports=imports, repositories=views, all_names=names, skipped=skipped
+        )
     files["__init__.py"] = env.get_template("init.py.j2").render(
         docs=docs, imports=init.lines(), all_names=[py_str(n) for n in sorted(all_names)]
     )

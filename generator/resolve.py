@@ -164,11 +164,17 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
     table = raw.name
     table_constraints: list[RawConstraint] = list(raw.constraints)
     constraint_names: set[str] = set()
+    attrs: dict[str, str] = {}  # Python attribute → column: two columns on one attribute lose one
     for col in raw.columns:
         _ident(col.name, "column", col.span, diag)
         if col.name in b.columns:
             diag.error(col.span, "E108", f"column {table}.{col.name} is defined twice")
             continue
+        attr = naming.attr_name(col.name)
+        if attr in attrs:
+            diag.error(col.span, "E108", f"columns {table}.{attrs[attr]} and {table}.{col.name} would both be "
+                       f"the Python attribute {attr}", "rename one of the two columns")
+        attrs.setdefault(attr, col.name)
         t = _column_type(col, enums, diag, table)
         kinds = {c.kind for c in col.constraints}
         default = next((c.expression for c in col.constraints if c.kind == "default"), None)

@@ -14,6 +14,11 @@ def span_for(schema: Schema, subject: str) -> str:
             if e.name == name:
                 return str(e.span)
         return "(not in the docs)"
+    if kind == "extension":
+        for x in schema.extensions:
+            if x.name == name:
+                return str(x.span)
+        return "(not in the docs)"
     if kind == "function":
         for f in schema.functions:
             if f.signature == name or f.name == name.split("(")[0]:

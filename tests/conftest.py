@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from generator.database import (
+    ADVISORY_LOCK_KEY,
     STATE_DIR,
     advisory_lock,
     connect,
@@ -32,15 +33,25 @@ from generator.database import (
 TEMPLATE_DB = "mds_template"
 EXTERNAL_URL_ENV = "MDSCHEMA_TEST_DATABASE_URL"
 _MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the trailing NUL
+_TEMPLATE_LOCK_KEY = ADVISORY_LOCK_KEY ^ 1  # not the migration lock: tests of that one may hold it
 
 
 def _server_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
-    """A project root for the test server; True when it is a mkdtemp dir to remove afterwards."""
-    root = tmp_path_factory.mktemp("pg")
-    socket = root / STATE_DIR / "pgdata" / ".s.PGSQL.5432"
-    if len(os.fsencode(socket)) <= _MAX_SOCKET_PATH:
-        return root, False
+    """A project root for an embedded server; True when it is a mkdtemp dir to remove afterwards.
+
+    Not under pytest's tmp dir when root: the server then runs as the `pgserver` account, and every new
+    pytest session chmods /tmp/pytest-of-root back to 0700, cutting the running server off its data.
+    Not there either when the unix socket path would be too long.
+    """
+    if not _running_as_root():
+        root = tmp_path_factory.mktemp("pg")
+        if len(os.fsencode(root / STATE_DIR / "pgdata" / ".s.PGSQL.5432")) <= _MAX_SOCKET_PATH:
+            return root, False
     return Path(tempfile.mkdtemp(prefix="mds")), True
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _tune_for_tests(admin_url: str) -> None:
@@ -53,7 +64,7 @@ def _tune_for_tests(admin_url: str) -> None:
 
 def _ensure_template(admin_url: str) -> None:
     """Create the mds_template database (pgvector installed) once; safe when workers race on one server."""
-    with connect(admin_url) as conn, advisory_lock(conn):
+    with connect(admin_url) as conn, advisory_lock(conn, _TEMPLATE_LOCK_KEY):
         if database_exists(admin_url, TEMPLATE_DB):
             return
         create_database(admin_url, TEMPLATE_DB)
@@ -76,6 +87,19 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _tune_for_tests(url)
         _ensure_template(url)
         yield url
+    finally:
+        stop_embedded(root)
+        if remove_root:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def project_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty project root where tests may start the embedded server (`.mdschema/pgdata`); any server
+    left running there is stopped afterwards. Use it rather than tmp_path for that (see _server_root)."""
+    root, remove_root = _server_root(tmp_path_factory)
+    try:
+        yield root
     finally:
         stop_embedded(root)
         if remove_root:

@@ -45,7 +45,9 @@ def sql_doc(sql: str, heading: str = "", prose: str = "") -> str:
 def make_project(root: Path, docs: dict[str, str], tool: str = "") -> Path:
     """Write pyproject.toml ([tool.mdschema] + `tool` lines) and spec/<name> for every doc."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text('[tool.mdschema]\ndocs = ["spec/*.md"]\n' + dedent(tool), encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.mdschema]\ndocs = ["spec/*.md"]\n' + dedent(tool), encoding="utf-8"
+    )
     spec = root / "spec"
     spec.mkdir(exist_ok=True)
     for name, text in docs.items():

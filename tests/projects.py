@@ -54,7 +54,9 @@ class Result:
 
 
 def base_env(shadow_url: str, database_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MDSCHEMA_DEBUG", "MDSCHEMA_VERBOSE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MDSCHEMA_DEBUG", "MDSCHEMA_VERBOSE")
+    }
     env["MDSCHEMA_SHADOW_URL"] = shadow_url
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -63,8 +65,9 @@ def base_env(shadow_url: str, database_url: str | None) -> dict[str, str]:
 
 
 def run_cli(root: Path, args: tuple[str, ...], env: dict[str, str]) -> Result:
-    proc = subprocess.run([*CLI, "-C", str(root), *args], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT, cwd=root)
+    proc = subprocess.run(
+        [*CLI, "-C", str(root), *args], env=env, capture_output=True, text=True, timeout=TIMEOUT, cwd=root
+    )
     return Result(tuple(args), proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -134,8 +137,13 @@ class Project:
             yield conn
 
 
-def make_project(tmp_path: Path, docs: dict[str, str], shadow_url: str, database_url: str | None = None,
-                 extra_config: str = "") -> Project:
+def make_project(
+    tmp_path: Path,
+    docs: dict[str, str],
+    shadow_url: str,
+    database_url: str | None = None,
+    extra_config: str = "",
+) -> Project:
     """A project in tmp_path/proj: pyproject.toml with [tool.mdschema], spec/<name> for each doc."""
     root = tmp_path / "proj"
     (root / "spec").mkdir(parents=True)
@@ -147,6 +155,20 @@ def make_project(tmp_path: Path, docs: dict[str, str], shadow_url: str, database
 
 
 # --- reading a written revision ---------------------------------------------------------------------
+
+
+def revision_id(path: Path) -> str:
+    """The `revision = "…"` of a revision file."""
+    for node in ast.parse(path.read_text()).body:
+        target = (
+            node.target
+            if isinstance(node, ast.AnnAssign)
+            else (node.targets[0] if isinstance(node, ast.Assign) else None)
+        )
+        if isinstance(target, ast.Name) and target.id == "revision":
+            assert isinstance(node.value, ast.Constant)  # type: ignore[union-attr]
+            return str(node.value.value)  # type: ignore[union-attr]
+    raise AssertionError(f"no revision id in {path.name}")
 
 
 def operations(path: Path, name: str = "upgrade") -> list[str]:
@@ -166,9 +188,13 @@ def executed_sql(path: Path, name: str = "upgrade") -> list[str]:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             for call in ast.walk(node):
-                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                        and call.func.attr == "execute" and call.args
-                        and isinstance(call.args[0], ast.Constant)):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "execute"
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
                     out.append(str(call.args[0].value))
     return out
 
@@ -194,22 +220,110 @@ def execute(url: str, *statements: str) -> None:
 def public_objects(url: str) -> dict[str, list[str]]:
     """What exists in schema public: tables, types (enums and others), functions, triggers."""
     return {
-        "tables": [r[0] for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                            "ORDER BY 1")],
-        "enums": [r[0] for r in query(url, "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON "
-                                           "n.oid = t.typnamespace WHERE n.nspname = 'public' AND "
-                                           "t.typtype = 'e' ORDER BY 1")],
-        "functions": [r[0] for r in query(url, "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
-                                               "n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT "
-                                               "EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid "
-                                               "AND d.deptype = 'e') ORDER BY 1")],
-        "triggers": [r[0] for r in query(url, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
-                                              "ORDER BY 1")],
+        "tables": [
+            r[0] for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        ],
+        "enums": [
+            r[0]
+            for r in query(
+                url,
+                "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON "
+                "n.oid = t.typnamespace WHERE n.nspname = 'public' AND "
+                "t.typtype = 'e' ORDER BY 1",
+            )
+        ],
+        "functions": [
+            r[0]
+            for r in query(
+                url,
+                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
+                "n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT "
+                "EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid "
+                "AND d.deptype = 'e') ORDER BY 1",
+            )
+        ],
+        "triggers": [
+            r[0] for r in query(url, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
+        ],
     }
 
 
 def table_fingerprint(url: str, table: str, order_by: str) -> tuple[list[tuple[Any, ...]], str]:
-    """Every row (ordered) and md5 of the rows' text form: equal before and after means byte for byte."""
-    rows = query(url, f"SELECT * FROM {table} ORDER BY {order_by}")
+    """Every row (ordered, as PostgreSQL prints it) and md5 of all of them: equal means byte for byte."""
+    rows = query(url, f"SELECT t::text FROM {table} t ORDER BY {order_by}")
     (digest,) = query(url, f"SELECT md5(string_agg(t::text, '|' ORDER BY {order_by})) FROM {table} t")[0]
     return rows, digest
+
+
+# --- a small project: three tables, an enum, indexes (one partial on the enum), a trigger function -------
+
+LIBRARY = """
+# Library
+
+A tiny library: authors, their books, and reviews.
+
+```sql
+CREATE TYPE book_status AS ENUM ('draft', 'published');
+
+CREATE OR REPLACE FUNCTION touch_updated_at() RETURNS trigger AS $$
+BEGIN
+    NEW.updated_at = now();
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+```
+
+## author
+
+Someone who writes books.
+
+```sql
+CREATE TABLE author (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),  -- Author identifier
+    name VARCHAR(100) NOT NULL,                     -- Full name
+    bio TEXT,                                       -- Short biography
+    phone TEXT,                                     -- Phone number, digits only
+    born_year INTEGER                               -- Year of birth
+);
+```
+
+## book
+
+One book by one author.
+
+```sql
+CREATE TABLE book (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),  -- Book identifier
+    author_id UUID REFERENCES author(id) ON DELETE CASCADE,  -- Who wrote it
+    editor_id UUID,                                 -- Who edited it
+    title VARCHAR(200) NOT NULL,                    -- Title as printed
+    status book_status NOT NULL DEFAULT 'draft',    -- Publication state
+    pages INTEGER,                                  -- Page count
+    isbn TEXT,                                      -- ISBN-13
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),  -- Last change
+    CONSTRAINT book_published_has_pages CHECK (status <> 'published' OR pages IS NOT NULL)
+);
+
+CREATE INDEX idx_book_author ON book (author_id);
+CREATE INDEX idx_book_pages ON book (pages);
+CREATE INDEX idx_book_updated ON book (updated_at);
+CREATE INDEX idx_book_published ON book (updated_at) WHERE status = 'published';
+
+CREATE TRIGGER book_touch BEFORE UPDATE ON book FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+```
+
+## review
+
+A reader's opinion of a book.
+
+```sql
+CREATE TABLE review (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- Review identifier
+    book_id UUID NOT NULL REFERENCES book(id) ON DELETE CASCADE,  -- Reviewed book
+    rating SMALLINT CHECK (rating BETWEEN 1 AND 5),  -- Stars
+    body TEXT                                        -- Review text
+);
+
+CREATE INDEX idx_review_body ON review (body);
+```
+"""

@@ -307,6 +307,33 @@ def test_other_schema(make_database: Callable[..., str]) -> None:
     assert snap.functions == () and snap.triggers == ()
 
 
+def test_expression_keys_odd_names_dropped_columns_and_partitions(make_database: Callable[..., str]) -> None:
+    with connect(make_database()) as conn:
+        conn.execute(
+            'CREATE TABLE r (a int, gone int, b text, during tstzrange, "Odd Col" int, CHECK (true),'
+            " EXCLUDE USING gist ((during * during) WITH &&, during WITH &&));"
+            'CREATE INDEX r_mix ON r (a, lower(b), "Odd Col");'
+            "ALTER TABLE r DROP COLUMN gone;"
+            "CREATE TABLE m (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);"
+            "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+        )
+        snap = snapshot(conn)
+    r = snap.table("r")
+    assert r is not None
+    assert [c.name for c in r.columns] == ["a", "b", "during", "Odd Col"]
+    assert [(c.kind, c.columns) for c in r.constraints] == [("c", ()), ("x", ("(during * during)", "during"))]
+    assert r.indexes == (
+        Index(
+            "r_mix",
+            'CREATE INDEX r_mix ON public.r USING btree (a, lower(b), "Odd Col")',
+            False,
+            ("a", "lower(b)", "Odd Col"),
+        ),
+    )
+    assert [t.name for t in snap.tables] == ["m", "m_2024", "r"]
+    assert [c.definition for t in snap.tables[:2] for c in t.constraints] == ["PRIMARY KEY (id, at)"] * 2
+
+
 # --- diff: one ALTER, exactly one change ----------------------------------------------------------
 
 NEW_TOUCH = """CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -211,17 +208,6 @@ def test_advisory_lock_key_is_derived_from_the_name() -> None:
 
 
 # --- embedded server ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def project_root() -> Iterator[Path]:
-    """A short project root (unix socket paths are limited to 107 bytes); its server is stopped after."""
-    root = Path(tempfile.mkdtemp(prefix="mds"))
-    try:
-        yield root
-    finally:
-        stop_embedded(root)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 _STATUS_IN_FRESH_PROCESS = """

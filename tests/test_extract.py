@@ -266,8 +266,12 @@ def test_nul_byte_is_reported_with_its_line(tmp_path: Path) -> None:
 
 def test_utf8_bom_and_crlf_docs_read(tmp_path: Path) -> None:
     path = tmp_path / "w.md"
-    path.write_bytes("\ufeff## café\r\n\r\nPrix en €.\r\n\r\n```sql\r\nCREATE TABLE café (id int PRIMARY KEY);\r\n```\r\n"
-                     .encode())
+    path.write_bytes(
+        (
+            "\ufeff## café\r\n\r\nPrix en €.\r\n\r\n"
+            "```sql\r\nCREATE TABLE café (id int PRIMARY KEY);\r\n```\r\n"
+        ).encode()
+    )
     doc = read_doc(path, "spec/w.md")
     (block,) = doc.blocks
     assert block.first_line == 6

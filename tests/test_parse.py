@@ -234,8 +234,13 @@ def test_table_constraints_composite_and_named() -> None:
 
 
 def test_column_check_is_named_after_the_columns_it_uses() -> None:
-    parsed, _ = parse_sql("CREATE TABLE t (a int CHECK (a < b), b int CHECK (true), c int CHECK (c > 0 AND c < 9));")
-    checks = {col.name: [c.columns for c in col.constraints if c.kind == "check"] for col in only_table(parsed).columns}
+    parsed, _ = parse_sql(
+        "CREATE TABLE t (a int CHECK (a < b), b int CHECK (true), c int CHECK (c > 0 AND c < 9));"
+    )
+    checks = {
+        col.name: [c.columns for c in col.constraints if c.kind == "check"]
+        for col in only_table(parsed).columns
+    }
     assert checks == {"a": [("a", "b")], "b": [()], "c": [("c",)]}
 
 
@@ -280,22 +285,75 @@ def test_indexes_every_shape() -> None:
         """
     )
     assert not diag.items
-    got = [(i.name, i.method, i.unique, i.elements, i.where, i.include, i.with_options, i.nulls_not_distinct)
-           for i in parsed.indexes]
+    got = [
+        (i.name, i.method, i.unique, i.elements, i.where, i.include, i.with_options, i.nulls_not_distinct)
+        for i in parsed.indexes
+    ]
     assert got == [
-        ("t_a_uq", "btree", True, (("a", None, None, True, "first"), (None, "lower(b)", None, False, None)),
-         "a > 0", ("id",), (), False),
+        (
+            "t_a_uq",
+            "btree",
+            True,
+            (("a", None, None, True, "first"), (None, "lower(b)", None, False, None)),
+            "a > 0",
+            ("id",),
+            (),
+            False,
+        ),
         ("t_b", "gist", False, (("b", None, "gist_trgm_ops", False, None),), None, (), (), False),
-        (None, "brin", False, (("a", None, None, False, None),), None, (), (("pages_per_range", "32"),), False),
-        ("t_v", "hnsw", False, (("v", None, "vector_l2_ops", False, None),), None, (),
-         (("m", "8"), ("ef_construction", "32")), False),
-        (None, "ivfflat", False, (("v", None, "vector_ip_ops", False, None),), None, (), (("lists", "100"),), False),
+        (
+            None,
+            "brin",
+            False,
+            (("a", None, None, False, None),),
+            None,
+            (),
+            (("pages_per_range", "32"),),
+            False,
+        ),
+        (
+            "t_v",
+            "hnsw",
+            False,
+            (("v", None, "vector_l2_ops", False, None),),
+            None,
+            (),
+            (("m", "8"), ("ef_construction", "32")),
+            False,
+        ),
+        (
+            None,
+            "ivfflat",
+            False,
+            (("v", None, "vector_ip_ops", False, None),),
+            None,
+            (),
+            (("lists", "100"),),
+            False,
+        ),
         (None, "gin", False, (("j", None, "jsonb_path_ops", False, None),), None, (), (), False),
         (None, "hash", False, (("b", None, None, False, None),), None, (), (), False),
         (None, "btree", False, (("a", None, None, False, "last"),), None, (), (), False),
-        (None, "btree", False, ((None, "a + 1", None, False, None), (None, "b || 'x'", None, False, None)),
-         None, (), (), False),
-        ("t_ffu", "gin", False, (("tags", None, None, False, None),), None, (), (("fastupdate", "off"),), False),
+        (
+            None,
+            "btree",
+            False,
+            ((None, "a + 1", None, False, None), (None, "b || 'x'", None, False, None)),
+            None,
+            (),
+            (),
+            False,
+        ),
+        (
+            "t_ffu",
+            "gin",
+            False,
+            (("tags", None, None, False, None),),
+            None,
+            (),
+            (("fastupdate", "off"),),
+            False,
+        ),
         (None, "btree", True, (("b", None, None, False, None),), None, (), (), True),
     ]
 
@@ -318,9 +376,18 @@ def test_types_and_defaults_are_kept_as_written() -> None:
     cols = {c.name: c for c in only_table(parsed).columns}
     assert (cols["a"].type.names[-1], cols["a"].type.args, cols["a"].type.array) == ("varchar", (20,), True)
     assert (cols["b"].type.names[-1], cols["b"].type.args) == ("numeric", (10, 2))
-    defaults = {n: next((k.expression for k in c.constraints if k.kind == "default"), None) for n, c in cols.items()}
-    assert defaults == {"a": "'{}'", "b": "0.5", "c": "now()", "d": "CAST('{}' AS jsonb)", "e": None, "f": None,
-                        "g": None}
+    defaults = {
+        n: next((k.expression for k in c.constraints if k.kind == "default"), None) for n, c in cols.items()
+    }
+    assert defaults == {
+        "a": "'{}'",
+        "b": "0.5",
+        "c": "now()",
+        "d": "CAST('{}' AS jsonb)",
+        "e": None,
+        "f": None,
+        "g": None,
+    }
     assert [k.identity for k in cols["e"].constraints if k.kind == "identity"] == ["always"]
     assert [k.expression for k in cols["f"].constraints if k.kind == "generated"] == ["e * 2"]
     assert [k.kind for k in cols["g"].constraints] == ["null"]
@@ -387,12 +454,17 @@ def test_every_broken_statement_in_a_block_is_reported_and_the_rest_still_parsed
         ```
         """
     )
-    assert [(str(d.span), d.code) for d in diag.items] == [("spec/doc.md:2", "E201"), ("spec/doc.md:6", "E201")]
+    assert [(str(d.span), d.code) for d in diag.items] == [
+        ("spec/doc.md:2", "E201"),
+        ("spec/doc.md:6", "E201"),
+    ]
     assert [t.name for t in parsed.tables] == ["fine"]
 
 
 def test_unterminated_dollar_quote_is_one_line_message() -> None:
-    _, _, diag = parse_text("```sql\nCREATE TABLE t (id int);\n\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n```\n")
+    _, _, diag = parse_text(
+        "```sql\nCREATE TABLE t (id int);\n\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n```\n"
+    )
     (d,) = diag.items
     assert (str(d.span), d.code) == ("spec/doc.md:4", "E201")
     assert "unterminated dollar-quoted string" in d.message and "\n" not in d.message
@@ -404,7 +476,10 @@ def test_unterminated_dollar_quote_is_one_line_message() -> None:
         ("CREATE VIEW v AS SELECT 1;", "unsupported statement CREATE VIEW"),
         ("CREATE SEQUENCE s;", "unsupported statement CREATE SEQUENCE"),
         ("DROP TABLE t;", "unsupported statement DROP"),
-        ("CREATE MATERIALIZED VIEW m AS SELECT 1;", "unsupported statement CREATE TABLE AS / MATERIALIZED VIEW"),
+        (
+            "CREATE MATERIALIZED VIEW m AS SELECT 1;",
+            "unsupported statement CREATE TABLE AS / MATERIALIZED VIEW",
+        ),
         ("CREATE DOMAIN d AS int;", "unsupported statement CREATE DOMAIN"),
         ("ALTER TABLE t ADD COLUMN x int;", "unsupported statement ALTER TABLE t (AddColumn)"),
         ("CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';", "unsupported statement CREATE PROCEDURE"),
@@ -449,9 +524,20 @@ def test_identifier_over_63_bytes_is_an_error_even_though_the_parser_truncates()
         INSERT INTO t ({long_col}) VALUES ('skipped statements are not checked');
         """
     )
-    assert [(str(d.span), d.code) for d in diag.items] == [("spec/doc.md:4", "E103"), ("spec/doc.md:5", "E103")]
+    assert [(str(d.span), d.code) for d in diag.items] == [
+        ("spec/doc.md:4", "E103"),
+        ("spec/doc.md:5", "E103"),
+    ]
     assert long_col in diag.items[0].message and "68 bytes" in diag.items[0].message
     assert f"{len(quoted.encode())} bytes" in diag.items[1].message
     # an identifier of exactly 63 bytes is fine
     _, ok = parse_sql(f"CREATE TABLE t ({'x' * 63} int);")
     assert not ok.items
+
+
+def test_syntax_error_message_escapes_control_characters() -> None:
+    _, _, diag = parse_text("```sql\nCREATE TABLE t (\n  id int,\n  \x1e name text\n);\n```\n")
+    (d,) = diag.items
+    assert (str(d.span), d.code) == ("spec/doc.md:4", "E201")
+    assert d.message == 'SQL syntax error: syntax error at or near "\\x1e"'
+    assert len(d.format().splitlines()) == 2  # the diagnostic and its hint: nothing splits the line

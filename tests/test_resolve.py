@@ -81,7 +81,8 @@ TYPES: list[tuple[str, str]] = [
 
 def types_sql() -> str:
     cols = ",\n".join(f"    c{i} {written}" for i, (written, _) in enumerate(TYPES))
-    return f"CREATE TYPE mood AS ENUM ('a', 'b');\nCREATE TABLE every_type (\n    id int PRIMARY KEY,\n{cols}\n);"
+    enum = "CREATE TYPE mood AS ENUM ('a', 'b');\n"
+    return f"{enum}CREATE TABLE every_type (\n    id int PRIMARY KEY,\n{cols}\n);"
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +91,9 @@ def every_type(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {c.name: c.type.sql for c in table.columns}
 
 
-@pytest.mark.parametrize(("index", "written", "expected"), [(i, w, e) for i, (w, e) in enumerate(TYPES)],
-                         ids=[w for w, _ in TYPES])
+@pytest.mark.parametrize(
+    ("index", "written", "expected"), [(i, w, e) for i, (w, e) in enumerate(TYPES)], ids=[w for w, _ in TYPES]
+)
 def test_type_sql_is_format_type(every_type: dict[str, str], index: int, written: str, expected: str) -> None:
     assert every_type[f"c{index}"] == expected
 
@@ -171,7 +173,8 @@ def test_keys_references_checks_and_names(tmp_path: Path) -> None:
                     a int,
                     b int,
                     n int CHECK (n > 0),
-                    CONSTRAINT child_pair_fk FOREIGN KEY (a, b) REFERENCES parent (a, b) ON DELETE SET DEFAULT,
+                    CONSTRAINT child_pair_fk FOREIGN KEY (a, b) REFERENCES parent (a, b)
+                        ON DELETE SET DEFAULT,
                     UNIQUE (a, b),
                     CONSTRAINT child_code_unique UNIQUE (code),
                     CHECK (a < b),
@@ -189,11 +192,10 @@ def test_keys_references_checks_and_names(tmp_path: Path) -> None:
                     code text UNIQUE,
                     a int,
                     b int,
-                    PRIMARY KEY (id),
                     UNIQUE (a, b)
                 );
                 """
-            ).replace("                    PRIMARY KEY (id),\n", ""),
+            ),
         },
     )
     child = schema.table("child")
@@ -203,7 +205,9 @@ def test_keys_references_checks_and_names(tmp_path: Path) -> None:
         ("child_code_unique", ("code",), True),
         ("child_n_uq", ("n",), True),
     ]
-    assert [(f.name, f.columns, f.ref_table, f.ref_columns, f.on_delete, f.on_update) for f in child.foreign_keys] == [
+    assert [
+        (f.name, f.columns, f.ref_table, f.ref_columns, f.on_delete, f.on_update) for f in child.foreign_keys
+    ] == [
         ("child_parent_id_fkey", ("parent_id",), "parent", ("id",), "CASCADE", "RESTRICT"),
         ("child_code_fkey", ("code",), "parent", ("code",), "SET NULL", "SET DEFAULT"),
         ("child_pair_fk", ("a", "b"), "parent", ("a", "b"), "SET DEFAULT", "NO ACTION"),
@@ -310,8 +314,12 @@ def test_fk_cycle_gets_use_alter_and_order_ignores_it(tmp_path: Path) -> None:
         },
     )
     alter = {(t.name, fk.name): fk.use_alter for t in schema.tables for fk in t.foreign_keys}
-    assert alter == {("a", "a_b_id_fkey"): True, ("b", "b_a_id_fkey"): True, ("b", "b_self_id_fkey"): False,
-                     ("c", "c_a_id_fkey"): False}
+    assert alter == {
+        ("a", "a_b_id_fkey"): True,
+        ("b", "b_a_id_fkey"): True,
+        ("b", "b_self_id_fkey"): False,
+        ("c", "c_a_id_fkey"): False,
+    }
     assert [t.name for t in schema.tables] == ["a", "b", "c"]
 
 
@@ -321,35 +329,76 @@ def test_fk_cycle_gets_use_alter_and_order_ignores_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sql", "code", "needle"),
     [
-        ("CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parnt(id));\nCREATE TABLE parent (id int PRIMARY KEY);",
-         "E104", 'unknown table "parnt" (did you mean "parent"?)'),
-        ("CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parent(idd));\nCREATE TABLE parent (id int PRIMARY KEY);",
-         "E105", 'unknown column parent.idd (did you mean "id"?)'),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parnt(id));\n"
+            "CREATE TABLE parent (id int PRIMARY KEY);",
+            "E104",
+            'unknown table "parnt" (did you mean "parent"?)',
+        ),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES parent(idd));\n"
+            "CREATE TABLE parent (id int PRIMARY KEY);",
+            "E105",
+            'unknown column parent.idd (did you mean "id"?)',
+        ),
         ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE INDEX ON c (nme);", "E106", "unknown column 'nme'"),
         ("CREATE TABLE c (id int PRIMARY KEY, UNIQUE (nope));", "E106", "unique constraint on c"),
         ("CREATE TABLE c (id int PRIMARY KEY, CHECK (nope > 0));", "E106", "CHECK on c"),
         ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE INDEX ON d (id);", "E107", 'unknown table "d"'),
-        ("CREATE TABLE c (id int PRIMARY KEY);\nCOMMENT ON TABLE cc IS 'x';", "E107", "COMMENT ON refers to unknown"),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY);\nCOMMENT ON TABLE cc IS 'x';",
+            "E107",
+            "COMMENT ON refers to unknown",
+        ),
         ("CREATE TABLE c (id int PRIMARY KEY, id text);", "E108", "c.id is defined twice"),
-        ("CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));\nCREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p);",
-         "E109", "has 1 columns but references 2"),
-        ("CREATE TYPE s AS ENUM ('a');\nCREATE TABLE c (id int PRIMARY KEY, v s DEFAULT 'b');", "E110",
-         "default 'b' is not a label of enum s"),
+        (
+            "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));\n"
+            "CREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p);",
+            "E109",
+            "has 1 columns but references 2",
+        ),
+        (
+            "CREATE TYPE s AS ENUM ('a');\nCREATE TABLE c (id int PRIMARY KEY, v s DEFAULT 'b');",
+            "E110",
+            "default 'b' is not a label of enum s",
+        ),
         ("CREATE TYPE s AS ENUM ('a');\nCREATE TYPE s AS ENUM ('b');", "E111", "enum s is defined twice"),
-        ("CREATE TABLE p (id int PRIMARY KEY, x int);\nCREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p(x));",
-         "E112", "not a primary key or unique constraint"),
-        ("CREATE TABLE c (id int PRIMARY KEY, name text);\nCREATE INDEX i ON c (id);\nCREATE INDEX i ON c (name);",
-         "E102", "index name 'i' is already used"),
+        (
+            "CREATE TABLE p (id int PRIMARY KEY, x int);\n"
+            "CREATE TABLE c (id int PRIMARY KEY, x int REFERENCES p(x));",
+            "E112",
+            "not a primary key or unique constraint",
+        ),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY, name text);\n"
+            "CREATE INDEX i ON c (id);\nCREATE INDEX i ON c (name);",
+            "E102",
+            "index name 'i' is already used",
+        ),
         ("CREATE TABLE c (id int PRIMARY KEY, x int, PRIMARY KEY (x));", "E102", "more than one primary key"),
-        ("CREATE TABLE c (id int PRIMARY KEY, t timestampz);", "E203", "unknown type 'timestampz' (did you mean"),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY, t timestampz);",
+            "E203",
+            "unknown type 'timestampz' (did you mean",
+        ),
         ("CREATE TABLE c (id int PRIMARY KEY, t other.thing);", "E203", "type other.thing is not known"),
         ("CREATE TABLE c (id int GENERATED ALWAYS AS IDENTITY DEFAULT 1 PRIMARY KEY);", "E204", "identity"),
-        ("CREATE TABLE c (id text GENERATED ALWAYS AS IDENTITY PRIMARY KEY);", "E204",
-         "identity columns must be smallint, integer or bigint"),
-        ("CREATE TABLE c (id int PRIMARY KEY);\nALTER TABLE cc ADD CHECK (id > 0);", "E107",
-         "ALTER TABLE refers to unknown table 'cc' (did you mean \"c\"?)"),
-        ("CREATE TABLE c (id int PRIMARY KEY);\nCREATE TRIGGER tr BEFORE UPDATE ON d FOR EACH ROW EXECUTE FUNCTION f();",
-         "E107", 'trigger tr is on unknown table "d"'),
+        (
+            "CREATE TABLE c (id text GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
+            "E204",
+            "identity columns must be smallint, integer or bigint",
+        ),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY);\nALTER TABLE cc ADD CHECK (id > 0);",
+            "E107",
+            "ALTER TABLE refers to unknown table 'cc' (did you mean \"c\"?)",
+        ),
+        (
+            "CREATE TABLE c (id int PRIMARY KEY);\n"
+            "CREATE TRIGGER tr BEFORE UPDATE ON d FOR EACH ROW EXECUTE FUNCTION f();",
+            "E107",
+            'trigger tr is on unknown table "d"',
+        ),
     ],
 )
 def test_resolve_errors(tmp_path: Path, sql: str, code: str, needle: str) -> None:
@@ -361,8 +410,12 @@ def test_resolve_errors(tmp_path: Path, sql: str, code: str, needle: str) -> Non
 def test_errors_are_all_reported_together_with_places(tmp_path: Path) -> None:
     errors = errors_of(
         tmp_path,
-        {"doc.md": sql_doc("CREATE TABLE c (\n  id int PRIMARY KEY,\n  a int REFERENCES x(id),\n  b nope\n);\n"
-                           "CREATE INDEX ON c (zz);")},
+        {
+            "doc.md": sql_doc(
+                "CREATE TABLE c (\n  id int PRIMARY KEY,\n  a int REFERENCES x(id),\n  b nope\n);\n"
+                "CREATE INDEX ON c (zz);"
+            )
+        },
     )
     assert [(str(e.span), e.code) for e in errors] == [
         ("spec/doc.md:4", "E104"),
@@ -429,7 +482,9 @@ def test_config_class_names_external_unmanaged_and_modules(tmp_path: Path) -> No
 
 
 def test_list_form_of_external_tables_means_keep_fk(tmp_path: Path) -> None:
-    schema = schema_of(tmp_path, DOCS, 'external_tables = ["users", "auth_accounts"]\nunmanaged_tables = ["events"]\n')
+    schema = schema_of(
+        tmp_path, DOCS, 'external_tables = ["users", "auth_accounts"]\nunmanaged_tables = ["events"]\n'
+    )
     assert [(e.name, e.mode) for e in schema.external] == [("auth_accounts", "keep_fk"), ("users", "keep_fk")]
     story = schema.table("story")
     assert story is not None and "auth_accounts" in {fk.ref_table for fk in story.foreign_keys}
@@ -463,17 +518,23 @@ def test_table_defined_in_two_docs_names_both_places(tmp_path: Path) -> None:
 
 
 def test_table_in_docs_and_configured_external_is_an_error(tmp_path: Path) -> None:
-    errors = errors_of(tmp_path, DOCS, 'external_tables = { session = "keep_fk", users = "keep_fk", '
-                       'auth_accounts = "keep_fk" }\nunmanaged_tables = ["events"]\n')
+    errors = errors_of(
+        tmp_path,
+        DOCS,
+        'external_tables = { session = "keep_fk", users = "keep_fk", '
+        'auth_accounts = "keep_fk" }\nunmanaged_tables = ["events"]\n',
+    )
     assert [(e.code, e.message) for e in errors] == [
         ("E101", "table session is defined in a doc but configured as external"),
     ]
 
 
 def test_two_tables_one_class_name(tmp_path: Path) -> None:
-    errors = errors_of(tmp_path, {"doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);\n"
-                                                    "CREATE TABLE b (id int PRIMARY KEY);")},
-                       'class_names = { b = "A" }\n')
+    errors = errors_of(
+        tmp_path,
+        {"doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY);")},
+        'class_names = { b = "A" }\n',
+    )
     assert [e.code for e in errors] == ["E101"] and "both become class A" in errors[0].message
 
 
@@ -484,7 +545,7 @@ def test_two_tables_one_class_name(tmp_path: Path) -> None:
         ('external_tables = { users = "maybe" }\n', "external_tables.users = 'maybe'"),
         ('package = "not-a-package"\n', "package must be a dotted Python name"),
         ('class_names = { a = "not a class" }\n', "class_names.a = 'not a class'"),
-        ("[tool.mdschema.modules]\ndoc = \"base\"\n", "modules.doc = 'base' is not a usable module name"),
+        ('[tool.mdschema.modules]\ndoc = "base"\n', "modules.doc = 'base' is not a usable module name"),
         ("unmanaged_tables = 3\n", "unmanaged_tables must be a list of strings"),
         ("docs = [\n", "pyproject.toml cannot be read"),
     ],
@@ -500,8 +561,10 @@ def test_config_errors_are_e302(tmp_path: Path, tool: str, needle: str) -> None:
 
 
 def test_modules_override_and_module_name_clash(tmp_path: Path) -> None:
-    docs = {"My Doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
-            "my_doc.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);")}
+    docs = {
+        "My Doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
+        "my_doc.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);"),
+    }
     errors = errors_of(tmp_path / "clash", docs)
     assert [e.code for e in errors] == ["E304"]
     assert "both render to module my_doc.py" in errors[0].message
@@ -510,13 +573,19 @@ def test_modules_override_and_module_name_clash(tmp_path: Path) -> None:
 
 
 def test_default_module_names_are_safe(tmp_path: Path) -> None:
-    docs = {"2024 plan.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
-            "class.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);"),
-            "base.md": sql_doc("CREATE TABLE c (id int PRIMARY KEY);")}
+    docs = {
+        "2024 plan.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY);"),
+        "class.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);"),
+        "base.md": sql_doc("CREATE TABLE c (id int PRIMARY KEY);"),
+    }
     schema = schema_of(tmp_path, docs)
     assert sorted(m for _, m in schema.docs) == ["base_models", "class_models", "doc_2024_plan"]
 
 
 def test_no_docs_is_e303(tmp_path: Path) -> None:
-    errors = errors_of(tmp_path, {}, 'docs = ["nowhere/*.md"]\n')
-    assert [e.code for e in errors] == ["E303"]
+    from generator.pipeline import load_schema
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mdschema]\ndocs = ["nowhere/*.md"]\n', encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_schema(load_config(tmp_path))
+    assert [(d.code, d.message) for d in exc.value.diagnostics] == [("E303", "no docs match nowhere/*.md")]

@@ -55,7 +55,7 @@ class Profiles(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the account was created"
     )
 
-    study_sessionses: Mapped[list[StudySessions]] = relationship(back_populates="profile")
+    study_sessions: Mapped[list[StudySessions]] = relationship(back_populates="profile")
 
 
 class StudySessions(Base):
@@ -102,11 +102,11 @@ class StudySessions(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the session last changed"
     )
 
-    chatses: Mapped[list[Chats]] = relationship(back_populates="session")
-    document_chunkses: Mapped[list[DocumentChunks]] = relationship(back_populates="session")
-    documentses: Mapped[list[Documents]] = relationship(back_populates="session")
-    profile: Mapped[Profiles] = relationship(back_populates="study_sessionses")
-    topicses: Mapped[list[Topics]] = relationship(back_populates="session")
+    chats: Mapped[list[Chats]] = relationship(back_populates="session")
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="session")
+    documents: Mapped[list[Documents]] = relationship(back_populates="session")
+    profile: Mapped[Profiles] = relationship(back_populates="study_sessions")
+    topics: Mapped[list[Topics]] = relationship(back_populates="session")
 
 
 class Topics(Base):
@@ -148,7 +148,7 @@ class Topics(Base):
     )
 
     chats: Mapped[Chats | None] = relationship(back_populates="topic", uselist=False)
-    session: Mapped[StudySessions] = relationship(back_populates="topicses")
+    session: Mapped[StudySessions] = relationship(back_populates="topics")
 
 
 class Chats(Base):
@@ -192,8 +192,8 @@ class Chats(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the chat last changed"
     )
 
-    messageses: Mapped[list[Messages]] = relationship(back_populates="chat")
-    session: Mapped[StudySessions] = relationship(back_populates="chatses")
+    messages: Mapped[list[Messages]] = relationship(back_populates="chat")
+    session: Mapped[StudySessions] = relationship(back_populates="chats")
     topic: Mapped[Topics | None] = relationship(back_populates="chats")
 
 
@@ -225,4 +225,4 @@ class Messages(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the message was posted"
     )
 
-    chat: Mapped[Chats] = relationship(back_populates="messageses")
+    chat: Mapped[Chats] = relationship(back_populates="messages")

@@ -16,5 +16,8 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = ()
 # Tables that exist in the database but are never created, altered or dropped.
 UNMANAGED_TABLES: frozenset[str] = frozenset()
 
+# Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new).
+RENAMES: tuple[tuple[str, str, str, str], ...] = ()
+
 # Tables the docs reference but do not own: {name: keep_fk | column_only}.
 EXTERNAL_TABLES: dict[str, str] = {}

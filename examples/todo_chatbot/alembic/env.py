@@ -1,0 +1,8 @@
+"""Alembic environment, written by mdschema (async psycopg 3 engine, advisory lock, include_object).
+
+Works for `mdschema upgrade` and for the stock `alembic` command alike.
+"""
+
+from generator.alembic_env import run
+
+run(package="generated")

@@ -1,0 +1,88 @@
+"""Error snapshots: the real CLI on broken docs prints exactly tests/errors/<case>/expected.txt on stderr.
+
+Regenerate the expected files after an intended change of wording:
+
+    MDSCHEMA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_errors.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fixtures_models import UPDATE_ENV, VENV_BIN, updating
+
+from generator.cli import main
+
+ERRORS = Path(__file__).resolve().parent / "errors"
+CASES = sorted(p.name for p in ERRORS.iterdir() if (p / "spec").is_dir())
+REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/test_errors.py"
+
+# what each case must at least say, so that a snapshot regenerated from broken output cannot pass
+MUST_SAY = {
+    "syntax_error": ["spec/doc.md:11: error[E201]: SQL syntax error", '"label"'],
+    "two_syntax_errors": ["spec/doc.md:6: error[E201]", "spec/doc.md:13: error[E201]", "2 error(s)"],
+    "unknown_fk_table": ["error[E104]", '"customers"', 'did you mean "customer"'],
+    "unknown_fk_column": ["error[E105]", "customer.emial", 'did you mean "email"'],
+    "index_unknown_column": ["error[E106]", "'mail'", 'did you mean "email"'],
+    "duplicate_table": ["spec/b_second.md:6: error[E101]", "spec/a_first.md:4", "[tool.mdschema.prefer]"],
+    "duplicate_index": ["spec/doc.md:7: error[E102]", "idx_customer"],
+    "long_identifier": ["spec/doc.md:6: error[E103]", "68 bytes"],
+    "unsupported_view": ["spec/doc.md:6: error[E202]: unsupported statement CREATE VIEW"],
+    "enum_default": ["spec/doc.md:8: error[E110]", "'archived'", "draft, published"],
+    "unknown_type": ["spec/doc.md:6: error[E203]", "'timestampz'", 'did you mean "timestamptz"'],
+    "invalid_utf8": ["spec/menu.md:3: error[E301]", "UTF-8"],
+    "nul_byte": ["spec/menu.md:6: error[E301]", "NUL"],
+    "dollar_quote": ["spec/doc.md:6: error[E201]", "unterminated dollar-quoted string"],
+    "alter_unknown_table": ["spec/doc.md:6: error[E107]", "'posts'", 'did you mean "post"'],
+}
+
+
+def test_every_case_has_expectations() -> None:
+    assert sorted(MUST_SAY) == CASES
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_error_snapshot(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / case
+    shutil.copytree(ERRORS / case, project, ignore=shutil.ignore_patterns("expected.txt"))
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+
+    status = main(["-C", str(project), "generate"])
+    out, err = capsys.readouterr()
+
+    assert status == 2, err
+    assert out == ""
+    assert "Traceback" not in err and "internal error" not in err
+    assert err.endswith("; nothing was written\n")
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before, "files were written"
+    for needle in MUST_SAY[case]:
+        assert needle in err, f"{case}: stderr lacks {needle!r}:\n{err}"
+
+    expected_file = ERRORS / case / "expected.txt"
+    if updating():
+        expected_file.write_text(err, encoding="utf-8")
+        return
+    assert expected_file.is_file(), f"{expected_file} is missing; create it with: {REGENERATE}"
+    expected = expected_file.read_text(encoding="utf-8")
+    assert err == expected, (
+        f"stderr differs from {expected_file.relative_to(ERRORS.parent.parent)}; "
+        f"if the change is intended, regenerate with: {REGENERATE}"
+    )
+
+
+def test_installed_command_exits_2_without_traceback(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(ERRORS / "two_syntax_errors", project, ignore=shutil.ignore_patterns("expected.txt"))
+    result = subprocess.run(
+        [str(VENV_BIN / "mdschema"), "-C", str(project), "generate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr == (ERRORS / "two_syntax_errors" / "expected.txt").read_text(encoding="utf-8")
+    assert not (project / "generated").exists()

@@ -1,0 +1,286 @@
+"""naming: the names PostgreSQL gives (checked against the real server) and the Python names we give."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import psycopg
+import pytest
+from fixtures_models import schema_of, sql_doc
+
+from generator import naming
+from generator.naming import (
+    attr_name,
+    choose_name,
+    class_name,
+    docstring_lines,
+    fk_stem,
+    make_object_name,
+    name_addition,
+    plural,
+    py_str,
+)
+
+LONG_TABLE = "a_really_long_table_name_that_goes_on_and_on_and_on_forever_x"  # 62 bytes
+LONG_COLUMN = "a_very_long_column_name_that_is_also_quite_long_indeed_yes_yes"  # 62 bytes
+MB_TABLE = "Ünïcödé_tåble_with_multibyte_characters_abcdefghijklmnopqr"  # multibyte, 63 bytes
+
+
+def test_make_object_name_short_names_are_joined() -> None:
+    assert make_object_name("story", "author_id", "fkey") == "story_author_id_fkey"
+    assert make_object_name("story", None, "pkey") == "story_pkey"
+    assert make_object_name("story", None, "check") == "story_check"
+
+
+def test_make_object_name_shortens_the_longer_part_first() -> None:
+    # 62 + 62 bytes must fit in 63 - len("_key") - 1 = 58: both end up 29 bytes
+    name = make_object_name(LONG_TABLE, LONG_COLUMN, "key")
+    assert name == f"{LONG_TABLE[:29]}_{LONG_COLUMN[:29]}_key"
+    assert len(name.encode()) == 63
+    # a long table and a short column: only the table is cut
+    name = make_object_name(LONG_TABLE, "other", "fkey")
+    assert name == f"{LONG_TABLE[: 63 - len('_fkey') - len('_other')]}_other_fkey"
+    assert len(name.encode()) == 63
+    assert make_object_name(LONG_TABLE, None, "pkey") == LONG_TABLE[:58] + "_pkey"
+
+
+def test_make_object_name_never_cuts_a_multibyte_character() -> None:
+    name = make_object_name(MB_TABLE, "çolumn_ñame_ü", "key")
+    assert len(name.encode()) <= 63
+    name.encode().decode("utf-8")  # still valid UTF-8
+    assert name == "Ünïcödé_tåble_with_multibyte_characte_çolumn_ñame_ü_key"
+
+
+def test_name_addition_stops_past_63_bytes() -> None:
+    assert name_addition(["a", "b", "c"]) == "a_b_c"
+    cols = [f"column_number_{i:02d}" for i in range(10)]  # 16 bytes each
+    assert name_addition(cols) == "_".join(cols[:4])  # 67 bytes: the fourth pushes it past 63
+
+
+def test_choose_name_appends_a_number_on_clash() -> None:
+    taken: set[str] = set()
+    assert choose_name("s", ["a", "b"], "key", taken) == "s_a_b_key"
+    assert choose_name("s", ["a_b"], "key", taken) == "s_a_b_key1"
+    assert choose_name("s", ["a", "b"], "key", taken) == "s_a_b_key2"
+    assert taken == {"s_a_b_key", "s_a_b_key1", "s_a_b_key2"}
+    # the number goes into the label, so the label survives truncation
+    long_taken = {make_object_name(LONG_TABLE, LONG_COLUMN, "key")}
+    second = choose_name(LONG_TABLE, [LONG_COLUMN], "key", long_taken)
+    assert second.endswith("_key1") and len(second.encode()) == 63
+
+
+def test_too_long_counts_bytes() -> None:
+    assert not naming.too_long("x" * 63)
+    assert naming.too_long("x" * 64)
+    assert naming.too_long("é" * 32)  # 64 bytes in 32 characters
+
+
+NAMING_SQL = f"""
+CREATE TABLE {LONG_TABLE} (
+    id int PRIMARY KEY,
+    {LONG_COLUMN} int UNIQUE,
+    short int CHECK (short > 0),
+    other int REFERENCES {LONG_TABLE}(id),
+    UNIQUE (id, short, other),
+    CHECK (short > other)
+);
+CREATE TABLE s (
+    id int PRIMARY KEY,
+    a int,
+    b int,
+    a_b int,
+    UNIQUE (a, b),
+    UNIQUE (a_b),
+    CONSTRAINT s_named_key UNIQUE (b)
+);
+CREATE TABLE m (
+    a int, b int, c int, d int, e int, f int, g int, h int, i int,
+    UNIQUE (a, b, c, d, e, f, g, h, i),
+    PRIMARY KEY (a, b)
+);
+CREATE TABLE "{MB_TABLE}" ("çolumn_ñame_ü" int UNIQUE);
+CREATE TABLE ck (
+    id int PRIMARY KEY,
+    a int CHECK (a > 0),
+    b int CHECK (b < a),
+    c int CHECK (true),
+    d int,
+    CHECK (d > 0 AND d < 10),
+    CHECK (a > d),
+    CHECK (length(d::text) > 0)
+);
+CREATE TABLE q_a_idx (x int);
+CREATE TABLE q (
+    a int,
+    b text,
+    fk_a int REFERENCES s(id),
+    fk_b int REFERENCES s(id)
+);
+CREATE INDEX ON q (a);
+CREATE INDEX ON q (a);
+CREATE UNIQUE INDEX ON q (a);
+CREATE INDEX ON q (lower(b));
+CREATE INDEX ON q ((a + 1));
+CREATE INDEX ON q (a, b);
+CREATE INDEX ON q USING gin (to_tsvector('english', b));
+ALTER TABLE q ADD FOREIGN KEY (fk_a) REFERENCES s(id);
+ALTER TABLE q ADD CHECK (a > 0);
+ALTER TABLE q ADD CHECK (a > 1);
+"""
+
+
+def test_names_match_what_postgres_gives(tmp_path: Path, pg_conn: psycopg.Connection) -> None:
+    schema = schema_of(tmp_path, {"doc.md": sql_doc(NAMING_SQL)})
+    ours: set[tuple[str, str, str]] = set()
+    for t in schema.tables:
+        if t.primary_key:
+            ours.add((t.name, "p", t.primary_key.name))
+        ours |= {(t.name, "u", u.name) for u in t.uniques}
+        ours |= {(t.name, "f", f.name) for f in t.foreign_keys}
+        ours |= {(t.name, "c", c.name) for c in t.checks}
+        ours |= {(t.name, "i", i.name) for i in t.indexes}
+
+    pg_conn.execute(NAMING_SQL)
+    theirs = set(
+        pg_conn.execute(
+            "SELECT conrelid::regclass::text, contype::text, conname FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f', 'c')"
+        ).fetchall()
+    )
+    theirs |= set(
+        pg_conn.execute(
+            "SELECT i.indrelid::regclass::text, 'i', c.relname"
+            " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+        ).fetchall()
+    )
+    # regclass::text quotes names that need it
+    theirs = {(t.strip('"'), k, n) for t, k, n in theirs}
+    assert ours == theirs
+    # and a few spelled out, so that a wrong rule on both sides cannot hide
+    assert ("s", "u", "s_a_b_key1") in ours
+    assert (
+        ("ck", "c", "ck_check") in ours
+        and ("ck", "c", "ck_check1") in ours
+        and ("ck", "c", "ck_d_check") in ours
+    )
+    assert ("q", "i", "q_a_idx1") in ours and ("q", "i", "q_a_idx3") in ours
+    assert ("q", "f", "q_fk_a_fkey1") in ours
+    assert (LONG_TABLE, "u", f"{LONG_TABLE[:29]}_{LONG_COLUMN[:29]}_key") in ours
+    assert ("m", "u", "m_a_b_c_d_e_f_g_h_i_key") in ours
+
+
+# ---- Python names --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("story", "Story"),
+        ("life_event_trauma", "LifeEventTrauma"),
+        ("Order", "Order"),
+        ("2fa_code", "T2faCode"),
+        ("class", "Class"),
+        ("base", "BaseModel"),
+        ("any", "AnyModel"),
+        ("mapped", "MappedModel"),
+        ("my-table name", "MyTableName"),
+        ("___", "Table"),
+    ],
+)
+def test_class_name(table: str, expected: str) -> None:
+    assert class_name(table) == expected
+    assert class_name(table).isidentifier()
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        ("name", "name"),
+        ("metadata", "metadata_"),
+        ("registry", "registry_"),
+        ("query", "query_"),
+        ("class", "class_"),
+        ("from", "from_"),
+        ("type", "type"),  # a soft keyword only from Python 3.12: names must not depend on the interpreter
+        ("match", "match_"),
+        ("Mixed Case", "Mixed_Case"),
+        ("1st", "c_1st"),
+        ("__init__", "c__init__"),
+        ("naïve", "na_ve"),
+    ],
+)
+def test_attr_name(column: str, expected: str) -> None:
+    assert attr_name(column) == expected
+    assert attr_name(column).isidentifier()
+
+
+def test_plural_and_fk_stem() -> None:
+    assert [plural(w) for w in ("story", "key", "box", "match", "status", "session", "day")] == [
+        "stories",
+        "keys",
+        "boxes",
+        "matches",
+        "statuses",
+        "sessions",
+        "days",
+    ]
+    assert [fk_stem(c) for c in ("author_id", "owner_uuid", "parent_fk", "api_key", "mentor", "_id")] == [
+        "author",
+        "owner",
+        "parent",
+        "api",
+        "mentor_ref",
+        "_id_ref",
+    ]
+
+
+HOSTILE_STRINGS = [
+    "plain",
+    'double "quotes"',
+    "single 'quotes'",
+    "both ' and \"",
+    'more """ than \'',
+    "backslash \\ and \\n and \\\\",
+    "ends with backslash \\",
+    "\"); import os; os.system('rm -rf /'); x = (\"",
+    "newline\nand\ttab and \r return",
+    "control \x00 \x07 \x1b and \x7f",
+    "unicode line sep \u2028 and \u2029 and \x85",
+    "emoji 🙂 and ünïcödé",
+    "{} and {0} and %s",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_py_str_round_trips_exactly(value: str) -> None:
+    literal = py_str(value)
+    node = ast.parse(literal, mode="eval").body
+    assert isinstance(node, ast.Constant) and node.value == value
+    assert "\n" not in literal and "\r" not in literal
+    # ruff format's preference: double quotes unless that needs more escapes
+    expected_quote = "'" if value.count('"') > value.count("'") else '"'
+    assert literal[0] == expected_quote
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS + ['ends in a quote"', '"""', "x" * 300])
+def test_docstring_lines_cannot_break_out(value: str) -> None:
+    lines = docstring_lines(value, 110, 4)
+    body = "\n    ".join(lines)
+    source = f'class C:\n    """{body}\n    """\n    x = 1\n'
+    tree = ast.parse(source)
+    (cls,) = tree.body
+    assert isinstance(cls, ast.ClassDef) and len(cls.body) == 2  # the docstring and x: nothing injected
+    assert all(len(line) + 4 <= 110 or " " not in line for line in lines)
+
+
+def test_attr_name_does_not_depend_on_the_interpreters_soft_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyword
+
+    # What Python 3.12+ says; the generated attribute must stay the same as under 3.11.
+    monkeypatch.setattr(keyword, "issoftkeyword", frozenset({"_", "case", "match", "type"}).__contains__)
+    monkeypatch.setattr(keyword, "softkwlist", ["_", "case", "match", "type"])
+    assert attr_name("type") == "type"
+    assert attr_name("match") == "match_"

@@ -1,0 +1,526 @@
+"""Change scenarios on a small project, through the CLI: doc edit → `mdschema revision` → the exact
+operations in the written file → `mdschema upgrade` → `mdschema check` clean; some also `downgrade -1` back
+to exactly the previous catalog. Every revision was proven on a shadow database before it was written.
+
+The scenario tests share one project and one database and run in file order, each on top of the previous one
+(a scenario edits only its own part of the doc, so any one of them also runs alone with -k). After a failure
+the rest are skipped: the shared project is then in an unknown state.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from projects import (
+    LIBRARY,
+    Project,
+    execute,
+    executed_sql,
+    make_project,
+    one_line,
+    operations,
+    query,
+    revision_id,
+)
+
+from generator.catalog import describe, diff, snapshot
+from generator.database import connect, create_database, database_url, drop_database
+
+DOC = "library.md"
+CLEAN = "mdschema: clean (docs, generated/, migrations, database)"
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def live(project: Project) -> Any:
+    assert project.database_url
+    with connect(project.database_url) as conn:
+        return snapshot(conn)
+
+
+def revise(project: Project, message: str, *flags: str) -> Path:
+    result, path = project.revise(message, *flags)
+    assert result.rc == 0 and path is not None, result.output
+    assert "proven on a shadow database" in result.out, result.output
+    return path
+
+
+def upgrade_and_check(project: Project) -> Any:
+    """`mdschema upgrade`, then `mdschema check` must be clean; returns the catalog before the upgrade."""
+    before = live(project)
+    project.ok("upgrade")
+    check = project.run("check")
+    assert check.rc == 0 and CLEAN in check.out, check.output
+    return before
+
+
+def downgrade_restores(project: Project, before: Any) -> None:
+    """`mdschema downgrade -1` gives back exactly the previous catalog; then upgrade again."""
+    project.ok("downgrade", "-1")
+    changes = diff(live(project), before)
+    assert changes == (), "\n".join(describe(c) for c in changes)
+    project.ok("upgrade")
+
+
+# --- independent: a revision that cannot be proven is not written ------------------------------------------
+
+
+SEED = '''"""seed: a data migration (an author without a bio)
+
+Revision ID: 5eed00000001
+Revises: {head}
+"""
+
+from alembic import op
+
+revision = "5eed00000001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("INSERT INTO author (name) VALUES ('Anonymous')")
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM author WHERE name = 'Anonymous'")
+'''
+
+
+def test_a_revision_that_fails_its_proof_is_not_written(pg_server: str, tmp_path: Path) -> None:
+    # A data migration in alembic/versions is replayed into the shadow database too, so the shadow holds an
+    # author without a bio; NOT NULL on author.bio (allowed explicitly) then fails there, as it would in
+    # production, and the revision must not be kept.
+    project = make_project(tmp_path, {DOC: LIBRARY}, pg_server)
+    initial = revise(project, "initial")
+    head = revision_id(initial)
+    (initial.parent / "20000101_5eed00000001_seed.py").write_text(SEED.format(head=head))
+    project.edit(DOC, "bio TEXT,", "bio TEXT NOT NULL,")
+    before = project.revisions()
+    result, path = project.revise("bio required", "--allow", "set_not_null")
+    assert result.rc == 2, result.output
+    assert path is None and project.revisions() == before
+    assert "failed on the shadow database during upgrade" in result.err, result.output
+    assert 'column "bio"' in result.err and "null values" in result.err, result.output
+    assert "no revision was written" in result.err, result.output
+
+
+# --- the shared project ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lib(
+    pg_server: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Project]:
+    name = f"t_{uuid.uuid4().hex[:8]}"
+    create_database(pg_server, name)  # plain (template1): no extension until a doc asks for one
+    try:
+        project = make_project(
+            tmp_path_factory.mktemp("scenarios"), {DOC: LIBRARY}, pg_server, database_url(pg_server, name)
+        )
+        path = revise(project, "initial")
+        ups = operations(path)
+        assert ups[0] == "op.execute(\"CREATE TYPE book_status AS ENUM ('draft', 'published')\")"
+        assert [u.split("(")[0] for u in ups].count("op.create_table") == 3
+        assert any("CREATE OR REPLACE TRIGGER book_touch" in sql for sql in executed_sql(path))
+        upgrade_and_check(project)
+        project.failed_before = request.session.testsfailed  # type: ignore[attr-defined]
+        yield project
+    finally:
+        drop_database(pg_server, name)
+
+
+@pytest.fixture
+def chain(lib: Project, request: pytest.FixtureRequest) -> Project:
+    if request.session.testsfailed > lib.failed_before:  # type: ignore[attr-defined]
+        pytest.skip("an earlier scenario failed; the shared project is in an unknown state")
+    return lib
+
+
+def test_no_changes_no_revision(chain: Project) -> None:
+    before = chain.revisions()
+    result, path = chain.revise("nothing")
+    assert result.rc == 0, result.output
+    assert "no changes" in result.out and "no revision written" in result.out, result.output
+    assert path is None and chain.revisions() == before
+
+
+def test_add_column(chain: Project) -> None:
+    chain.edit(
+        DOC,
+        "    isbn TEXT,",
+        "    subtitle TEXT,                                  -- Subtitle\n    isbn TEXT,",
+    )
+    path = revise(chain, "add subtitle")
+    assert operations(path) == [
+        "op.add_column('book', sa.Column('subtitle', sa.Text(), nullable=True, comment='Subtitle'))"
+    ]
+    assert operations(path, "downgrade") == ["op.drop_column('book', 'subtitle')"]
+    before = upgrade_and_check(chain)
+    # one step back: the database is behind head and lacks the column, and check says so with the doc line
+    chain.ok("downgrade", "-1")
+    check = chain.run("check")
+    assert check.rc == 1, check.output
+    assert "run `mdschema upgrade`" in check.out, check.output
+    line = chain.line_of(DOC, "subtitle TEXT")
+    assert (
+        f"spec/{DOC}:{line}: database: drift: column book.subtitle text is in the docs but not in the "
+        "database" in check.out
+    ), check.output
+    assert diff(live(chain), before) == ()
+    chain.ok("upgrade")
+
+
+def test_drop_column_is_refused_without_allow_destructive(chain: Project) -> None:
+    chain.edit(DOC, "    isbn TEXT,                                      -- ISBN-13\n", "")
+    before = chain.revisions()
+    result, path = chain.revise("drop isbn")
+    assert result.rc == 1, result.output
+    assert path is None and chain.revisions() == before
+    line = chain.line_of(DOC, "CREATE TABLE book (")
+    assert "refusing to write a destructive migration (1 hazard(s))" in result.out, result.output
+    assert (
+        f"spec/{DOC}:{line}: column book.isbn: drops the column and its data  [--allow drop_column]"
+        in result.out
+    ), result.output
+    # a different hazard kind does not cover it
+    result, path = chain.revise("drop isbn", "--allow", "narrow_type")
+    assert result.rc == 1 and path is None, result.output
+
+    path = revise(chain, "drop isbn", "--allow-destructive")
+    text = path.read_text()
+    assert "# DESTRUCTIVE (drop_column): column book.isbn: drops the column and its data" in text
+    assert text.index("# DESTRUCTIVE") < text.index("def downgrade")
+    assert operations(path) == ["op.drop_column('book', 'isbn')"]
+    assert operations(path, "downgrade") == [
+        "op.execute('ALTER TABLE book ADD COLUMN isbn text')",
+        "op.execute(\"COMMENT ON COLUMN book.isbn IS 'ISBN-13'\")",
+    ]
+    upgrade_and_check(chain)
+
+
+def test_retype_columns(chain: Project) -> None:
+    url = chain.database_url
+    assert url
+    execute(url, "INSERT INTO author (name, phone) VALUES ('P', '0049301234567')")
+    chain.edit(
+        DOC, "title VARCHAR(200) NOT NULL,", "title VARCHAR(300) NOT NULL,"
+    )  # widen: no USING, no rewrite
+    chain.edit(
+        DOC, "    phone TEXT,   ", "    phone BIGINT,"
+    )  # needs a cast PostgreSQL does not do implicitly
+    result, path = chain.revise("retype")
+    assert result.rc == 1 and path is None, result.output  # text → bigint narrows
+    assert "column author.phone: narrows text → bigint" in result.out, result.output
+    path = revise(chain, "retype", "--allow", "narrow_type")
+    assert operations(path) == [
+        "op.alter_column('author', 'phone', type_=sa.BigInteger(), postgresql_using='phone::bigint')",
+        "op.alter_column('book', 'title', type_=sa.String(length=300))",
+    ]
+    assert executed_sql(path, "downgrade") == [
+        "ALTER TABLE author ALTER COLUMN phone TYPE text USING phone::text",
+        "ALTER TABLE book ALTER COLUMN title TYPE character varying(200) USING title::character varying(200)",
+    ]
+    node = query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass")
+    upgrade_and_check(chain)
+    assert query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass") == node
+    assert query(url, "SELECT phone FROM author WHERE name = 'P'") == [(49301234567,)]
+
+
+def test_set_not_null_needs_its_hazard_allowed(chain: Project) -> None:
+    chain.edit(DOC, "    body TEXT    ", "    body TEXT NOT NULL")
+    result, path = chain.revise("body required", "--allow", "drop_column")
+    assert result.rc == 1 and path is None, result.output
+    line = chain.line_of(DOC, "body TEXT NOT NULL")
+    assert f"spec/{DOC}:{line}: column review.body: adds NOT NULL without a default" in result.out, (
+        result.output
+    )
+    assert "[--allow set_not_null]" in result.out, result.output
+
+    path = revise(chain, "body required", "--allow", "set_not_null")
+    assert "# DESTRUCTIVE (set_not_null): column review.body" in path.read_text()
+    assert operations(path) == ["op.alter_column('review', 'body', nullable=False)"]
+    assert operations(path, "downgrade") == ["op.alter_column('review', 'body', nullable=True)"]
+    upgrade_and_check(chain)
+
+
+def test_default(chain: Project) -> None:
+    chain.edit(DOC, "    pages INTEGER,        ", "    pages INTEGER DEFAULT 0,")
+    path = revise(chain, "pages default")
+    assert operations(path) == ["op.alter_column('book', 'pages', server_default=sa.text('0'))"]
+    assert operations(path, "downgrade") == ["op.alter_column('book', 'pages', server_default=None)"]
+    upgrade_and_check(chain)
+    url = chain.database_url
+    assert url
+    execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000a', 'A')")
+    rows = query(
+        url,
+        "INSERT INTO book (author_id, title) VALUES ('00000000-0000-0000-0000-00000000000a', 'T') "
+        "RETURNING pages",
+    )
+    assert rows == [(0,)]
+
+
+def test_add_and_remove_foreign_keys(chain: Project) -> None:
+    chain.edit(
+        DOC,
+        "editor_id UUID,                                 -- Who edited it",
+        "editor_id UUID REFERENCES author(id) ON DELETE SET NULL,  -- Who edited it",
+    )
+    chain.edit(DOC, "book_id UUID NOT NULL REFERENCES book(id) ON DELETE CASCADE,", "book_id UUID NOT NULL,")
+    path = revise(chain, "editor fk, review fk gone")
+    assert operations(path) == [
+        "op.drop_constraint('review_book_id_fkey', 'review', type_='foreignkey')",
+        "op.create_foreign_key(op.f('book_editor_id_fkey'), 'book', 'author', ['editor_id'], ['id'], "
+        "ondelete='SET NULL')",
+    ]
+    assert [one_line(s) for s in executed_sql(path, "downgrade")] == [
+        "ALTER TABLE review ADD CONSTRAINT review_book_id_fkey FOREIGN KEY (book_id) REFERENCES book(id) "
+        "ON DELETE CASCADE"
+    ]
+    assert (
+        operations(path, "downgrade")[0]
+        == "op.drop_constraint('book_editor_id_fkey', 'book', type_='foreignkey')"
+    )
+    upgrade_and_check(chain)
+
+
+def test_change_on_delete(chain: Project) -> None:
+    chain.edit(
+        DOC,
+        "author_id UUID REFERENCES author(id) ON DELETE CASCADE,",
+        "author_id UUID REFERENCES author(id) ON DELETE RESTRICT,",
+    )
+    path = revise(chain, "keep books")
+    assert operations(path) == [
+        "op.drop_constraint('book_author_id_fkey', 'book', type_='foreignkey')",
+        "op.create_foreign_key(op.f('book_author_id_fkey'), 'book', 'author', ['author_id'], ['id'], "
+        "ondelete='RESTRICT')",
+    ]
+    upgrade_and_check(chain)
+    url = chain.database_url
+    assert url
+    execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000b', 'B')")
+    execute(
+        url, "INSERT INTO book (author_id, title) VALUES ('00000000-0000-0000-0000-00000000000b', 'kept')"
+    )
+    with pytest.raises(psycopg.errors.RestrictViolation), connect(url) as conn:  # not NO ACTION
+        conn.execute("DELETE FROM author WHERE id = '00000000-0000-0000-0000-00000000000b'")
+
+
+def test_add_unique_and_check(chain: Project) -> None:
+    chain.edit(DOC, "name VARCHAR(100) NOT NULL,", "name VARCHAR(100) NOT NULL UNIQUE,")
+    chain.edit(DOC, "born_year INTEGER    ", "born_year INTEGER CHECK (born_year > 1000)")
+    path = revise(chain, "unique names, plausible years")
+    assert operations(path) == [
+        "op.create_check_constraint('author_born_year_check', 'author', 'born_year > 1000')",
+        "op.create_unique_constraint(op.f('author_name_key'), 'author', ['name'])",
+    ]
+    assert operations(path, "downgrade") == [
+        "op.drop_constraint('author_born_year_check', 'author', type_='check')",
+        "op.drop_constraint('author_name_key', 'author', type_='unique')",
+    ]
+    upgrade_and_check(chain)
+
+
+def test_change_check_expression(chain: Project) -> None:
+    chain.edit(DOC, "CHECK (rating BETWEEN 1 AND 5)", "CHECK (rating BETWEEN 1 AND 10)")
+    path = revise(chain, "ten stars")
+    assert operations(path) == [
+        "op.drop_constraint('review_rating_check', 'review', type_='check')",
+        "op.create_check_constraint('review_rating_check', 'review', 'rating BETWEEN 1 AND 10')",
+    ]
+    assert executed_sql(path, "downgrade") == [
+        "ALTER TABLE review ADD CONSTRAINT review_rating_check CHECK (((rating >= 1) AND (rating <= 5)))"
+    ]
+    upgrade_and_check(chain)
+
+
+def test_change_index_method_opclass_with_where(chain: Project) -> None:
+    chain.edit(DOC, "idx_book_author ON book (author_id);", "idx_book_author ON book USING hash (author_id);")
+    chain.edit(DOC, "idx_review_body ON review (body);", "idx_review_body ON review (body text_pattern_ops);")
+    chain.edit(
+        DOC, "idx_book_pages ON book (pages);", "idx_book_pages ON book (pages) WITH (fillfactor = 70);"
+    )
+    chain.edit(
+        DOC,
+        "idx_book_updated ON book (updated_at);",
+        "idx_book_updated ON book (updated_at) WHERE pages IS NOT NULL;",
+    )
+    path = revise(chain, "indexes")
+    assert operations(path) == [
+        "op.drop_index('idx_book_author', table_name='book')",
+        "op.drop_index('idx_book_pages', table_name='book')",
+        "op.drop_index('idx_book_updated', table_name='book')",
+        "op.drop_index('idx_review_body', table_name='review')",
+        "op.create_index('idx_book_author', 'book', ['author_id'], unique=False, postgresql_using='hash')",
+        "op.create_index('idx_book_pages', 'book', ['pages'], unique=False, "
+        "postgresql_with={'fillfactor': 70})",
+        "op.create_index('idx_book_updated', 'book', ['updated_at'], unique=False, "
+        "postgresql_where=sa.text('pages IS NOT NULL'))",
+        "op.create_index('idx_review_body', 'review', ['body'], unique=False, "
+        "postgresql_ops={'body': 'text_pattern_ops'})",
+    ]
+    assert executed_sql(path, "downgrade") == [
+        "CREATE INDEX idx_book_author ON public.book USING btree (author_id)",
+        "CREATE INDEX idx_book_pages ON public.book USING btree (pages)",
+        "CREATE INDEX idx_book_updated ON public.book USING btree (updated_at)",
+        "CREATE INDEX idx_review_body ON public.review USING btree (body)",
+    ]
+    before = upgrade_and_check(chain)
+    url = chain.database_url
+    assert url
+    defs = dict(
+        query(
+            url,
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('idx_book_author', 'idx_review_body', 'idx_book_pages', 'idx_book_updated')",
+        )
+    )
+    assert "USING hash (author_id)" in defs["idx_book_author"]
+    assert "(body text_pattern_ops)" in defs["idx_review_body"]
+    assert "WITH (fillfactor='70')" in defs["idx_book_pages"]
+    assert defs["idx_book_updated"].endswith("WHERE (pages IS NOT NULL)")
+    downgrade_restores(chain, before)
+
+
+def test_enum_labels_are_added_in_place(chain: Project) -> None:
+    url = chain.database_url
+    assert url
+    execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000c', 'C')")
+    execute(
+        url,
+        "INSERT INTO book (author_id, title, status, pages) VALUES "
+        "('00000000-0000-0000-0000-00000000000c', 'one', 'draft', 1), "
+        "('00000000-0000-0000-0000-00000000000c', 'two', 'published', 2)",
+    )
+    chain.edit(DOC, "ENUM ('draft', 'published')", "ENUM ('draft', 'in_review', 'published', 'archived')")
+    path = revise(chain, "more states")
+    assert executed_sql(path) == [
+        "ALTER TYPE book_status ADD VALUE 'in_review' BEFORE 'published'",
+        "ALTER TYPE book_status ADD VALUE 'archived' AFTER 'published'",
+    ]
+    assert len(operations(path)) == 2
+    # going back rebuilds the type; the partial index and the CHECK that name it come back too
+    down = executed_sql(path, "downgrade")
+    assert (
+        down[0] == "ALTER TYPE book_status RENAME TO book_status__old"
+        and down[-1] == "DROP TYPE book_status__old"
+    )
+    rows_before = query(url, "SELECT id::text, status::text FROM book ORDER BY id")
+    node = query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass")
+    before = upgrade_and_check(chain)
+    assert query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass") == node  # no rewrite
+    assert query(url, "SELECT id::text, status::text FROM book ORDER BY id") == rows_before
+    assert query(url, "SELECT enum_range(NULL::book_status)::text") == [
+        ("{draft,in_review,published,archived}",)
+    ]
+    downgrade_restores(chain, before)
+    assert query(url, "SELECT id::text, status::text FROM book ORDER BY id") == rows_before
+
+
+def test_add_extension(chain: Project) -> None:
+    url = chain.database_url
+    assert url
+    assert query(url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'") == [(1,)]
+    assert query(url, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == [(0,)]
+    chain.edit(
+        DOC,
+        "CREATE TYPE book_status AS",
+        "CREATE EXTENSION IF NOT EXISTS vector;\n\nCREATE TYPE book_status AS",
+    )
+    chain.edit(
+        DOC,
+        "    rating SMALLINT",
+        "    embedding vector(3),                            -- Sentence embedding\n    rating SMALLINT",
+    )
+    path = revise(chain, "embeddings")
+    assert operations(path) == [
+        "op.execute('CREATE EXTENSION IF NOT EXISTS vector')",
+        "op.add_column('review', sa.Column('embedding', Vector(3), nullable=True, "
+        "comment='Sentence embedding'))",
+    ]
+    assert "from pgvector.sqlalchemy import Vector" in path.read_text()
+    assert operations(path, "downgrade") == [
+        "op.drop_column('review', 'embedding')",
+        "op.execute('DROP EXTENSION IF EXISTS vector')",
+    ]
+    # before the upgrade, check names the missing extension at its doc line
+    behind = json.loads(chain.run("check", "--format", "json").out)
+    where = f"spec/{DOC}:{chain.line_of(DOC, 'CREATE EXTENSION IF NOT EXISTS vector')}"
+    assert [f["where"] for f in behind["findings"] if "extension vector" in f["message"]] == [where], behind
+    upgrade_and_check(chain)
+    assert query(url, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == [(1,)]
+
+
+def test_trigger_function_body(chain: Project) -> None:
+    url = chain.database_url
+    assert url
+    execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000d', 'D')")
+    (book,) = query(
+        url,
+        "INSERT INTO book (author_id, title) VALUES ('00000000-0000-0000-0000-00000000000d', "
+        "'  padded  ') RETURNING id::text",
+    )[0]
+
+    def touch() -> str:
+        rows = query(
+            url, "UPDATE book SET pages = coalesce(pages, 0) + 1 WHERE id = %s RETURNING title", (book,)
+        )
+        return str(rows[0][0])
+
+    assert touch() == "  padded  "
+    chain.edit(
+        DOC,
+        "    NEW.updated_at = now();\n",
+        "    NEW.updated_at = now();\n    NEW.title = btrim(NEW.title);\n",
+    )
+    path = revise(chain, "trim titles")
+    (sql,) = executed_sql(path)
+    assert len(operations(path)) == 1
+    assert sql.startswith("CREATE OR REPLACE FUNCTION public.touch_updated_at()")
+    assert "NEW.title = btrim(NEW.title);" in sql
+    (old,) = executed_sql(path, "downgrade")
+    assert "btrim" not in old and "NEW.updated_at = now();" in old
+    upgrade_and_check(chain)
+    assert touch() == "padded"  # the function was replaced: the trigger now trims
+    chain.ok("downgrade", "-1")  # the old body is back: no trimming
+    execute(url, f"UPDATE book SET title = '  again  ' WHERE id = '{book}'")
+    assert touch() == "  again  "
+    chain.ok("upgrade")
+    assert touch() == "again"
+
+
+def test_column_and_table_comments(chain: Project) -> None:
+    chain.edit(DOC, "-- Short biography", "-- A few lines about the author")
+    chain.edit(
+        DOC, "Someone who writes books.", "A person who writes books, under their own name or a pen name."
+    )
+    path = revise(chain, "comments")
+    assert operations(path) == [
+        "op.alter_column('author', 'bio', comment='A few lines about the author', "
+        "existing_comment='Short biography')",
+        "op.create_table_comment('author', 'A person who writes books, under their own name or a pen name.', "
+        "existing_comment='Someone who writes books.', schema=None)",
+    ]
+    upgrade_and_check(chain)
+    url = chain.database_url
+    assert url
+    assert query(
+        url, "SELECT obj_description('author'::regclass, 'pg_class'), col_description('author'::regclass, 3)"
+    ) == [("A person who writes books, under their own name or a pen name.", "A few lines about the author")]
+
+
+def test_nothing_left_to_revise(chain: Project) -> None:
+    result, path = chain.revise("nothing")
+    assert result.rc == 0 and path is None and "no changes" in result.out, result.output
+    history = chain.ok("history").out
+    assert history.count(" -> ") == len(chain.revisions())
