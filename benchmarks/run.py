@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,7 @@ except ImportError:  # run without the package installed: use the repo's
 from synth import write_project  # noqa: E402
 
 PROJECT_FILES = ("pyproject.toml", "alembic.ini", "spec", "generated", "alembic")
+BUILD_BATCH = 200  # statements per transaction when building the diff step's databases
 EDIT_LINE = "    bench_extra TEXT,  -- Added by benchmarks/run.py: the one-column change\n"
 
 
@@ -54,10 +56,30 @@ class Mode:
     first_run: bool  # also measure a check with no .mdschema at all (initdb, migrations replayed)
 
 
-FULL = Mode(sizes=(500, 2000, 5000), runs=5, big_runs=3, diff_runs=5, alembic_runs=5, alembic_big_runs=3,
-            cold_runs=5, warm_runs=5, revision_runs=3, first_run=True)
-QUICK = Mode(sizes=(500,), runs=3, big_runs=3, diff_runs=3, alembic_runs=3, alembic_big_runs=3,
-             cold_runs=3, warm_runs=3, revision_runs=2, first_run=False)
+FULL = Mode(
+    sizes=(500, 2000, 5000),
+    runs=5,
+    big_runs=3,
+    diff_runs=5,
+    alembic_runs=5,
+    alembic_big_runs=3,
+    cold_runs=5,
+    warm_runs=5,
+    revision_runs=3,
+    first_run=True,
+)
+QUICK = Mode(
+    sizes=(500,),
+    runs=3,
+    big_runs=3,
+    diff_runs=3,
+    alembic_runs=3,
+    alembic_big_runs=3,
+    cold_runs=3,
+    warm_runs=3,
+    revision_runs=2,
+    first_run=False,
+)
 
 
 # --- measuring ------------------------------------------------------------------------------------------
@@ -125,15 +147,24 @@ def run_process(cmd: Sequence[str], cwd: Path, check: bool = False) -> Sample:
     """One whole process: wall time, CPU time (user + system) and peak RSS, from wait4(2)."""
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".json") as result:
         argv = [sys.executable, "-S", "-c", SPAWNER, result.name, shutil.which(cmd[0]) or cmd[0], *cmd[1:]]
-        status = subprocess.run(argv, cwd=cwd, env=child_env(), stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, check=False).returncode
+        status = subprocess.run(
+            argv,
+            cwd=cwd,
+            env=child_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        ).returncode
         out.seek(0)
         text = out.read().decode(errors="replace")
         measured = json.loads(result.read() or "{}")
     if status != 0 or not measured:
         raise SystemExit(f"benchmark: could not run {' '.join(cmd)} (in {cwd}):\n{text}")
     if check and measured["status"] != 0:
-        raise SystemExit(f"benchmark setup failed: {' '.join(cmd)} (in {cwd}) exited {measured['status']}:\n{text}")
+        raise SystemExit(
+            f"benchmark setup failed: {' '.join(cmd)} (in {cwd}) exited {measured['status']}:\n{text}"
+        )
     return Sample(measured["wall"], measured["cpu"], measured["rss"], measured["status"], text)
 
 
@@ -180,7 +211,7 @@ def one_column_change(root: Path) -> Path:
     shutil.copy2(doc, doc.with_suffix(".orig"))
     start = text.index("CREATE TABLE")
     first_column_end = text.index("\n", text.index("\n", start) + 1)
-    doc.write_text(text[: first_column_end + 1] + EDIT_LINE + text[first_column_end + 1:])
+    doc.write_text(text[: first_column_end + 1] + EDIT_LINE + text[first_column_end + 1 :])
     return doc
 
 
@@ -213,14 +244,25 @@ def diff_child(url_a: str, url_b: str) -> None:
     with connect(url_a) as conn:
         columns = len(conn.execute(FLOOR_SQL).fetchall())
     floor = time.perf_counter() - f_start
-    print(json.dumps({"total": end - start, "snapshot_a": t_a - start, "snapshot_b": t_b - t_a,
-                      "diff": end - t_b, "changes": len(changes), "tables": len(snap_a.tables),
-                      "floor": floor, "floor_columns": columns}))
+    print(
+        json.dumps(
+            {
+                "total": end - start,
+                "snapshot_a": t_a - start,
+                "snapshot_b": t_b - t_a,
+                "diff": end - t_b,
+                "changes": len(changes),
+                "tables": len(snap_a.tables),
+                "floor": floor,
+                "floor_columns": columns,
+            }
+        )
+    )
 
 
 @dataclass
 class DiffResult:
-    tables: int
+    tables: int  # of the project (its databases may also hold stand-ins for external tables)
     mdschema: Figure
     alembic: Figure
     floor: list[float]
@@ -241,7 +283,7 @@ class DiffBench:
         self._tune()
         self.models: dict[int, Any] = {}
         self.builds: dict[int, threading.Thread] = {}
-        self.errors: list[BaseException] = []
+        self.errors: list[str] = []
 
     def _tune(self) -> None:
         """Durability off: this server holds throwaway benchmark databases (setup speed only)."""
@@ -261,17 +303,20 @@ class DiffBench:
     def prepare(self, size: int, project: Path) -> None:
         """Load the models (here: Alembic needs them) and build the databases in the background."""
         from generator.alembic_env import load_package
-        from generator.migrate import models_script
+        from generator.migrate import _qi, ddl_script
 
         log(f"diff step: loading the models of {size} tables")
         models = load_package(project, "generated")
         self.models[size] = models
-        script = models_script(models)
-        thread = threading.Thread(target=self._build, args=(size, script), daemon=True)
+        ddl = models.ddl  # what migrate.models_script sends, as a list of statements
+        statements = [f"CREATE EXTENSION IF NOT EXISTS {_qi(e)}" for e in ddl.EXTENSIONS]
+        statements += ddl_script(models.Base.metadata)
+        statements += [sql for _, sql in ddl.FUNCTIONS] + [sql for _, _, sql in ddl.TRIGGERS]
+        thread = threading.Thread(target=self._build, args=(size, statements), daemon=True)
         thread.start()
         self.builds[size] = thread
 
-    def _build(self, size: int, script: bytes) -> None:
+    def _build(self, size: int, statements: list[str]) -> None:
         from generator.database import connect, create_database, database_url, drop_database
 
         try:
@@ -280,10 +325,13 @@ class DiffBench:
                 drop_database(self.admin_url, name)
             create_database(self.admin_url, name_a)
             with connect(database_url(self.admin_url, name_a)) as conn:
-                conn.execute(script)  # type: ignore[call-overload]
+                # in batches: one transaction holding every new relation's lock runs out of lock
+                # slots (max_locks_per_transaction) at a few thousand tables
+                for i in range(0, len(statements), BUILD_BATCH):
+                    conn.execute(";\n".join(statements[i : i + BUILD_BATCH]).encode())  # type: ignore[call-overload]
             create_database(self.admin_url, name_b, template=name_a)
         except BaseException as exc:  # noqa: BLE001 - reported by measure()
-            self.errors.append(exc)
+            self.errors.append(f"building the {size}-table databases: {exc}")
 
     def measure(self, size: int, runs: int, alembic_runs: int) -> DiffResult:
         from alembic.autogenerate import compare_metadata
@@ -293,18 +341,30 @@ class DiffBench:
 
         self.builds[size].join()
         if self.errors:
-            raise SystemExit(f"benchmark setup failed building the {size}-table databases: {self.errors[0]}")
+            raise SystemExit(f"benchmark setup failed {self.errors[0]}")
         metadata = self.models[size].Base.metadata
         engine = create_engine(self.url(size, "a"), poolclass=NullPool)
         mine, theirs = Figure(), Figure()
         floors: list[float] = []
         detail: list[dict[str, Any]] = []
         alembic_diffs = 0
-        log(f"diff step: measuring {size} tables ({runs} mdschema runs, {alembic_runs} Alembic runs, interleaved)")
+        log(
+            f"diff step: measuring {size} tables "
+            f"({runs} mdschema runs, {alembic_runs} Alembic runs, interleaved)"
+        )
         for i in range(max(runs, alembic_runs)):
             if i < runs:
-                sample = run_process([sys.executable, str(Path(__file__).resolve()), "--diff-child",
-                                      self.url(size, "a"), self.url(size, "b")], HERE, check=True)
+                sample = run_process(
+                    [
+                        sys.executable,
+                        str(Path(__file__).resolve()),
+                        "--diff-child",
+                        self.url(size, "a"),
+                        self.url(size, "b"),
+                    ],
+                    HERE,
+                    check=True,
+                )
                 result = json.loads(sample.output.strip().splitlines()[-1])
                 sample.wall = result["total"]
                 mine.samples.append(sample)
@@ -317,7 +377,7 @@ class DiffBench:
                 theirs.samples.append(Sample(time.perf_counter() - start))
                 alembic_diffs = len(found)
         engine.dispose()
-        return DiffResult(detail[0]["tables"], mine, theirs, floors, detail, detail[0]["changes"], alembic_diffs)
+        return DiffResult(size, mine, theirs, floors, detail, detail[0]["changes"], alembic_diffs)
 
     def close(self) -> None:
         from generator.database import stop_embedded
@@ -340,10 +400,16 @@ def bench_commands(results: Results, label_tables: int, root: Path, runs: int) -
     log(f"generate / check --offline on {label_tables} tables ({runs} runs each)")
     mds(root, "generate", check=True)  # setup: files and manifest current for this generator
     results.commands.append(("mdschema generate", label_tables, repeat(runs, lambda: mds(root, "generate"))))
-    results.commands.append(("mdschema check --offline", label_tables,
-                             repeat(runs, lambda: mds(root, "check", "--offline"))))
-    results.commands.append(("mdschema check --offline --no-cache", label_tables,
-                             repeat(runs, lambda: mds(root, "check", "--offline", "--no-cache"))))
+    results.commands.append(
+        ("mdschema check --offline", label_tables, repeat(runs, lambda: mds(root, "check", "--offline")))
+    )
+    results.commands.append(
+        (
+            "mdschema check --offline --no-cache",
+            label_tables,
+            repeat(runs, lambda: mds(root, "check", "--offline", "--no-cache")),
+        )
+    )
 
 
 def bench_project(results: Results, root: Path, mode: Mode) -> None:
@@ -352,7 +418,9 @@ def bench_project(results: Results, root: Path, mode: Mode) -> None:
     if mode.first_run:
         log("full check: first run (no .mdschema at all: initdb, head replay)")
         first = Figure([mds(root, "check")], note="single run")
-        results.project.append(("mdschema check, first run (no .mdschema: initdb, migrations replayed)", first))
+        results.project.append(
+            ("mdschema check, first run (no .mdschema: initdb, migrations replayed)", first)
+        )
     else:
         mds(root, "check")  # setup: initdb and the head template, so that "cold" means what it says
     wait_stopped(root)
@@ -408,10 +476,18 @@ def environment(pg_version: str) -> dict[str, str]:
         return "?"
 
     try:
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "generator"],
-                               capture_output=True, text=True, check=False).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "generator"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         commit = (commit + (" + uncommitted changes in generator/" if dirty else "")) or "?"
     except OSError:
         commit = "?"
@@ -441,9 +517,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     mode = QUICK if args.quick else FULL
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers and clean up on kill
     started = time.perf_counter()
     load_start = os.getloadavg()
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     work = Path(tempfile.mkdtemp(prefix="mdsbench-"))
     log(f"working in {work}")
     results = Results()
@@ -469,8 +546,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_project(results, repo, mode)
         for n in (spec_tables, *mode.sizes):
             big = n >= 2000
-            results.diffs.append(bench.measure(n, mode.diff_runs if not big or n < 5000 else mode.big_runs,
-                                               mode.alembic_big_runs if big else mode.alembic_runs))
+            results.diffs.append(
+                bench.measure(
+                    n,
+                    mode.diff_runs if not big or n < 5000 else mode.big_runs,
+                    mode.alembic_big_runs if big else mode.alembic_runs,
+                )
+            )
         results.env = environment(bench.server_version)
     finally:
         if bench is not None:
@@ -512,14 +594,23 @@ def mib(value: int) -> str:
     return f"{value / 2**20:.0f} MiB"
 
 
-def render(r: Results, mode: Mode, command: str, date: str, elapsed: float,
-           load_start: tuple[float, ...], load_end: tuple[float, ...]) -> str:
+def render(
+    r: Results,
+    mode: Mode,
+    command: str,
+    date: str,
+    elapsed: float,
+    load_start: tuple[float, ...],
+    load_end: tuple[float, ...],
+) -> str:
     out: list[str] = []
     add = out.append
     add("# Benchmarks\n")
-    add(f"Written by `{command}` on {date}; the whole run took {elapsed / 60:.1f} minutes. Every figure is "
+    add(
+        f"Written by `{command}` on {date}; the whole run took {elapsed / 60:.1f} minutes. Every figure is "
         "the median of the runs shown, with the spread (min–max). How to run it and what each figure "
-        "means: [benchmarks/README.md](benchmarks/README.md).\n")
+        "means: [benchmarks/README.md](benchmarks/README.md).\n"
+    )
     add("| machine | |")
     add("| --- | --- |")
     for key, value in r.env.items():
@@ -528,48 +619,69 @@ def render(r: Results, mode: Mode, command: str, date: str, elapsed: float,
     add("")
 
     add("## Commands, as whole processes\n")
-    add("Wall time of the `mdschema` process from start to exit; CPU is its user + system time. "
+    add(
+        "Wall time of the `mdschema` process from start to exit; CPU is its user + system time. "
         "`check --offline` is the pre-commit path with nothing changed (the manifest proves generated/ "
-        "current); `--no-cache` parses, renders and compares everything.\n")
+        "current); `--no-cache` parses, renders and compares everything.\n"
+    )
     add("| command | tables | wall (median) | min–max | CPU (median) | peak RSS | runs |")
     add("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, tables, fig in r.commands:
-        add(f"| `{name}` | {tables:,} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | "
-            f"{mib(fig.rss())} | {len(fig.samples)} |")
+        add(
+            f"| `{name}` | {tables:,} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | "
+            f"{mib(fig.rss())} | {len(fig.samples)} |"
+        )
     add("")
 
     add("## Full check and revision on the repo's project\n")
-    add("On a copy of the repo's project (spec/, generated/, alembic/) in a temporary folder, with its own "
-        "embedded PostgreSQL; server start and stop are inside the measured process.\n")
+    add(
+        "On a copy of the repo's project (spec/, generated/, alembic/) in a temporary folder, with its own "
+        "embedded PostgreSQL; server start and stop are inside the measured process.\n"
+    )
     add("| scenario | wall (median) | min–max | CPU (median) | runs | exit status |")
     add("| --- | ---: | ---: | ---: | ---: | --- |")
     for name, fig in r.project:
         statuses = sorted({s.status for s in fig.samples})
-        add(f"| {name} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | {len(fig.samples)} | "
-            f"{', '.join(map(str, statuses))} |")
+        add(
+            f"| {name} | {secs(fig.median())} | {spread(fig)} | {secs(fig.cpu())} | {len(fig.samples)} | "
+            f"{', '.join(map(str, statuses))} |"
+        )
     add("")
 
     add("## The diff step: mdschema against Alembic on the same databases\n")
-    add("Two databases on one embedded server: A built from the generated models, B a clone of A (in sync). "
+    add(
+        "Two databases on one embedded server: A built from the generated models, B a clone of A (in sync). "
         "mdschema: `catalog.snapshot` of A and of B (each on a fresh connection, in a fresh process) + "
         "`catalog.diff`. Alembic: `compare_metadata(MigrationContext.configure(conn), metadata)` on A, "
         "fresh connection, in the same run, interleaved with mdschema's runs. Floor: one query reading "
-        "every column of every table from pg_catalog (name, type, not null), fresh connection.\n")
-    add("| tables | mdschema (median) | min–max | Alembic (median) | min–max | Alembic ÷ mdschema | "
+        "every column of every table from pg_catalog (name, type, not null), fresh connection.\n"
+    )
+    add(
+        "| tables | mdschema (median) | min–max | Alembic (median) | min–max | Alembic ÷ mdschema | "
         "floor query | mdschema ÷ floor | mdschema per 1,000 tables | peak RSS (mdschema) | "
-        "differences found (mdschema / Alembic) |")
+        "differences found (mdschema / Alembic) |"
+    )
     add("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for d in r.diffs:
         mine, theirs, floor = d.mdschema.median(), d.alembic.median(), statistics.median(d.floor)
-        add(f"| {d.tables:,} | {secs(mine)} | {spread(d.mdschema)} | {secs(theirs)} | {spread(d.alembic)} | "
+        add(
+            f"| {d.tables:,} | {secs(mine)} | {spread(d.mdschema)} | {secs(theirs)} | {spread(d.alembic)} | "
             f"{theirs / mine:.1f}× | {secs(floor)} | {mine / floor:.1f}× | {secs(mine / d.tables * 1000)} | "
-            f"{mib(d.mdschema.rss())} | {d.changes} / {d.alembic_diffs} |")
+            f"{mib(d.mdschema.rss())} | {d.changes} / {d.alembic_diffs} |"
+        )
     add("")
     if r.diffs:
-        add("Inside mdschema's step (medians): " + "; ".join(
-            f"{d.tables:,} tables: snapshot A {secs(statistics.median(x['snapshot_a'] for x in d.detail))}, "
-            f"snapshot B {secs(statistics.median(x['snapshot_b'] for x in d.detail))}, "
-            f"diff {secs(statistics.median(x['diff'] for x in d.detail))}" for d in r.diffs) + ".\n")
+        add(
+            "Inside mdschema's step (medians): "
+            + "; ".join(
+                f"{d.tables:,} tables: "
+                f"snapshot A {secs(statistics.median(x['snapshot_a'] for x in d.detail))}, "
+                f"snapshot B {secs(statistics.median(x['snapshot_b'] for x in d.detail))}, "
+                f"diff {secs(statistics.median(x['diff'] for x in d.detail))}"
+                for d in r.diffs
+            )
+            + ".\n"
+        )
     add(targets(r))
     return "\n".join(out).rstrip() + "\n"
 
@@ -591,7 +703,11 @@ def targets(r: Results) -> str:
         if fig is not None:
             rows.append((label, secs(fig.median()), fig.median() <= bound))
 
-    limit("`check --offline` on spec/, nothing changed: ≤ 0.15 s", command("mdschema check --offline", spec), 0.15)
+    limit(
+        "`check --offline` on spec/, nothing changed: ≤ 0.15 s",
+        command("mdschema check --offline", spec),
+        0.15,
+    )
     limit("`generate` on spec/: ≤ 0.5 s", command("mdschema generate", spec), 0.5)
     limit("`generate` on 2,000 tables: ≤ 2 s", command("mdschema generate", 2000), 2.0)
     limit("full `check` on spec/, cold (server start included): ≤ 3 s", project("mdschema check, cold"), 3.0)
@@ -600,13 +716,22 @@ def targets(r: Results) -> str:
     if d is not None:
         mine, theirs, floor = d.mdschema.median(), d.alembic.median(), statistics.median(d.floor)
         rows.append(("diff step at 2,000 tables: ≤ 1.0 s", secs(mine), mine <= 1.0))
-        rows.append(("… ≥ 6× faster than Alembic's compare_metadata", f"{theirs / mine:.1f}×", theirs / mine >= 6))
-        rows.append(("… within 4× of the single full catalog query", f"{mine / floor:.1f}×", mine / floor <= 4))
+        rows.append(
+            ("… ≥ 6× faster than Alembic's compare_metadata", f"{theirs / mine:.1f}×", theirs / mine >= 6)
+        )
+        rows.append(
+            ("… within 4× of the single full catalog query", f"{mine / floor:.1f}×", mine / floor <= 4)
+        )
     gen5k, d5k = command("mdschema generate", 5000), diff(5000)
     if gen5k is not None and d5k is not None:
         peak = max(gen5k.rss(), d5k.mdschema.rss())
-        rows.append(("peak memory at 5,000 tables (generate, diff step): < 1 GiB",
-                     f"{mib(gen5k.rss())}, {mib(d5k.mdschema.rss())}", peak < 2**30))
+        rows.append(
+            (
+                "peak memory at 5,000 tables (generate, diff step): < 1 GiB",
+                f"{mib(gen5k.rss())}, {mib(d5k.mdschema.rss())}",
+                peak < 2**30,
+            )
+        )
     out = ["## Targets\n", "| target | measured (median) | met |", "| --- | ---: | :---: |"]
     for label, value, met in rows:
         out.append(f"| {label} | {value} | {'yes' if met else 'no'} |")

@@ -19,13 +19,53 @@ from pathlib import Path
 ENUM = "record_state"
 ENUM_LABELS = ("draft", "active", "archived", "deleted")
 NOUNS = (
-    "account", "asset", "batch", "booking", "campaign", "channel", "contract", "device", "document", "event",
-    "invoice", "ledger", "listing", "message", "order", "payment", "policy", "project", "receipt", "report",
-    "shipment", "subscription", "task", "ticket", "venue", "voucher", "warehouse", "widget", "workflow", "zone",
+    "account",
+    "asset",
+    "batch",
+    "booking",
+    "campaign",
+    "channel",
+    "contract",
+    "device",
+    "document",
+    "event",
+    "invoice",
+    "ledger",
+    "listing",
+    "message",
+    "order",
+    "payment",
+    "policy",
+    "project",
+    "receipt",
+    "report",
+    "shipment",
+    "subscription",
+    "task",
+    "ticket",
+    "venue",
+    "voucher",
+    "warehouse",
+    "widget",
+    "workflow",
+    "zone",
 )
 FIELDS = (
-    "label", "summary", "notes", "source", "region", "category", "reference", "owner_name", "headline",
-    "external_code", "locale", "channel_name", "priority_band", "review_state", "display_title",
+    "label",
+    "summary",
+    "notes",
+    "source",
+    "region",
+    "category",
+    "reference",
+    "owner_name",
+    "headline",
+    "external_code",
+    "locale",
+    "channel_name",
+    "priority_band",
+    "review_state",
+    "display_title",
 )
 # (SQL type, comment) of the plain column kinds; names come from FIELDS plus a suffix
 KINDS = (
@@ -47,15 +87,27 @@ def table_name(i: int) -> str:
 
 def doc_text(doc_no: int, first: int, last: int, rng: random.Random, total: int) -> str:
     """One doc: tables first..last-1 (the first doc also declares the extension and the enum)."""
-    out = [f"# Synthetic schema, part {doc_no + 1}", "",
-           f"Tables {first} to {last - 1} of a synthetic schema of {total} tables, made by benchmarks/synth.py "
-           "to measure mdschema at scale. Every table has a UUID primary key and timestamps; most point at "
-           "earlier tables.", ""]
+    out = [
+        f"# Synthetic schema, part {doc_no + 1}",
+        "",
+        f"Tables {first} to {last - 1} of a synthetic schema of {total} tables, made by benchmarks/synth.py "
+        "to measure mdschema at scale. Every table has a UUID primary key and timestamps; most point at "
+        "earlier tables.",
+        "",
+    ]
     if doc_no == 0:
-        out += ["## Extensions and enumerated types", "",
-                "Embeddings use pgvector; the record state enumeration is shared by many tables.", "",
-                "```sql", "CREATE EXTENSION IF NOT EXISTS vector;", "",
-                f"CREATE TYPE {ENUM} AS ENUM ({', '.join(repr(v) for v in ENUM_LABELS)});", "```", ""]
+        out += [
+            "## Extensions and enumerated types",
+            "",
+            "Embeddings use pgvector; the record state enumeration is shared by many tables.",
+            "",
+            "```sql",
+            "CREATE EXTENSION IF NOT EXISTS vector;",
+            "",
+            f"CREATE TYPE {ENUM} AS ENUM ({', '.join(repr(v) for v in ENUM_LABELS)});",
+            "```",
+            "",
+        ]
     for i in range(first, last):
         out += table_text(i, rng)
     return "\n".join(out)
@@ -93,10 +145,15 @@ def table_text(i: int, rng: random.Random) -> list[str]:
     cols.append(("created_at TIMESTAMPTZ NOT NULL DEFAULT now()", "When the row was created"))
     cols.append(("updated_at TIMESTAMPTZ DEFAULT now()", "When the row was last changed"))
     entries = [(sql, comment) for sql, comment in cols] + [(u, "") for u in uniques]
-    lines = [f"## {name}", "",
-             f"One {NOUNS[i % len(NOUNS)]} record of the synthetic schema (table {i}): its own fields, "
-             f"{len(refs)} reference(s) to earlier tables, and bookkeeping timestamps.", "",
-             "```sql", f"CREATE TABLE {name} ("]
+    lines = [
+        f"## {name}",
+        "",
+        f"One {NOUNS[i % len(NOUNS)]} record of the synthetic schema (table {i}): its own fields, "
+        f"{len(refs)} reference(s) to earlier tables, and bookkeeping timestamps.",
+        "",
+        "```sql",
+        f"CREATE TABLE {name} (",
+    ]
     width = max(len(sql) for sql, _ in entries) + 2
     for k, (sql, comment) in enumerate(entries):
         comma = "," if k < len(entries) - 1 else ""

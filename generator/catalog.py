@@ -10,6 +10,8 @@ from typing import Any, Final
 
 import psycopg
 
+from .perf import gc_paused
+
 ALWAYS_EXCLUDED: Final = frozenset({"alembic_version"})
 FK_ACTIONS: Final = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
@@ -200,7 +202,7 @@ def snapshot(
 ) -> Snapshot:
     """Read schema ``schema`` with one set-based query per kind of object, in one read-only transaction."""
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-    with conn.transaction(), conn.cursor() as cur:
+    with gc_paused(), conn.transaction(), conn.cursor() as cur:
         if idle:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         # format_type and pg_get_*def qualify names outside search_path: pin it so the text is stable.
@@ -380,6 +382,11 @@ class Change:
 
 def diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
     """What would turn ``current`` into ``desired``: extensions, enums, functions, then tables by name."""
+    with gc_paused():
+        return _diff(current, desired)
+
+
+def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
     changes = [
         *_diff_named("extension", None, current.extensions, desired.extensions, _key_name),
         *_diff_enums(current.enums, desired.enums),

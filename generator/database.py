@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -153,6 +155,7 @@ def _start(root: Path) -> tuple[str, bool]:
     if running:
         return running, False
     _ensure_state_dir(root)
+    _wait_until_stopped(root)
     pgs = _pgserver()
     pgdata = pgdata_dir(root).resolve()
     # get_server() caches handles per pgdata and would not restart a server stopped in this process.
@@ -174,10 +177,46 @@ def _start(root: Path) -> tuple[str, bool]:
     return url, True
 
 
-def _stop(root: Path) -> bool:
+def _postmaster(root: Path) -> tuple[int, str] | None:
+    """(pid, status) of postmaster.pid while that process lives; status "" while it is being written."""
+    try:
+        lines = (pgdata_dir(root) / "postmaster.pid").read_text().splitlines()
+        pid = int(lines[0])
+    except (OSError, IndexError, ValueError):
+        return None
+    return (pid, lines[7].strip() if len(lines) > 7 else "") if _pid_alive(pid) else None
+
+
+def _wait_until_stopped(root: Path, timeout: float = 60.0) -> None:
+    """A server still shutting down (the on-demand stop does not wait for it) must be gone before a start."""
+    deadline = time.monotonic() + timeout
+    while (pm := _postmaster(root)) is not None and pm[1] == "stopping" and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _request_stop(root: Path) -> bool:
+    """Ask for a fast shutdown (SIGINT, what `pg_ctl stop -m fast` sends) without waiting for its
+    checkpoint: the shutdown goes on after the command returns. Waits only until the server has
+    taken the request (postmaster.pid says stopping), so embedded_status() is None from here on."""
+    pm = _postmaster(root)
+    if pm is None:
+        return False
+    try:
+        os.kill(pm[0], signal.SIGINT)
+    except OSError:  # e.g. another user's server: pg_ctl (as that user) does it
+        return False
+    deadline = time.monotonic() + 5
+    while (now := _postmaster(root)) is not None and now[1] != "stopping" and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return True
+
+
+def _stop(root: Path, wait: bool = True) -> bool:
     (root / STATE_DIR / ON_DEMAND_MARKER).unlink(missing_ok=True)
     if embedded_status(root) is None:
         return False
+    if not wait and _request_stop(root):
+        return True
     import subprocess
 
     _pgserver()
@@ -260,7 +299,7 @@ def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Ta
             users.close()
             with _flock(state / START_LOCK, exclusive=True):
                 if (state / ON_DEMAND_MARKER).exists() and _unused(state / USERS_LOCK):
-                    _stop(target_root)
+                    _stop(target_root, wait=False)  # the shutdown checkpoint (~1 s) need not hold the command
 
 
 # --- connections and databases --------------------------------------------------------------------

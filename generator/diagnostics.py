@@ -26,10 +26,18 @@ class Diagnostic:
     severity: str = "error"
 
     def format(self) -> str:
-        text = f"{self.span}: {self.severity}[{self.code}]: {self.message}"
+        text = f"{_one_line(str(self.span))}: {self.severity}[{self.code}]: {_one_line(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {_one_line(self.hint)}"
         return text
+
+
+def _one_line(text: str) -> str:
+    """Names and quoted text from a doc may hold newlines, carriage returns, U+2028, bidi overrides…:
+    escaped, so that a diagnostic stays one `file:line:` line and shows what is really there."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class SpecError(Exception):

@@ -93,7 +93,10 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
 
     out: list[Finding] = []
     heads = set(ScriptDirectory.from_config(alembic_config(config)).get_heads())
-    with connect(normalize_url(url)) as conn:
+    # The revision and the schema are read in one snapshot: an upgrade committing in between would
+    # otherwise pair the old revision with the new schema (or the reverse), a state that never existed.
+    with connect(normalize_url(url)) as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         has_version = conn.execute("SELECT to_regclass('alembic_version')").fetchone()
         current = set()
         if has_version and has_version[0] is not None:

@@ -26,13 +26,18 @@ from typing import Any
 from .catalog import Snapshot, describe, diff, snapshot
 from .config import Config
 from .database import (
-    Target, connect, create_database, database_exists, database_url, drop_database, embedded_status,
-    session_database, start_embedded, stop_embedded,
+    DatabaseError, Target, connect, create_database, database_exists, database_url, drop_database,
+    embedded_status, session_database, start_embedded, stop_embedded,
 )
 from .redact import redact
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEAD_PREFIX = "mds_head_"
+# Always empty: the models are built there inside transactions that are rolled back (models_snapshot).
+SCRATCH_DB = "mds_scratch"
+SCRATCH_LOCK_KEY = int.from_bytes(hashlib.sha256(b"mdschema scratch").digest()[:8], "big", signed=True)
+# Held shared while a head template is read, exclusive while old templates are dropped.
+HEAD_LOCK_KEY = int.from_bytes(hashlib.sha256(b"mdschema head templates").digest()[:8], "big", signed=True)
 
 
 class MigrationError(Exception):
@@ -126,18 +131,50 @@ def ddl_script(metadata: Any) -> list[str]:
     return statements
 
 
-def materialize(url: str, models: Any) -> None:
-    """Build what the models say into the empty database at `url`: one script, one round trip."""
+def models_script(models: Any) -> bytes:
+    """What the models create, as one SQL script: extensions, create_all, functions, triggers."""
     ddl = models.ddl
     parts = [f"CREATE EXTENSION IF NOT EXISTS {_qi(e)}" for e in ddl.EXTENSIONS]
     parts += ddl_script(models.Base.metadata)
     parts += [sql for _, sql in ddl.FUNCTIONS]
     parts += [sql for _, _, sql in ddl.TRIGGERS]
+    return ";\n".join(parts).encode()
+
+
+def materialize(url: str, models: Any) -> None:
+    """Build what the models say into the empty database at `url`: one script, one round trip."""
+    script = models_script(models)
     with connect(url) as conn:
         try:
-            conn.execute(";\n".join(parts).encode())  # type: ignore[arg-type]
+            conn.execute(script)  # type: ignore[call-overload]
         except Exception as exc:  # noqa: BLE001
             raise MigrationError(f"the models cannot be created in PostgreSQL: {_reason(exc)}") from None
+
+
+def models_snapshot(admin_url: str, models: Any, exclude: frozenset[str]) -> Snapshot:
+    """The catalog of what the models create, without creating a database: the script runs in a
+    transaction in the always-empty scratch database, is read back there, and is rolled back.
+    (CREATE DATABASE costs ~1-2 s of fsync; a rolled-back transaction commits nothing.)"""
+    script = models_script(models)
+    with connect(database_url(admin_url, _scratch_database(admin_url))) as conn:
+        with conn.transaction(force_rollback=True):
+            # one user at a time: two different scripts in one database could deadlock on catalog rows
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCRATCH_LOCK_KEY,))
+            try:
+                conn.execute(script)  # type: ignore[call-overload]
+            except Exception as exc:  # noqa: BLE001
+                raise MigrationError(f"the models cannot be created in PostgreSQL: {_reason(exc)}") from None
+            return snapshot(conn, exclude_tables=exclude)
+
+
+def _scratch_database(admin_url: str) -> str:
+    if not database_exists(admin_url, SCRATCH_DB):
+        try:
+            create_database(admin_url, SCRATCH_DB)
+        except DatabaseError:
+            if not database_exists(admin_url, SCRATCH_DB):  # else another process just made it
+                raise
+    return SCRATCH_DB
 
 
 def _qi(name: str) -> str:
@@ -169,6 +206,11 @@ def embedded_server(root: Path) -> Iterator[Target]:
         from .database import normalize_url
 
         url = normalize_url(shadow_url)
+        try:
+            connect(url).close()
+        except DatabaseError as exc:
+            raise DatabaseError(f"{exc}\n  (this is MDSCHEMA_SHADOW_URL, the server for shadow databases: fix it, "
+                                "or unset it to use the embedded server)") from None
         yield Target(url=url, embedded=True, display=redact(url))
         return
     saved = os.environ.pop("DATABASE_URL", None)
@@ -231,7 +273,7 @@ def head_snapshot(config: Config, sh: Any, exclude: frozenset[str]) -> Snapshot:
     if cached is not None:
         return cached
     sh = sh() if callable(sh) else sh
-    snap = read_snapshot(sh.url(head_clone(config, sh)), exclude)
+    snap = read_head_template(config, sh, exclude)
     _store_cached(path, snap)
     return snap
 
@@ -247,7 +289,7 @@ def desired_snapshot(config: Config, sh: Any, load_models: Any) -> tuple[Snapsho
     models = load_models()
     exclude = excluded_tables(models)
     sh = sh() if callable(sh) else sh
-    snap = read_snapshot(sh.url(desired_clone(models, sh)), exclude)
+    snap = models_snapshot(sh.admin_url, models, exclude)
     _store_cached(path, snap)
     excl_path.write_text("\n".join(sorted(exclude)))
     return snap, exclude
@@ -284,22 +326,40 @@ def shadows(admin_url: str) -> Iterator[Shadows]:
                 pass
 
 
-def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
-    """A fresh database at the migration head: a clone of a cached template, replayed once per content."""
+def head_template(config: Config, sh: Shadows) -> str:
+    """The cached template database at the migration head, replayed once per content of the versions."""
     template = HEAD_PREFIX + versions_hash(config)
     if not database_exists(sh.admin_url, template):
         building = sh.new("build")
         create_database(sh.admin_url, building)
         run_alembic(config, sh.url(building), True, "upgrade", "head")
         with connect(sh.admin_url) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (HEAD_LOCK_KEY,))  # no template is being read
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                        (HEAD_PREFIX + "%",)).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
             conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
         sh.names.remove(building)
+    return template
+
+
+def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
+    """A fresh database at the migration head: a clone of the cached template."""
+    template = head_template(config, sh)
     name = sh.new(label)
     create_database(sh.admin_url, name, template=template)
     return name
+
+
+def read_head_template(config: Config, sh: Shadows, exclude: frozenset[str]) -> Snapshot:
+    """The catalog at the migration head, read from the template itself: no clone, no CREATE DATABASE."""
+    for _ in range(3):
+        template = head_template(config, sh)
+        with connect(sh.admin_url) as guard:
+            guard.execute("SELECT pg_advisory_lock_shared(%s)", (HEAD_LOCK_KEY,))
+            if guard.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone():
+                return read_snapshot(sh.url(template), exclude)
+    raise MigrationError(f"the migration head template {template} kept being replaced; try again")
 
 
 def desired_clone(models: Any, sh: Shadows) -> str:
@@ -416,9 +476,8 @@ def _revision_on(config: Config, args: argparse.Namespace, target: Target, model
     exclude = excluded_tables(models)
     with shadows(target.url) as sh:
         head = head_clone(config, sh)
-        desired = desired_clone(models, sh)
         before = read_snapshot(sh.url(head), exclude)
-        wanted = read_snapshot(sh.url(desired), exclude)
+        wanted = models_snapshot(sh.admin_url, models, exclude)
         renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
         renamed = before
         if renames:  # let PostgreSQL carry the renames through every definition, then diff
@@ -489,6 +548,8 @@ def _run_on_target(config: Config, args: argparse.Namespace, action: str) -> int
     with session_database(config.root, url) as target:
         if _quiet_alembic_info:
             _quiet_alembic()
+        if not getattr(args, "sql", False):
+            connect(target.url).close()  # an unreachable server: "could not connect to …" and what to do
         run_alembic(config, target.url, target.embedded, action, args.revision, sql=getattr(args, "sql", False))
         if not getattr(args, "sql", False):
             _out(f"mdschema: {action} {args.revision}: done on {target.display}; now at {_current(config, target)}")

@@ -130,10 +130,15 @@ def fk_stem(column: str) -> str:
 def py_str(value: str) -> str:
     """A Python string literal the way ruff format prints it (double quotes preferred)."""
     body = value.replace("\\", "\\\\")
-    body = "".join(_escape_char(ch) for ch in body)
+    if _NEEDS_ESCAPE.search(body):  # rare: only those characters go through _escape_char
+        body = _NEEDS_ESCAPE.sub(lambda m: _escape_char(m.group()), body)
     if value.count('"') > value.count("'"):
         return "'" + body.replace("'", "\\'") + "'"
     return '"' + body.replace('"', '\\"') + '"'
+
+
+# exactly the characters _escape_char changes
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _escape_char(ch: str) -> str:

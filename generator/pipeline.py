@@ -29,6 +29,13 @@ def doc_module(stem: str, config: Config) -> str:
 
 def load_schema(config: Config, strict: bool = False) -> Schema:
     """Read and validate every doc; raise SpecError with all diagnostics when anything is wrong."""
+    from .perf import gc_paused
+
+    with gc_paused():
+        return _load_schema(config, strict)
+
+
+def _load_schema(config: Config, strict: bool) -> Schema:
     from .extract import read_doc
     from .parse import parse_docs
     from .resolve import resolve
@@ -68,10 +75,12 @@ schema_warnings: list[Diagnostic] = []
 
 
 def render_files(config: Config, schema: Schema) -> dict[str, str]:
+    from .perf import gc_paused
     from .render import render
 
-    return render(schema, config.package, session_layer=config.session_layer,
-                  repositories=config.repositories)
+    with gc_paused():
+        return render(schema, config.package, session_layer=config.session_layer,
+                      repositories=config.repositories)
 
 
 def package_path(config: Config) -> Path:

@@ -42,8 +42,9 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
 
     relation_names: set[str] = set(tables) | set(external) | unmanaged
     built: dict[str, _TableBuild] = {}
+    schema_constraints: set[str] = set()
     for name, raw in tables.items():
-        built[name] = _build_table(raw, alters[name], enums, comments, relation_names, diag)
+        built[name] = _build_table(raw, alters[name], enums, comments, relation_names, diag, schema_constraints)
     indexes = _indexes(parsed.indexes, built, relation_names, diag)
 
     _check_foreign_keys(built, external, unmanaged, diag)
@@ -159,11 +160,15 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
 
 def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, Enum],
                  comments: dict[tuple[str, str | None], object], relation_names: set[str],
-                 diag: Collector) -> _TableBuild:
+                 diag: Collector, schema_constraints: set[str] | None = None) -> _TableBuild:
+    """`schema_constraints`: every constraint name in the schema so far (PostgreSQL chooses new
+    automatic names that no constraint of the schema has)."""
+    if schema_constraints is None:
+        schema_constraints = set()
     b = _TableBuild(raw)
     table = raw.name
     table_constraints: list[RawConstraint] = list(raw.constraints)
-    constraint_names: set[str] = set()
+    constraint_names: set[str] = set()  # this table's: explicit names must be unique here
     attrs: dict[str, str] = {}  # Python attribute → column: two columns on one attribute lose one
     for col in raw.columns:
         _ident(col.name, "column", col.span, diag)
@@ -215,12 +220,13 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
     for c in table_constraints:
         if c.kind in ("primary", "unique"):
             _index_constraint(b, c, relation_names, constraint_names, diag)
+            schema_constraints.update(constraint_names)
     for c in table_constraints:
         if c.kind == "check":
-            _check(b, c, constraint_names, diag)
+            _check(b, c, constraint_names, schema_constraints, diag)
     for c in table_constraints:
         if c.kind == "foreign":
-            _foreign_key(b, c, constraint_names, diag)
+            _foreign_key(b, c, constraint_names, schema_constraints, diag)
     if b.primary_key is None:
         diag.warning(raw.span, "W101", f"table {table} has no primary key",
                      "SQLAlchemy's ORM needs one to map the table; add a PRIMARY KEY")
@@ -280,20 +286,25 @@ def _replace(column: Column, **changes: object) -> Column:
     return replace(column, **changes)  # type: ignore[arg-type]
 
 
-def _check(b: _TableBuild, c: RawConstraint, constraint_names: set[str], diag: Collector) -> None:
+def _check(b: _TableBuild, c: RawConstraint, constraint_names: set[str], schema_constraints: set[str],
+           diag: Collector) -> None:
     table = b.raw.name
     if not _known_columns(b, c.columns, "CHECK", c.span, diag):
         return
     if c.name:
         _take(c.name, constraint_names, c.span, diag, "constraint")
         name = c.name
-    else:
-        name = naming.choose_name(table, c.columns[:1] if len(c.columns) == 1 else None, "check", constraint_names)
+    else:  # PostgreSQL picks a name no constraint in the schema has yet (ChooseConstraintName)
+        name = naming.choose_name(table, c.columns[:1] if len(c.columns) == 1 else None, "check",
+                                  schema_constraints | constraint_names)
+    constraint_names.add(name)
+    schema_constraints.add(name)
     assert c.expression is not None
     b.checks.append(Check(name, c.expression, c.span, named=bool(c.name)))
 
 
-def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], diag: Collector) -> None:
+def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], schema_constraints: set[str],
+                 diag: Collector) -> None:
     table = b.raw.name
     if not _known_columns(b, c.columns, "foreign key", c.span, diag):
         return
@@ -301,7 +312,9 @@ def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], d
         _take(c.name, constraint_names, c.span, diag, "constraint")
         name = c.name
     else:
-        name = naming.choose_name(table, c.columns, "fkey", constraint_names)
+        name = naming.choose_name(table, c.columns, "fkey", schema_constraints | constraint_names)
+    constraint_names.add(name)
+    schema_constraints.add(name)
     assert c.ref_table is not None
     b.foreign_keys.append(ForeignKey(
         name=name, columns=c.columns, ref_table=c.ref_table, ref_columns=c.ref_columns,

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import make_project, run_cli, base_env
+from projects import base_env, make_project, run_cli
 
 from generator.cli import main
 
@@ -50,15 +50,19 @@ BAD_CONFIGS = {
     "package_parent": ('package = "../x"', "package must be a dotted Python name, got '../x'"),
     "package_absolute": ('package = "/tmp/x"', "package must be a dotted Python name"),
     "package_dots": ('package = "a..b"', "package must be a dotted Python name"),
-    "module_parent": ('[tool.mdschema.modules]\nbook = "../evil"', "modules.book = '../evil' is not a usable"),
+    "module_parent": (
+        '[tool.mdschema.modules]\nbook = "../evil"',
+        "modules.book = '../evil' is not a usable",
+    ),
     "module_reserved": ('[tool.mdschema.modules]\nbook = "base"', "modules.book = 'base' is not a usable"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
 @pytest.mark.parametrize("command", ["generate", "check --offline", "revision -m x"])
-def test_paths_outside_the_project_are_refused(tmp_path: Path, case: str, command: str,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_paths_outside_the_project_are_refused(
+    tmp_path: Path, case: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     config, message = BAD_CONFIGS[case]
     root = tmp_path / "a" / "b" / "proj"
     if case.startswith("module"):
@@ -90,10 +94,13 @@ ODD_NAMES = {
 }
 
 
-def test_odd_doc_names_become_safe_modules_inside_the_package(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_odd_doc_names_become_safe_modules_inside_the_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "proj"
-    write_project(root, 'docs = ["spec/*.md"]\npackage = "generated"', {n: t for n, (t, _) in ODD_NAMES.items()})
+    write_project(
+        root, 'docs = ["spec/*.md"]\npackage = "generated"', {n: t for n, (t, _) in ODD_NAMES.items()}
+    )
     (tmp_path / "neighbour.txt").write_text("untouched")
     outside_before = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     before = tree(root)
@@ -101,11 +108,11 @@ def test_odd_doc_names_become_safe_modules_inside_the_package(tmp_path: Path,
     assert rc == 0, output
     after = tree(root)
     new = sorted(set(after) - set(before))
-    assert all(p.startswith("generated/") and "/" not in p[len("generated/"):] for p in new), new
+    assert all(p.startswith("generated/") and "/" not in p[len("generated/") :] for p in new), new
     assert {k: v for k, v in after.items() if k in before} == before, "docs and config are never rewritten"
     assert {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == outside_before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["neighbour.txt", "proj"]
-    modules = {p[len("generated/"):-3] for p in new if p.endswith(".py")}
+    modules = {p[len("generated/") : -3] for p in new if p.endswith(".py")}
     for doc, (_, module) in ODD_NAMES.items():
         assert module in modules, (doc, module, modules)
     assert all(m.isidentifier() for m in modules), modules
@@ -115,7 +122,9 @@ def test_odd_doc_names_become_safe_modules_inside_the_package(tmp_path: Path,
         "generated.Base.registry.configure(); "
         "print(json.dumps(sorted(generated.Base.metadata.tables)), sqlalchemy.__file__)"
     )
-    proc = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     tables, sa_file = proc.stdout.rsplit(" ", 1)
     assert json.loads(tables) == sorted(t for t, _ in ODD_NAMES.values())
@@ -124,7 +133,9 @@ def test_odd_doc_names_become_safe_modules_inside_the_package(tmp_path: Path,
 
 def test_two_docs_on_one_module_are_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "proj"
-    write_project(root, 'docs = ["spec/*.md"]', {"data-v1.md": "a", "data_v1.md": "b", "データ.md": "c", "-.md": "d"})
+    write_project(
+        root, 'docs = ["spec/*.md"]', {"data-v1.md": "a", "data_v1.md": "b", "データ.md": "c", "-.md": "d"}
+    )
     rc, output = run(root, "generate", capsys=capsys)
     assert rc == 2, output
     assert "error[E304]: docs spec/data-v1.md and spec/data_v1.md both render to module data_v1.py" in output
@@ -134,9 +145,17 @@ def test_two_docs_on_one_module_are_a_clear_error(tmp_path: Path, capsys: pytest
 
 def test_revision_writes_only_inside_the_project(tmp_path: Path, pg_server: str) -> None:
     """A nested migrations folder and a dotted package: every file lands inside the project."""
-    project = make_project(tmp_path, {"book.md": TABLE_DOC.format(table="book")}, shadow_url=pg_server,
-                           extra_config='migrations = "db/migrations"')
-    text = (project.root / "pyproject.toml").read_text().replace('package = "generated"', 'package = "app.models"')
+    project = make_project(
+        tmp_path,
+        {"book.md": TABLE_DOC.format(table="book")},
+        shadow_url=pg_server,
+        extra_config='migrations = "db/migrations"',
+    )
+    text = (
+        (project.root / "pyproject.toml")
+        .read_text()
+        .replace('package = "generated"', 'package = "app.models"')
+    )
     (project.root / "pyproject.toml").write_text(text)
     (project.root / "app").mkdir()
     (project.root / "app" / "__init__.py").write_text("")
@@ -146,8 +165,12 @@ def test_revision_writes_only_inside_the_project(tmp_path: Path, pg_server: str)
     assert result.rc == 0, result.output
     files = tree(project.root)
     assert sorted(p.name for p in tmp_path.iterdir()) == before_outside
-    assert any(p.startswith("db/migrations/versions/") and p.endswith("_first.py") for p in files), sorted(files)
+    assert any(p.startswith("db/migrations/versions/") and p.endswith("_first.py") for p in files), sorted(
+        files
+    )
     assert "app/models/book.py" in files and "alembic.ini" in files
     written = [p for p in files if not p.startswith(("spec/", "app/", "db/", ".mdschema/"))]
     assert sorted(written) == ["alembic.ini", "pyproject.toml"], written
-    assert os.path.commonpath([str(project.root), *(str(project.root / p) for p in files)]) == str(project.root)
+    assert os.path.commonpath([str(project.root), *(str(project.root / p) for p in files)]) == str(
+        project.root
+    )

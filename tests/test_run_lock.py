@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from projects import ALEMBIC, CLI, Project, base_env, make_project, query
@@ -42,9 +43,13 @@ CREATE TABLE book (
 );
 ```
 """
-V2 = V1.replace("    title VARCHAR(200)                            -- Title\n",
-                "    title VARCHAR(200),                           -- Title\n"
-                "    pages INTEGER DEFAULT 0                       -- Pages\n") + """
+V2 = (
+    V1.replace(
+        "    title VARCHAR(200)                            -- Title\n",
+        "    title VARCHAR(200),                           -- Title\n"
+        "    pages INTEGER DEFAULT 0                       -- Pages\n",
+    )
+    + """
 ## shelf
 
 A shelf.
@@ -57,14 +62,20 @@ CREATE TABLE shelf (
 CREATE INDEX ON book (pages);
 ```
 """
-V3 = V2.replace("    name TEXT NOT NULL             -- Name\n",
-                "    name TEXT NOT NULL,            -- Name\n    genre genre                    -- Genre\n") + """
+)
+V3 = (
+    V2.replace(
+        "    name TEXT NOT NULL             -- Name\n",
+        "    name TEXT NOT NULL,            -- Name\n    genre genre                    -- Genre\n",
+    )
+    + """
 ## Genres
 
 ```sql
 CREATE TYPE genre AS ENUM ('fiction', 'essay');
 ```
 """
+)
 
 FORBIDDEN = re.compile(r"already exists|duplicate|Duplicate|Traceback|internal error|deadlock", re.IGNORECASE)
 
@@ -74,21 +85,37 @@ def _patch(path: Path, rev: str, first: bool, sleep: float) -> None:
     text = path.read_text()
     head = ""
     if first:
-        head += "    op.execute(\"CREATE TABLE apply_log (rev text NOT NULL, at timestamptz DEFAULT clock_timestamp())\")\n"
+        head += (
+            '    op.execute("CREATE TABLE apply_log '
+            '(rev text NOT NULL, at timestamptz DEFAULT clock_timestamp())")\n'
+        )
     head += f"    op.execute(\"INSERT INTO apply_log (rev) VALUES ('{rev}')\")\n"
     if sleep:
-        head += f"    op.execute(\"SELECT pg_sleep({sleep})\")\n"
+        head += f'    op.execute("SELECT pg_sleep({sleep})")\n'
     text = text.replace("def upgrade() -> None:\n", "def upgrade() -> None:\n" + head, 1)
-    tail = "    op.execute(\"DROP TABLE apply_log\")\n" if first else f"    op.execute(\"DELETE FROM apply_log WHERE rev = '{rev}'\")\n"
-    text = re.sub(r"(def downgrade\(\) -> None:\n(?:    .*\n|\n)*)", lambda m: m.group(1).rstrip("\n") + "\n" + tail, text, 1)
+    tail = (
+        '    op.execute("DROP TABLE apply_log")\n'
+        if first
+        else f"    op.execute(\"DELETE FROM apply_log WHERE rev = '{rev}'\")\n"
+    )
+    text = re.sub(
+        r"(def downgrade\(\) -> None:\n(?:    .*\n|\n)*)",
+        lambda m: m.group(1).rstrip("\n") + "\n" + tail,
+        text,
+        count=1,
+    )
     path.write_text(text)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> tuple[Project, list[str]]:
     """Three revisions (two tables; a column, a table, an index; an enum), each logging itself."""
-    proj = make_project(tmp_path_factory.mktemp("lock"), {"lib.md": V1}, shadow_url=pg_server,
-                        extra_config='unmanaged_tables = ["apply_log"]')
+    proj = make_project(
+        tmp_path_factory.mktemp("lock"),
+        {"lib.md": V1},
+        shadow_url=pg_server,
+        extra_config='unmanaged_tables = ["apply_log"]',
+    )
     revs = []
     for i, doc in enumerate((V1, V2, V3)):
         proj.write_doc("lib.md", doc)
@@ -109,15 +136,18 @@ def _finish(proc: subprocess.Popen[str], timeout: float = 240) -> tuple[int, str
     return proc.returncode, out + err
 
 
-def test_concurrent_upgrades_apply_each_revision_once(project: tuple[Project, list[str]], tmp_path: Path,
-                                                      make_database: Callable[..., str]) -> None:
+def test_concurrent_upgrades_apply_each_revision_once(
+    project: tuple[Project, list[str]], tmp_path: Path, make_database: Callable[..., str]
+) -> None:
     proj, revs = project
     url = make_database(template=None)
     env = base_env(proj.shadow_url, url)
     procs = [_spawn([*CLI, "-C", str(proj.root), "upgrade"], env, proj.root) for _ in range(8)]
     # the stock alembic command, from another folder, with -c
-    procs += [_spawn([ALEMBIC, "-c", str(proj.root / "alembic.ini"), "upgrade", "head"], env, tmp_path)
-              for _ in range(2)]
+    procs += [
+        _spawn([ALEMBIC, "-c", str(proj.root / "alembic.ini"), "upgrade", "head"], env, tmp_path)
+        for _ in range(2)
+    ]
     results = [_finish(p) for p in procs]
     for rc, output in results:
         assert rc == 0, output
@@ -134,29 +164,39 @@ def test_concurrent_upgrades_apply_each_revision_once(project: tuple[Project, li
     proj.ok("downgrade", "-1", database_url=url)
     proj.ok("upgrade", database_url=url)
     assert time.monotonic() - started < 60
-    assert query(url, "SELECT rev, count(*) FROM apply_log GROUP BY rev ORDER BY min(at)") == [(r, 1) for r in revs]
+    assert query(url, "SELECT rev, count(*) FROM apply_log GROUP BY rev ORDER BY min(at)") == [
+        (r, 1) for r in revs
+    ]
 
 
 def _check_json(proj: Project, url: str) -> tuple[int, dict[str, Any], float]:
     started = time.monotonic()
-    result = subprocess.run([*CLI, "-C", str(proj.root), "check", "--format", "json"],
-                            env=base_env(proj.shadow_url, url), cwd=proj.root, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [*CLI, "-C", str(proj.root), "check", "--format", "json"],
+        env=base_env(proj.shadow_url, url),
+        cwd=proj.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert not FORBIDDEN.search(result.stdout + result.stderr), result.stdout + result.stderr
     return result.returncode, json.loads(result.stdout), time.monotonic() - started
 
 
-def test_check_beside_an_upgrade_sees_a_complete_revision(project: tuple[Project, list[str]],
-                                                          make_database: Callable[..., str]) -> None:
+def test_check_beside_an_upgrade_sees_a_complete_revision(
+    project: tuple[Project, list[str]], make_database: Callable[..., str]
+) -> None:
     proj, revs = project
     url = make_database(template=None)
     proj.ok("upgrade", revs[0], database_url=url)
     # what check says about the database at the first revision: the expected "before" report
     rc, before, _ = _check_json(proj, url)
     assert rc == 1 and not before["clean"]
-    assert any(f["where"] == "alembic_version" and f"the database is at {revs[0]}" in f["message"]
-               for f in before["findings"]), before
+    assert any(
+        f["where"] == "alembic_version" and f"the database is at {revs[0]}" in f["message"]
+        for f in before["findings"]
+    ), before
     upgrade = _spawn([*CLI, "-C", str(proj.root), "upgrade"], base_env(proj.shadow_url, url), proj.root)
     reports = []
     try:
@@ -167,8 +207,59 @@ def test_check_beside_an_upgrade_sees_a_complete_revision(project: tuple[Project
     assert rc_up == 0, output
     reports.append(_check_json(proj, url))
     assert len(reports) >= 2
-    for rc, report, seconds in reports:
+    print(
+        "\ncheck beside upgrade:", [(r[1]["clean"], len(r[1]["findings"]), round(r[2], 2)) for r in reports]
+    )
+    for _, report, seconds in reports:
         assert seconds < 60
         # either the whole upgrade is visible, or none of it: exactly the "before" report
         assert report["clean"] or report["findings"] == before["findings"], (report, before)
     assert reports[-1][1]["clean"], reports[-1]
+
+
+def test_check_reads_the_revision_and_the_schema_in_one_snapshot(
+    project: tuple[Project, list[str]],
+    make_database: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Deterministically, the worst moment: an upgrade commits after `check` has read alembic_version and
+    before it reads the schema. The report must still describe one state (the one the revision names)."""
+    import generator.catalog as catalog
+    from generator.cli import main
+
+    proj, revs = project
+    url = make_database(template=None)
+    proj.ok("upgrade", revs[0], database_url=url)
+    rc, before, _ = _check_json(proj, url)
+    assert rc == 1
+    live_db = urlsplit(url).path.lstrip("/")
+    real_snapshot = catalog.snapshot
+    fired: list[bool] = []
+
+    def racing_snapshot(conn: Any, *args: Any, **kwargs: Any) -> Any:
+        if conn.info.dbname == live_db and not fired:
+            fired.append(True)
+            upgrade = subprocess.run(
+                [*CLI, "-C", str(proj.root), "upgrade"],
+                env=base_env(proj.shadow_url, url),
+                cwd=proj.root,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+        return real_snapshot(conn, *args, **kwargs)
+
+    monkeypatch.setattr(catalog, "snapshot", racing_snapshot)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MDSCHEMA_SHADOW_URL", proj.shadow_url)
+    capsys.readouterr()
+    rc = main(["-C", str(proj.root), "check", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert fired, "the upgrade ran between the two reads"
+    assert query(url, "SELECT version_num FROM alembic_version") == [(revs[-1],)]
+    assert rc == 1 and report["findings"] == before["findings"], (report, before)
+    # read again: the upgraded database, clean
+    monkeypatch.setattr(catalog, "snapshot", real_snapshot)
+    assert main(["-C", str(proj.root), "check", "--format", "json"]) == 0, capsys.readouterr().out

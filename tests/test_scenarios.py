@@ -454,7 +454,9 @@ def test_add_extension(chain: Project) -> None:
         "op.execute('DROP EXTENSION IF EXISTS vector')",
     ]
     # before the upgrade, check names the missing extension at its doc line
-    behind = json.loads(chain.run("check", "--format", "json").out)
+    run = chain.run("check", "--format", "json")
+    assert run.rc == 1, run.output
+    behind = json.loads(run.out)
     where = f"spec/{DOC}:{chain.line_of(DOC, 'CREATE EXTENSION IF NOT EXISTS vector')}"
     assert [f["where"] for f in behind["findings"] if "extension vector" in f["message"]] == [where], behind
     upgrade_and_check(chain)
