@@ -497,7 +497,7 @@ def test_repositories_coverage_over_80_percent(make_database: Callable[..., str]
 
 
 def _load_fresh() -> Pkg:
-    load_package(YOUTUBE, "generated")
+    load_package(YOUTUBE, "generated", fresh=True)
     importlib_import("generated.db")
     importlib_import("generated.repositories")
     return Pkg()
