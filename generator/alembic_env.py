@@ -21,7 +21,6 @@ from typing import Any
 
 from .database import ADVISORY_LOCK_KEY, normalize_url, session_database
 
-
 _loaded: dict[tuple[str, str], tuple[str, Any]] = {}
 
 
@@ -100,8 +99,11 @@ def run(package: str = "generated") -> None:
     if context.is_offline_mode():
         context.configure(
             url=normalize_url(explicit) if explicit else "postgresql+psycopg://",
-            target_metadata=metadata, literal_binds=True, include_object=include_object,
-            dialect_opts={"paramstyle": "named"}, dialect_name="postgresql",
+            target_metadata=metadata,
+            literal_binds=True,
+            include_object=include_object,
+            dialect_opts={"paramstyle": "named"},
+            dialect_name="postgresql",
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -136,8 +138,12 @@ def _run_locked(connection: Any, context: Any, embedded: bool, metadata: Any, in
             create_stand_ins(connection, metadata)
             connection.commit()
         context.configure(
-            connection=connection, target_metadata=metadata, include_object=include_object,
-            compare_type=True, compare_server_default=True, transaction_per_migration=False,
+            connection=connection,
+            target_metadata=metadata,
+            include_object=include_object,
+            compare_type=True,
+            compare_server_default=True,
+            transaction_per_migration=False,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -32,8 +32,10 @@ def cmd_generate(config: Config, args: argparse.Namespace) -> int:
     files = render_files(config, schema)
     written, removed = emit.write(config, files)
     pkg = config.rel(config.package_dir)
-    _out(f"mdschema: {len(schema.tables)} tables from {len(schema.docs)} docs → {pkg}/ "
-         f"({len(written)} written, {len(removed)} removed, {len(files) - len(written)} unchanged)")
+    _out(
+        f"mdschema: {len(schema.tables)} tables from {len(schema.docs)} docs → {pkg}/ "
+        f"({len(written)} written, {len(removed)} removed, {len(files) - len(written)} unchanged)"
+    )
     for path in written:
         _out(f"  wrote {path}")
     for path in removed:
@@ -88,37 +90,58 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mdschema",
         description="Markdown schema docs → SQLAlchemy models → Alembic migrations, with a drift check.",
     )
-    parser.add_argument("-C", "--root", type=Path, default=None,
-                        help="project folder (default: nearest folder with [tool.mdschema] in pyproject.toml)")
+    parser.add_argument(
+        "-C",
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder (default: nearest folder with [tool.mdschema] in pyproject.toml)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    def add(name: str, func: Callable[[Config, argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[Config, argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
         return p
 
     def db_url(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database-url", default=None,
-                       help="PostgreSQL to use instead of the embedded server (default: $DATABASE_URL)")
+        p.add_argument(
+            "--database-url",
+            default=None,
+            help="PostgreSQL to use instead of the embedded server (default: $DATABASE_URL)",
+        )
 
     p = add("generate", cmd_generate, "render generated/ from the docs")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     p = add("check", cmd_check, "drift check: docs ↔ generated/ ↔ migrations ↔ database")
-    p.add_argument("--offline", action="store_true", help="only docs ↔ generated/; no database, no SQLAlchemy")
+    p.add_argument(
+        "--offline", action="store_true", help="only docs ↔ generated/; no database, no SQLAlchemy"
+    )
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-cache", action="store_true", help="ignore the manifest; always render and compare")
     p.add_argument("-q", "--quiet", action="store_true", help="no diff, only the names of stale files")
     db_url(p)
 
-    p = add("revision", _migrate("cmd_revision"), "write a new migration from the docs, proven on a shadow database")
+    p = add(
+        "revision",
+        _migrate("cmd_revision"),
+        "write a new migration from the docs, proven on a shadow database",
+    )
     p.add_argument("-m", "--message", required=True)
     p.add_argument("--allow-destructive", action="store_true", help="allow every destructive change")
-    p.add_argument("--allow", action="append", default=[], metavar="HAZARD",
-                   help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
-                        "narrow_type, set_not_null); repeatable")
+    p.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="HAZARD",
+        help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
+        "narrow_type, set_not_null); repeatable",
+    )
 
     p = add("upgrade", _migrate("cmd_upgrade"), "apply migrations up to REV (default head)")
     p.add_argument("revision", nargs="?", default="head")
@@ -141,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        root = (args.root.resolve() if args.root else find_root(Path.cwd()))
+        root = args.root.resolve() if args.root else find_root(Path.cwd())
         config = load_config(root)
         status: int = args.func(config, args)
         return status

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, SpecError, Span
+from .diagnostics import Diagnostic, Span, SpecError
 
 EXTERNAL_MODES = ("keep_fk", "column_only")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -58,7 +58,9 @@ def find_root(start: Path) -> Path:
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.mdschema" in candidate.read_text(encoding="utf-8", errors="replace"):
+        if candidate.is_file() and "[tool.mdschema" in candidate.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             return folder
     return start
 
@@ -79,8 +81,17 @@ def load_config(root: Path) -> Config:
         problems.append(Diagnostic(where, "E302", f"[tool.mdschema] {message}", hint))
 
     known = {
-        "docs", "package", "migrations", "schema", "modules", "class_names", "external_tables",
-        "unmanaged_tables", "prefer", "repositories", "session_layer",
+        "docs",
+        "package",
+        "migrations",
+        "schema",
+        "modules",
+        "class_names",
+        "external_tables",
+        "unmanaged_tables",
+        "prefer",
+        "repositories",
+        "session_layer",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")

@@ -44,7 +44,9 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
         stale = offline_check(config, quiet)
     if stale:
         for line in buffer.getvalue().splitlines()[1:]:
-            findings.append(Finding("docs", line.strip(), "generated file differs from the docs: run `mdschema generate`"))
+            findings.append(
+                Finding("docs", line.strip(), "generated file differs from the docs: run `mdschema generate`")
+            )
     live_url = args.database_url or os.environ.get("DATABASE_URL")
     schema_box: list[Any] = []
 
@@ -60,9 +62,9 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
 
         return load_package(config.root, config.package)
 
-    from .catalog import describe, diff
-
     from contextlib import ExitStack
+
+    from .catalog import describe, diff
 
     with ExitStack() as stack:
         lazy: list[Any] = []
@@ -76,9 +78,14 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
         desired, exclude = desired_snapshot(config, shadow, load_models)
         head = head_snapshot(config, shadow, exclude)
         for change in diff(head, desired):
-            findings.append(Finding("migrations", _span(schema(), change),
-                                    f"the docs changed but no revision was made: {describe(change)} "
-                                    "(run `mdschema revision -m ...`)"))
+            findings.append(
+                Finding(
+                    "migrations",
+                    _span(schema(), change),
+                    f"the docs changed but no revision was made: {describe(change)} "
+                    "(run `mdschema revision -m ...`)",
+                )
+            )
     if live_url:
         findings += _live(config, live_url, desired, exclude, schema)
     return _report(findings, args.format, bool(live_url))
@@ -87,7 +94,7 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
 def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schema: Any) -> list[Finding]:
     from alembic.script import ScriptDirectory
 
-    from .catalog import describe, diff, snapshot
+    from .catalog import diff, snapshot
     from .database import connect, normalize_url
     from .migrate import alembic_config
 
@@ -103,9 +110,14 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
             current = {r[0] for r in conn.execute("SELECT version_num FROM alembic_version").fetchall()}
         live = snapshot(conn, exclude_tables=exclude)
     if current != heads:
-        out.append(Finding("database", "alembic_version",
-                           f"the database is at {', '.join(sorted(current)) or 'base'}, the migrations' head is "
-                           f"{', '.join(sorted(heads)) or 'base'}: run `mdschema upgrade`"))
+        out.append(
+            Finding(
+                "database",
+                "alembic_version",
+                f"the database is at {', '.join(sorted(current)) or 'base'}, the migrations' head is "
+                f"{', '.join(sorted(heads)) or 'base'}: run `mdschema upgrade`",
+            )
+        )
     for change in diff(live, desired):
         out.append(Finding("database", _span(schema(), change), f"drift: {_drift_text(change)}"))
     return out
@@ -119,11 +131,15 @@ def _drift_text(change: Any) -> str:
         return f"{change.table}.{change.name} is {change.before} in the database, {change.after} in the docs"
     if change.kind == "alter_nullable":
         state = {True: "NOT NULL", False: "nullable"}
-        return (f"{change.table}.{change.name} is {state[bool(change.before)]} in the database, "
-                f"{state[bool(change.after)]} in the docs")
+        return (
+            f"{change.table}.{change.name} is {state[bool(change.before)]} in the database, "
+            f"{state[bool(change.after)]} in the docs"
+        )
     if change.kind == "alter_default":
-        return (f"{change.table}.{change.name} default is {change.before or 'none'} in the database, "
-                f"{change.after or 'none'} in the docs")
+        return (
+            f"{change.table}.{change.name} default is {change.before or 'none'} in the database, "
+            f"{change.after or 'none'} in the docs"
+        )
     if change.kind.startswith("add_"):
         return f"{describe(change).replace(': added', '')} is in the docs but not in the database"
     if change.kind.startswith("drop_"):
@@ -149,8 +165,12 @@ def _span(schema: Any, change: Any) -> str:
 def _report(findings: list[Finding], fmt: str, live: bool) -> int:
     levels = "docs, generated/, migrations" + (", database" if live else "")
     if fmt == "json":
-        print(json.dumps({"clean": not findings, "checked": levels, "findings": [asdict(f) for f in findings]},
-                         indent=2))
+        print(
+            json.dumps(
+                {"clean": not findings, "checked": levels, "findings": [asdict(f) for f in findings]},
+                indent=2,
+            )
+        )
     elif fmt == "github":
         for f in findings:
             path, line = _where_parts(f.where)

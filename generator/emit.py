@@ -70,13 +70,19 @@ def compare(config: Config, files: dict[str, str]) -> list[Difference]:
         path = target / name
         current = path.read_text(encoding="utf-8") if path.is_file() else ""
         if current != content:
-            diff = "".join(difflib.unified_diff(
-                current.splitlines(keepends=True), content.splitlines(keepends=True),
-                fromfile=f"{shown}/{name}", tofile=f"{shown}/{name} (from docs)",
-            ))
+            diff = "".join(
+                difflib.unified_diff(
+                    current.splitlines(keepends=True),
+                    content.splitlines(keepends=True),
+                    fromfile=f"{shown}/{name}",
+                    tofile=f"{shown}/{name} (from docs)",
+                )
+            )
             out.append(Difference(f"{shown}/{name}", diff))
     for stale in _stale(target, files):
-        out.append(Difference(f"{shown}/{stale.name}", f"{shown}/{stale.name}: generated from a doc that is gone\n"))
+        out.append(
+            Difference(f"{shown}/{stale.name}", f"{shown}/{stale.name}: generated from a doc that is gone\n")
+        )
     return out
 
 

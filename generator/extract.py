@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, SpecError, Span
+from .diagnostics import Diagnostic, Span, SpecError
 
 SQL_LANGUAGES = frozenset({"sql", "postgresql", "postgres", "pgsql", "psql", "plpgsql"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
@@ -54,8 +54,9 @@ def read_doc(path: Path, shown: str) -> Doc:
         ) from None
     if "\x00" in text:  # markdown-it would silently turn it into U+FFFD inside the SQL
         line = text[: text.index("\x00")].count("\n") + 1
-        raise SpecError([Diagnostic(Span(shown, line), "E301", "doc contains a NUL byte",
-                                    "remove the control character")])
+        raise SpecError(
+            [Diagnostic(Span(shown, line), "E301", "doc contains a NUL byte", "remove the control character")]
+        )
     return parse_markdown(text, shown, path.stem)
 
 

@@ -46,7 +46,9 @@ def statement(prefix: str, node: Node, indent: int, suffix: str = "") -> list[st
     open_, close = _brackets(node)
     head = f"{pad}{prefix}{open_}"
     body = _body(node)
-    if len(" " * (indent + 4) + body) <= LINE_LENGTH or (len(node.args) == 1 and isinstance(node.args[0], str)):
+    if len(" " * (indent + 4) + body) <= LINE_LENGTH or (
+        len(node.args) == 1 and isinstance(node.args[0], str)
+    ):
         return [head, " " * (indent + 4) + body, f"{pad}{close}{suffix}"]
     lines = [head]
     if len(node.args) == 1:

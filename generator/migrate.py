@@ -26,8 +26,17 @@ from typing import Any
 from .catalog import Snapshot, describe, diff, snapshot
 from .config import Config
 from .database import (
-    DatabaseError, Target, connect, create_database, database_exists, database_url, drop_database,
-    embedded_status, session_database, start_embedded, stop_embedded,
+    DatabaseError,
+    Target,
+    connect,
+    create_database,
+    database_exists,
+    database_url,
+    drop_database,
+    embedded_status,
+    session_database,
+    start_embedded,
+    stop_embedded,
 )
 from .redact import redact
 
@@ -61,7 +70,9 @@ def ensure_scaffold(config: Config) -> list[str]:
     (mig / "versions").mkdir(parents=True, exist_ok=True)
     files = {
         ini: (TEMPLATES / "scaffold_alembic.ini").read_text().replace("{{ migrations }}", config.migrations),
-        mig / "env.py": (TEMPLATES / "scaffold_env.py").read_text().replace("{{ package }}", py_str(config.package)),
+        mig / "env.py": (TEMPLATES / "scaffold_env.py")
+        .read_text()
+        .replace("{{ package }}", py_str(config.package)),
         mig / "script.py.mako": (TEMPLATES / "scaffold_script.py.mako").read_text(),
     }
     for path, content in files.items():
@@ -99,7 +110,9 @@ def _quiet_alembic() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-def run_alembic(config: Config, url: str, embedded: bool, action: str, revision: str, sql: bool = False) -> None:
+def run_alembic(
+    config: Config, url: str, embedded: bool, action: str, revision: str, sql: bool = False
+) -> None:
     from alembic import command
 
     cfg = alembic_config(config, url, embedded)
@@ -125,8 +138,9 @@ def ddl_script(metadata: Any) -> list[str]:
     # "named" paramstyle: DDL sent without parameters must not have its % doubled
     dialect = psycopg_dialect(paramstyle="named")
     statements: list[str] = []
-    engine = create_mock_engine("postgresql+psycopg://", lambda sql, *a, **kw: statements.append(
-        str(sql.compile(dialect=dialect))))
+    engine = create_mock_engine(
+        "postgresql+psycopg://", lambda sql, *a, **kw: statements.append(str(sql.compile(dialect=dialect)))
+    )
     metadata.create_all(engine, checkfirst=False)
     return statements
 
@@ -209,8 +223,10 @@ def embedded_server(root: Path) -> Iterator[Target]:
         try:
             connect(url).close()
         except DatabaseError as exc:
-            raise DatabaseError(f"{exc}\n  (this is MDSCHEMA_SHADOW_URL, the server for shadow databases: fix it, "
-                                "or unset it to use the embedded server)") from None
+            raise DatabaseError(
+                f"{exc}\n  (this is MDSCHEMA_SHADOW_URL, the server for shadow databases: fix it, "
+                "or unset it to use the embedded server)"
+            ) from None
         yield Target(url=url, embedded=True, display=redact(url))
         return
     saved = os.environ.pop("DATABASE_URL", None)
@@ -335,8 +351,9 @@ def head_template(config: Config, sh: Shadows) -> str:
         run_alembic(config, sh.url(building), True, "upgrade", "head")
         with connect(sh.admin_url) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (HEAD_LOCK_KEY,))  # no template is being read
-            for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                       (HEAD_PREFIX + "%",)).fetchall():
+            for (old,) in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (HEAD_PREFIX + "%",)
+            ).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
             conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
         sh.names.remove(building)
@@ -386,7 +403,9 @@ def render_type(t: Any, imports: set[str]) -> str | None:
 
     mod = type(t).__module__
     if mod.startswith("pgvector"):
-        name = {"VECTOR": "Vector", "HALFVEC": "HALFVEC", "SPARSEVEC": "SPARSEVEC"}.get(type(t).__name__, "Vector")
+        name = {"VECTOR": "Vector", "HALFVEC": "HALFVEC", "SPARSEVEC": "SPARSEVEC"}.get(
+            type(t).__name__, "Vector"
+        )
         imports.add(f"from pgvector.sqlalchemy import {name}")
         return f"{name}({t.dim})" if getattr(t, "dim", None) else f"{name}()"
     if isinstance(t, postgresql.ENUM):
@@ -410,8 +429,9 @@ def render_ops(operations: list[Any], imports: set[str]) -> str:
     from alembic.runtime.migration import MigrationContext
 
     ctx = MigrationContext.configure(dialect_name="postgresql", opts={"render_item": _render_item(imports)})
-    code = render_python_code(ops.UpgradeOps(ops=list(operations)), render_item=_render_item(imports),
-                              migration_context=ctx)
+    code = render_python_code(
+        ops.UpgradeOps(ops=list(operations)), render_item=_render_item(imports), migration_context=ctx
+    )
     lines = [line for line in code.splitlines() if "### " not in line]
     if "postgresql." in code:
         imports.add("from sqlalchemy.dialects import postgresql")
@@ -422,27 +442,37 @@ def _format_file(path: Path) -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists() and not shutil.which(ruff):
         return
-    subprocess.run([ruff, "format", "--quiet", "--line-length", "110", str(path)], check=False,
-                   capture_output=True)
-    subprocess.run([ruff, "check", "--quiet", "--fix", "--select", "I,F401", "--line-length", "110", str(path)],
-                   check=False, capture_output=True)
+    subprocess.run(
+        [ruff, "format", "--quiet", "--line-length", "110", str(path)], check=False, capture_output=True
+    )
+    subprocess.run(
+        [ruff, "check", "--quiet", "--fix", "--select", "I,F401", "--line-length", "110", str(path)],
+        check=False,
+        capture_output=True,
+    )
 
 
-def write_revision(config: Config, message: str, upgrade: str, downgrade: str, imports: set[str],
-                   notes: list[str]) -> Path:
+def write_revision(
+    config: Config, message: str, upgrade: str, downgrade: str, imports: set[str], notes: list[str]
+) -> Path:
     from alembic.script import ScriptDirectory
 
     cfg = alembic_config(config)
     script_dir = ScriptDirectory.from_config(cfg)
     heads = script_dir.get_heads()
     if len(heads) > 1:
-        raise MigrationError(f"alembic/versions has several heads ({', '.join(heads)}); merge them first "
-                             "with `alembic merge heads`")
+        raise MigrationError(
+            f"alembic/versions has several heads ({', '.join(heads)}); merge them first "
+            "with `alembic merge heads`"
+        )
     header = "".join(f"    # {line}\n" for line in notes)
     script = script_dir.generate_revision(
-        uuid.uuid4().hex[:12], message, head="head" if heads else "base",
+        uuid.uuid4().hex[:12],
+        message,
+        head="head" if heads else "base",
         upgrades=(header + "    " + upgrade.lstrip()) if notes else upgrade,
-        downgrades=downgrade, imports="\n".join(sorted(imports)) + ("\n" if imports else ""),
+        downgrades=downgrade,
+        imports="\n".join(sorted(imports)) + ("\n" if imports else ""),
     )
     assert script is not None
     path = Path(script.path)
@@ -468,10 +498,8 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
 
 
 def _revision_on(config: Config, args: argparse.Namespace, target: Target, models: Any, schema: Any) -> int:
-    from .planner import plan
+    from .planner import applicable_renames, plan, rename_sql
     from .spans import span_for
-
-    from .planner import applicable_renames, rename_sql
 
     exclude = excluded_tables(models)
     with shadows(target.url) as sh:
@@ -508,14 +536,17 @@ def _revision_on(config: Config, args: argparse.Namespace, target: Target, model
         except MigrationError:
             path.unlink(missing_ok=True)
             raise
-    _out(f"mdschema: wrote {config.rel(path)} ({len(result.summary)} change(s)), proven on a shadow database:")
+    _out(
+        f"mdschema: wrote {config.rel(path)} ({len(result.summary)} change(s)), proven on a shadow database:"
+    )
     for line in result.summary:
         _out(f"  {line}")
     return 0
 
 
-def _prove(config: Config, sh: Shadows, head: str, before: Snapshot, wanted: Snapshot,
-           exclude: frozenset[str]) -> None:
+def _prove(
+    config: Config, sh: Shadows, head: str, before: Snapshot, wanted: Snapshot, exclude: frozenset[str]
+) -> None:
     url = sh.url(head)
 
     def expect(step: str, expected: Snapshot, what: str) -> None:
@@ -523,8 +554,10 @@ def _prove(config: Config, sh: Shadows, head: str, before: Snapshot, wanted: Sna
         left = diff(got, expected)
         if left:
             lines = "\n".join(f"    {describe(c)}" for c in left[:20])
-            raise MigrationError(f"the new revision did not prove itself: after {step}, the schema differs "
-                                 f"from {what}:\n{lines}\n  no revision was written")
+            raise MigrationError(
+                f"the new revision did not prove itself: after {step}, the schema differs "
+                f"from {what}:\n{lines}\n  no revision was written"
+            )
 
     for step, action, revision, expected, what in (
         ("upgrade", "upgrade", "head", wanted, "the models"),
@@ -534,8 +567,10 @@ def _prove(config: Config, sh: Shadows, head: str, before: Snapshot, wanted: Sna
         try:
             run_alembic(config, url, True, action, revision)
         except MigrationError as exc:
-            raise MigrationError(f"the new revision failed on the shadow database during {step}: {exc}\n"
-                                 "  no revision was written") from None
+            raise MigrationError(
+                f"the new revision failed on the shadow database during {step}: {exc}\n"
+                "  no revision was written"
+            ) from None
         expect(step, expected, what)
 
 
@@ -550,9 +585,14 @@ def _run_on_target(config: Config, args: argparse.Namespace, action: str) -> int
             _quiet_alembic()
         if not getattr(args, "sql", False):
             connect(target.url).close()  # an unreachable server: "could not connect to …" and what to do
-        run_alembic(config, target.url, target.embedded, action, args.revision, sql=getattr(args, "sql", False))
+        run_alembic(
+            config, target.url, target.embedded, action, args.revision, sql=getattr(args, "sql", False)
+        )
         if not getattr(args, "sql", False):
-            _out(f"mdschema: {action} {args.revision}: done on {target.display}; now at {_current(config, target)}")
+            _out(
+                f"mdschema: {action} {args.revision}: done on {target.display}; "
+                f"now at {_current(config, target)}"
+            )
     return 0
 
 

@@ -89,7 +89,9 @@ class Relationship:
 def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
     """Both sides of every FK between two mapped tables, with unique, collision-free names."""
     tables = {t.name: t for t in schema.tables}
-    taken: dict[str, set[str]] = {t.name: {naming.attr_name(c.name) for c in t.columns} for t in schema.tables}
+    taken: dict[str, set[str]] = {
+        t.name: {naming.attr_name(c.name) for c in t.columns} for t in schema.tables
+    }
     pair_count: dict[frozenset[str], int] = defaultdict(int)
     for t in schema.tables:
         for fk in t.foreign_keys:
@@ -118,22 +120,39 @@ def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
             remote = None
             if self_ref:
                 remote = ", ".join(f"{parent.class_name}.{naming.attr_name(c)}" for c in fk.ref_columns)
-            out[child.name].append(Relationship(
-                owner=child.name, attr=child_attr, target=parent.name, many=False, nullable=nullable,
-                back_populates=parent_attr, foreign_keys=fk_cols if ambiguous else (), remote_side=remote,
-                uselist_false=False,
-            ))
-            out[parent.name].append(Relationship(
-                owner=parent.name, attr=parent_attr, target=child.name, many=not one_to_one, nullable=True,
-                back_populates=child_attr, foreign_keys=fk_cols if ambiguous else (), remote_side=None,
-                uselist_false=one_to_one,
-            ))
+            out[child.name].append(
+                Relationship(
+                    owner=child.name,
+                    attr=child_attr,
+                    target=parent.name,
+                    many=False,
+                    nullable=nullable,
+                    back_populates=parent_attr,
+                    foreign_keys=fk_cols if ambiguous else (),
+                    remote_side=remote,
+                    uselist_false=False,
+                )
+            )
+            out[parent.name].append(
+                Relationship(
+                    owner=parent.name,
+                    attr=parent_attr,
+                    target=child.name,
+                    many=not one_to_one,
+                    nullable=True,
+                    back_populates=child_attr,
+                    foreign_keys=fk_cols if ambiguous else (),
+                    remote_side=None,
+                    uselist_false=one_to_one,
+                )
+            )
     return out
 
 
 def _is_unique(table: Table, columns: tuple[str, ...]) -> bool:
     keys = [set(u.columns) for u in table.uniques] + [
-        set(i.elements[j].column or "" for j in range(len(i.elements))) for i in table.indexes
+        set(i.elements[j].column or "" for j in range(len(i.elements)))
+        for i in table.indexes
         if i.unique and i.where is None and all(e.column for e in i.elements)
     ]
     if table.primary_key:
@@ -170,7 +189,9 @@ def _fk_call(fk: ForeignKey, single: bool, table: str, imports: _Imports) -> Cal
         args.append('initially="DEFERRED"')
     if fk.use_alter:
         args.append("use_alter=True")
-    if fk.name != _convention(table, fk.columns, "fkey") or naming.too_long(_convention(table, fk.columns, "fkey")):
+    if fk.name != _convention(table, fk.columns, "fkey") or naming.too_long(
+        _convention(table, fk.columns, "fkey")
+    ):
         args.append(f"name={py_str(fk.name)}")
     return Call("ForeignKey" if single else "ForeignKeyConstraint", tuple(args))
 
@@ -212,7 +233,11 @@ def _index_call(index: Index, imports: _Imports) -> Call:
     if ops:
         args.append("postgresql_ops={" + ", ".join(f"{py_str(c)}: {py_str(o)}" for c, o in ops) + "}")
     if index.with_options:
-        args.append("postgresql_with={" + ", ".join(f"{py_str(k)}: {_with_value(v)}" for k, v in index.with_options) + "}")
+        args.append(
+            "postgresql_with={"
+            + ", ".join(f"{py_str(k)}: {_with_value(v)}" for k, v in index.with_options)
+            + "}"
+        )
     if index.where:
         imports.add("sqlalchemy", "text")
         args.append(f"postgresql_where=text({py_str(index.where)})")
@@ -241,13 +266,21 @@ def _tables_by_name(schema: Schema) -> dict[str, Table]:
     return _BY_NAME[0][1]
 
 
-def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports: _Imports,
-                 type_checking: dict[str, set[str]], module: str) -> ClassView:
+def decide_class(
+    table: Table,
+    rels: list[Relationship],
+    schema: Schema,
+    imports: _Imports,
+    type_checking: dict[str, set[str]],
+    module: str,
+) -> ClassView:
     imports.add("sqlalchemy.orm", "Mapped")
     imports.add("sqlalchemy.orm", "mapped_column")
     arg_nodes: list[Node] = []  # the elements of __table_args__
     single_pk = table.primary_key is not None and len(table.primary_key.columns) == 1
-    if table.primary_key and (len(table.primary_key.columns) > 1 or _needs_name(table.primary_key.name, table.name, (), "pkey")):
+    if table.primary_key and (
+        len(table.primary_key.columns) > 1 or _needs_name(table.primary_key.name, table.name, (), "pkey")
+    ):
         imports.add("sqlalchemy", "PrimaryKeyConstraint")
         pk_args: list[Node] = [py_str(c) for c in table.primary_key.columns]
         if _needs_name(table.primary_key.name, table.name, (), "pkey"):
@@ -257,8 +290,13 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
     fk_by_col = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     inline_unique: set[str] = set()
     for u in table.uniques:
-        if (len(u.columns) == 1 and not u.named and not u.nulls_not_distinct and not u.deferrable
-                and not _needs_name(u.name, table.name, u.columns, "key")):
+        if (
+            len(u.columns) == 1
+            and not u.named
+            and not u.nulls_not_distinct
+            and not u.deferrable
+            and not _needs_name(u.name, table.name, u.columns, "key")
+        ):
             inline_unique.add(u.columns[0])
             continue
         imports.add("sqlalchemy", "UniqueConstraint")
@@ -310,7 +348,12 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
         is_pk = table.primary_key is not None and col.name in table.primary_key.columns
         if is_pk and single_pk:
             margs.append("primary_key=True")
-        if is_pk and col.type.base in ("smallint", "integer", "bigint") and not col.type.serial and not col.identity:
+        if (
+            is_pk
+            and col.type.base in ("smallint", "integer", "bigint")
+            and not col.type.serial
+            and not col.identity
+        ):
             margs.append("autoincrement=False")
         if col.type.serial and not is_pk:
             margs.append("autoincrement=True")
@@ -351,7 +394,9 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
             rargs.append(f"remote_side={py_str('[' + rel.remote_side + ']')}")
         if rel.uselist_false:
             rargs.append("uselist=False")
-        relationships += statement(f"{rel.attr}: Mapped[{annotation}] = ", Call("relationship", tuple(rargs)), 4)
+        relationships += statement(
+            f"{rel.attr}: Mapped[{annotation}] = ", Call("relationship", tuple(rargs)), 4
+        )
 
     args_lines: list[str] = []
     for node in arg_nodes:
@@ -362,9 +407,13 @@ def decide_class(table: Table, rels: list[Relationship], schema: Schema, imports
         inline = None
     doc = naming.docstring_lines(table.description or f"Table {table.name}.", 110, 4)
     return ClassView(
-        name=table.class_name, table=py_str(table.name), docstring=doc, table_args=tuple(args_lines),
+        name=table.class_name,
+        table=py_str(table.name),
+        docstring=doc,
+        table_args=tuple(args_lines),
         table_args_inline=inline,
-        columns=tuple(columns), relationships=tuple(relationships),
+        columns=tuple(columns),
+        relationships=tuple(relationships),
     )
 
 
@@ -381,16 +430,24 @@ def decide_modules(schema: Schema) -> list[ModuleView]:
         imports.add("__future__", "annotations")
         imports.add(".base", "Base")
         type_checking: dict[str, set[str]] = defaultdict(set)
-        classes = tuple(decide_class(t, rels.get(t.name, []), schema, imports, type_checking, module) for t in tables)
+        classes = tuple(
+            decide_class(t, rels.get(t.name, []), schema, imports, type_checking, module) for t in tables
+        )
         tc_lines: list[str] = []
         if type_checking:
             imports.add("typing", "TYPE_CHECKING")
             for mod in sorted(type_checking):
                 tc_lines += ["    " + line for line in import_line(mod, isort_names(type_checking[mod]))]
-        views.append(ModuleView(
-            module=module, doc=docs[module], imports=imports.lines(), type_checking_imports=tuple(tc_lines),
-            classes=classes, all_names=tuple(sorted(c.name for c in classes)),
-        ))
+        views.append(
+            ModuleView(
+                module=module,
+                doc=docs[module],
+                imports=imports.lines(),
+                type_checking_imports=tuple(tc_lines),
+                classes=classes,
+                all_names=tuple(sorted(c.name for c in classes)),
+            )
+        )
     return views
 
 
@@ -426,8 +483,11 @@ def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
         cols: list[Node] = [py_str(ext.name), "Base.metadata"]
         for name, sql in ext.key_columns:
             base = sql.split("(")[0]
-            t = make_type(base if base != "character varying" else "varchar",
-                          tuple(int(x) for x in sql[len(base) + 1:-1].split(",")) if "(" in sql else (), False)
+            t = make_type(
+                base if base != "character varying" else "varchar",
+                tuple(int(x) for x in sql[len(base) + 1 : -1].split(",")) if "(" in sql else (),
+                False,
+            )
             pt = pyt(t)
             for mod, imp in pt.imports:
                 if mod not in ("uuid", "datetime", "decimal", "typing"):

@@ -9,22 +9,69 @@ NAMEDATALEN = 64
 MAX_IDENT = NAMEDATALEN - 1
 
 # Attributes that declarative classes reserve; a column of that name gets another attribute name.
-RESERVED_ATTRS = frozenset(
-    {"metadata", "registry", "query", "query_class", "mapper", "type_annotation_map"}
-)
+RESERVED_ATTRS = frozenset({"metadata", "registry", "query", "query_class", "mapper", "type_annotation_map"})
 
 
 # Names a generated model module binds (its imports, enums.py's `<Name>Enum`s) and uses in class
 # bodies: an attribute of the same name would shadow it for the rest of the class, e.g. a column
 # `text` before `server_default=text(...)`, or `Text` before `mapped_column(Text)` (TypeError at import).
-MODULE_NAMES = frozenset({
-    "annotations", "datetime", "uuid", "decimal", "Any", "TYPE_CHECKING", "Base", "Mapped", "mapped_column",
-    "relationship", "text", "Column", "Table", "Index", "ForeignKey", "ForeignKeyConstraint",
-    "PrimaryKeyConstraint", "UniqueConstraint", "CheckConstraint", "Identity", "Computed", "Uuid", "Text",
-    "String", "CHAR", "SmallInteger", "Integer", "BigInteger", "Boolean", "REAL", "Double", "Numeric", "Date",
-    "DateTime", "Time", "TIMESTAMP", "TIME", "INTERVAL", "JSON", "JSONB", "LargeBinary", "INET", "CIDR",
-    "MACADDR", "MONEY", "TSVECTOR", "OID", "ARRAY", "CITEXT", "ENUM", "Vector", "HALFVEC", "SPARSEVEC",
-})
+MODULE_NAMES = frozenset(
+    {
+        "annotations",
+        "datetime",
+        "uuid",
+        "decimal",
+        "Any",
+        "TYPE_CHECKING",
+        "Base",
+        "Mapped",
+        "mapped_column",
+        "relationship",
+        "text",
+        "Column",
+        "Table",
+        "Index",
+        "ForeignKey",
+        "ForeignKeyConstraint",
+        "PrimaryKeyConstraint",
+        "UniqueConstraint",
+        "CheckConstraint",
+        "Identity",
+        "Computed",
+        "Uuid",
+        "Text",
+        "String",
+        "CHAR",
+        "SmallInteger",
+        "Integer",
+        "BigInteger",
+        "Boolean",
+        "REAL",
+        "Double",
+        "Numeric",
+        "Date",
+        "DateTime",
+        "Time",
+        "TIMESTAMP",
+        "TIME",
+        "INTERVAL",
+        "JSON",
+        "JSONB",
+        "LargeBinary",
+        "INET",
+        "CIDR",
+        "MACADDR",
+        "MONEY",
+        "TSVECTOR",
+        "OID",
+        "ARRAY",
+        "CITEXT",
+        "ENUM",
+        "Vector",
+        "HALFVEC",
+        "SPARSEVEC",
+    }
+)
 
 
 # Python 3.11's soft keywords, fixed here: keyword.softkwlist grows with the interpreter (3.12 adds
@@ -101,8 +148,13 @@ def attr_name(column: str) -> str:
     name = re.sub(r"\W", "_", column, flags=re.ASCII)
     if not name or name[0].isdigit():
         name = "c_" + name
-    if (keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in RESERVED_ATTRS or name in MODULE_NAMES
-            or (name.endswith("Enum") and name[:1].isupper())):
+    if (
+        keyword.iskeyword(name)
+        or name in _SOFT_KEYWORDS
+        or name in RESERVED_ATTRS
+        or name in MODULE_NAMES
+        or (name.endswith("Enum") and name[:1].isupper())
+    ):
         name += "_"
     if name.startswith(("__", "_sa_")):  # dunders; `_sa_*` is skipped by declarative mapping
         name = "c" + name

@@ -18,7 +18,9 @@ from .extract import Doc, Heading, SqlBlock
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
 # "renamed from: old_name" in a column comment, a table's prose, or a comment on an enum label's line
-RENAMED = re.compile(r"\s*\(?\brenamed\s+from:?\s*[`\"']?([A-Za-z_][A-Za-z0-9_$]*)[`\"']?\)?\.?", re.IGNORECASE)
+RENAMED = re.compile(
+    r"\s*\(?\brenamed\s+from:?\s*[`\"']?([A-Za-z_][A-Za-z0-9_$]*)[`\"']?\)?\.?", re.IGNORECASE
+)
 _LABEL = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -29,12 +31,25 @@ def split_renamed(text: str | None) -> tuple[str | None, str | None]:
     m = RENAMED.search(text)
     if not m:
         return text, None
-    rest = (text[: m.start()].rstrip(" ,;:-–—") + text[m.end():]).strip()
+    rest = (text[: m.start()].rstrip(" ,;:-–—") + text[m.end() :]).strip()
     return rest or None, m.group(1)
 
 
-_SKIPPED = {"InsertStmt", "SelectStmt", "UpdateStmt", "DeleteStmt", "TransactionStmt", "VariableSetStmt",
-            "ExplainStmt", "CopyStmt", "DoStmt", "GrantStmt", "GrantRoleStmt", "VacuumStmt", "MergeStmt"}
+_SKIPPED = {
+    "InsertStmt",
+    "SelectStmt",
+    "UpdateStmt",
+    "DeleteStmt",
+    "TransactionStmt",
+    "VariableSetStmt",
+    "ExplainStmt",
+    "CopyStmt",
+    "DoStmt",
+    "GrantStmt",
+    "GrantRoleStmt",
+    "VacuumStmt",
+    "MergeStmt",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,17 +217,25 @@ def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> Non
         diag.error(b.span(where), "E201", "SQL block contains a NUL byte", "remove the control character")
         return
     if len(text) > MAX_SQL_CHARS:
-        diag.error(b.span(0), "E201", f"SQL block is larger than {MAX_SQL_CHARS:,} characters",
-                   "split the schema into smaller blocks or docs")
+        diag.error(
+            b.span(0),
+            "E201",
+            f"SQL block is larger than {MAX_SQL_CHARS:,} characters",
+            "split the schema into smaller blocks or docs",
+        )
         return
     try:
         tokens = parser.scan(text)
         b.comments = [(t.start, t.end + 1) for t in tokens if t.name in ("SQL_COMMENT", "C_COMMENT")]
         # The parser silently truncates identifiers to 63 bytes; the tokens still hold what was written.
         # (a token of n characters is at most 4n bytes: shorter ones need no look)
-        b.long_idents = [(t.start, name) for t in tokens if (t.end - t.start + 1) * 4 > naming.MAX_IDENT
-                         and t.name in ("IDENT", "UIDENT")
-                         and naming.too_long(name := _ident_value(text[t.start:t.end + 1]))]
+        b.long_idents = [
+            (t.start, name)
+            for t in tokens
+            if (t.end - t.start + 1) * 4 > naming.MAX_IDENT
+            and t.name in ("IDENT", "UIDENT")
+            and naming.too_long(name := _ident_value(text[t.start : t.end + 1]))
+        ]
     except pglast.parser.ParseError as exc:  # an unterminated string or dollar quote
         _syntax_error(b, exc, 0, diag)
         return
@@ -236,8 +259,13 @@ def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> Non
         if type(raw.stmt).__name__ not in _SKIPPED:
             for offset, name in b.long_idents:
                 if location <= offset < end:
-                    diag.error(b.span(offset), "E103", f"identifier {name!r} is {len(name.encode())} bytes; "
-                               "PostgreSQL truncates identifiers to 63 bytes", "choose a shorter name")
+                    diag.error(
+                        b.span(offset),
+                        "E103",
+                        f"identifier {name!r} is {len(name.encode())} bytes; "
+                        "PostgreSQL truncates identifiers to 63 bytes",
+                        "choose a shorter name",
+                    )
         try:
             b.base = base
             _statement(b, raw.stmt, start, end, out, diag)
@@ -262,8 +290,12 @@ def _syntax_error(b: _Block, exc: Exception, base: int, diag: Collector) -> None
         message = message[: near.start()] + f' at or near "{near.group(1).splitlines()[0][:40]}…"'
     # the doc's own text, quoted: control and line-separator characters shown escaped, one line always
     message = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in message)
-    diag.error(b.span(offset), "E201", f"SQL syntax error: {message}",
-               "fix the statement; the line points at the .md file")
+    diag.error(
+        b.span(offset),
+        "E201",
+        f"SQL syntax error: {message}",
+        "fix the statement; the line points at the .md file",
+    )
 
 
 def _first_code(b: _Block, offset: int) -> int:
@@ -304,17 +336,31 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Co
     elif kind == "CommentStmt":
         _comment(node, span, out, diag)
     else:
-        diag.error(span, "E202", f"unsupported statement {_statement_name(kind)}",
-                   "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
-                   "move other SQL out of ```sql blocks or into a ```text block")
+        diag.error(
+            span,
+            "E202",
+            f"unsupported statement {_statement_name(kind)}",
+            "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
+            "move other SQL out of ```sql blocks or into a ```text block",
+        )
 
 
 def _statement_name(kind: str) -> str:
-    names = {"ViewStmt": "CREATE VIEW", "CreateSeqStmt": "CREATE SEQUENCE", "DropStmt": "DROP",
-             "CreateSchemaStmt": "CREATE SCHEMA", "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW",
-             "CompositeTypeStmt": "CREATE TYPE (composite)", "CreateDomainStmt": "CREATE DOMAIN",
-             "RuleStmt": "CREATE RULE", "CreatePolicyStmt": "CREATE POLICY", "RenameStmt": "ALTER … RENAME",
-             "AlterEnumStmt": "ALTER TYPE", "CreateRoleStmt": "CREATE ROLE", "TruncateStmt": "TRUNCATE"}
+    names = {
+        "ViewStmt": "CREATE VIEW",
+        "CreateSeqStmt": "CREATE SEQUENCE",
+        "DropStmt": "DROP",
+        "CreateSchemaStmt": "CREATE SCHEMA",
+        "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW",
+        "CompositeTypeStmt": "CREATE TYPE (composite)",
+        "CreateDomainStmt": "CREATE DOMAIN",
+        "RuleStmt": "CREATE RULE",
+        "CreatePolicyStmt": "CREATE POLICY",
+        "RenameStmt": "ALTER … RENAME",
+        "AlterEnumStmt": "ALTER TYPE",
+        "CreateRoleStmt": "CREATE ROLE",
+        "TruncateStmt": "TRUNCATE",
+    }
     return names.get(kind, kind.removesuffix("Stmt"))
 
 
@@ -392,8 +438,12 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
     span = b.span(start)
     rel = node.relation
     name = rel.relname
-    for attr, what in (("inhRelations", "INHERITS"), ("partspec", "PARTITION BY"), ("partbound", "PARTITION OF"),
-                       ("ofTypename", "OF type")):
+    for attr, what in (
+        ("inhRelations", "INHERITS"),
+        ("partspec", "PARTITION BY"),
+        ("partbound", "PARTITION OF"),
+        ("ofTypename", "OF type"),
+    ):
         if getattr(node, attr, None):
             diag.error(span, "E204", f"table {name}: {what} is not supported")
     if rel.relpersistence in ("t", "u"):
@@ -412,14 +462,27 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
             if c is not None:
                 constraints.append(c)
         else:
-            diag.error(b.span(bounds[i]), "E204",
-                       f"table {name}: LIKE clauses are not supported", "write the columns out")
+            diag.error(
+                b.span(bounds[i]),
+                "E204",
+                f"table {name}: LIKE clauses are not supported",
+                "write the columns out",
+            )
     heading = _heading_for(b.block.headings, name)
     description, table_renamed = split_renamed((heading.description or None) if heading else None)
-    out.tables.append(RawTable(
-        name=name, schema=rel.schemaname, columns=tuple(columns), constraints=tuple(constraints), span=span,
-        doc=b.doc, description=description, if_not_exists=bool(node.if_not_exists), renamed_from=table_renamed,
-    ))
+    out.tables.append(
+        RawTable(
+            name=name,
+            schema=rel.schemaname,
+            columns=tuple(columns),
+            constraints=tuple(constraints),
+            span=span,
+            doc=b.doc,
+            description=description,
+            if_not_exists=bool(node.if_not_exists),
+            renamed_from=table_renamed,
+        )
+    )
 
 
 def _heading_for(headings: tuple[Heading, ...], table: str) -> Heading | None:
@@ -488,8 +551,14 @@ def _column(b: _Block, node: Any, comment: str | None, table: str, diag: Collect
         if rc is not None:
             constraints.append(rc)
     comment, renamed = split_renamed(comment)
-    return RawColumn(node.colname, _type(b, node.typeName, b.base + node.location), tuple(constraints), comment, span,
-                     renamed)
+    return RawColumn(
+        node.colname,
+        _type(b, node.typeName, b.base + node.location),
+        tuple(constraints),
+        comment,
+        span,
+        renamed,
+    )
 
 
 def _names(items: Any) -> tuple[str, ...]:
@@ -502,8 +571,12 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
     loc = b.base + (c.location if c.location is not None and c.location >= 0 else 0)
     span = b.span(loc)
     ct = c.contype
-    common: dict[str, Any] = {"span": span, "name": c.conname,
-                              "deferrable": bool(c.deferrable), "initially_deferred": bool(c.initdeferred)}
+    common: dict[str, Any] = {
+        "span": span,
+        "name": c.conname,
+        "deferrable": bool(c.deferrable),
+        "initially_deferred": bool(c.initdeferred),
+    }
     if ct == T.CONSTR_NOTNULL:
         return RawConstraint("not_null", span)
     if ct == T.CONSTR_NULL:
@@ -515,19 +588,35 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
     if ct == T.CONSTR_GENERATED:
         return RawConstraint("generated", span, expression=deparse(c.raw_expr))
     if ct == T.CONSTR_PRIMARY:
-        return RawConstraint("primary", columns=_names(c.keys) or ((column,) if column else ()),
-                             include=_names(c.including), **common)
+        return RawConstraint(
+            "primary",
+            columns=_names(c.keys) or ((column,) if column else ()),
+            include=_names(c.including),
+            **common,
+        )
     if ct == T.CONSTR_UNIQUE:
-        return RawConstraint("unique", columns=_names(c.keys) or ((column,) if column else ()),
-                             nulls_not_distinct=bool(c.nulls_not_distinct), include=_names(c.including), **common)
+        return RawConstraint(
+            "unique",
+            columns=_names(c.keys) or ((column,) if column else ()),
+            nulls_not_distinct=bool(c.nulls_not_distinct),
+            include=_names(c.including),
+            **common,
+        )
     if ct == T.CONSTR_FOREIGN:
         if c.fk_matchtype not in ("s", "\x00", None) or c.fk_del_set_cols:
-            diag.error(span, "E204", f"table {table}: MATCH FULL/PARTIAL and SET NULL (columns) are not supported")
+            diag.error(
+                span, "E204", f"table {table}: MATCH FULL/PARTIAL and SET NULL (columns) are not supported"
+            )
         return RawConstraint(
-            "foreign", columns=_names(c.fk_attrs) or ((column,) if column else ()),
-            ref_table=c.pktable.relname, ref_schema=c.pktable.schemaname, ref_columns=_names(c.pk_attrs),
+            "foreign",
+            columns=_names(c.fk_attrs) or ((column,) if column else ()),
+            ref_table=c.pktable.relname,
+            ref_schema=c.pktable.schemaname,
+            ref_columns=_names(c.pk_attrs),
             on_delete=FK_ACTIONS.get(c.fk_del_action, "NO ACTION"),
-            on_update=FK_ACTIONS.get(c.fk_upd_action, "NO ACTION"), **common)
+            on_update=FK_ACTIONS.get(c.fk_upd_action, "NO ACTION"),
+            **common,
+        )
     if ct == T.CONSTR_CHECK:
         if c.is_no_inherit:
             diag.error(span, "E204", f"table {table}: CHECK … NO INHERIT is not supported")
@@ -535,9 +624,13 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
         # PostgreSQL names a check after the columns its expression uses (one → tab_col_check, else
         # tab_check), whether it was written on a column or on the table.
         return RawConstraint("check", expression=deparse(c.raw_expr), columns=refs, **common)
-    what = {T.CONSTR_EXCLUSION: "EXCLUDE constraints", T.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE here",
-            T.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE here", T.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED here",
-            T.CONSTR_ATTR_IMMEDIATE: "INITIALLY IMMEDIATE here"}.get(ct, str(ct))
+    what = {
+        T.CONSTR_EXCLUSION: "EXCLUDE constraints",
+        T.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE here",
+        T.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE here",
+        T.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED here",
+        T.CONSTR_ATTR_IMMEDIATE: "INITIALLY IMMEDIATE here",
+    }.get(ct, str(ct))
     if ct in (T.CONSTR_ATTR_NOT_DEFERRABLE, T.CONSTR_ATTR_IMMEDIATE):
         return None  # the defaults: nothing to record
     diag.error(span, "E204", f"table {table}: {what} is not supported")
@@ -576,15 +669,22 @@ def _index(b: _Block, node: Any, span: Span) -> RawIndex:
         opclass = ".".join(_names(el.opclass)) if el.opclass else None
         desc = el.ordering == SortByDir.SORTBY_DESC
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(
-            el.nulls_ordering)
+            el.nulls_ordering
+        )
         elements.append((column, expression, opclass, desc, nulls))
     options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
     return RawIndex(
-        name=node.idxname, table=node.relation.relname, schema=node.relation.schemaname,
-        elements=tuple(elements), unique=bool(node.unique), method=(node.accessMethod or "btree").lower(),
+        name=node.idxname,
+        table=node.relation.relname,
+        schema=node.relation.schemaname,
+        elements=tuple(elements),
+        unique=bool(node.unique),
+        method=(node.accessMethod or "btree").lower(),
         where=deparse(node.whereClause) if node.whereClause is not None else None,
         include=tuple(str(getattr(p, "name", "")) for p in node.indexIncludingParams or ()),
-        with_options=options, span=span, nulls_not_distinct=bool(node.nulls_not_distinct),
+        with_options=options,
+        span=span,
+        nulls_not_distinct=bool(node.nulls_not_distinct),
     )
 
 
@@ -607,7 +707,9 @@ def _function(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
         if str(p.mode) in ("FunctionParameterMode.FUNC_PARAM_OUT", "FunctionParameterMode.FUNC_PARAM_TABLE"):
             continue
         argtypes.append(deparse(p.argType))
-    out.named.append(RawNamed("function", name, deparse(node), span, signature=f"{name}({', '.join(argtypes)})"))
+    out.named.append(
+        RawNamed("function", name, deparse(node), span, signature=f"{name}({', '.join(argtypes)})")
+    )
 
 
 def _trigger(node: Any, span: Span, out: Parsed) -> None:
@@ -625,8 +727,12 @@ def _alter_table(b: _Block, node: Any, span: Span, out: Parsed, diag: Collector)
             if c is not None:
                 out.alters.append(RawAddConstraint(table, c))
         else:
-            diag.error(span, "E202", f"unsupported statement ALTER TABLE {table} ({cmd.subtype.name[3:]})",
-                       "only ALTER TABLE … ADD CONSTRAINT belongs in a schema doc; write the final table instead")
+            diag.error(
+                span,
+                "E202",
+                f"unsupported statement ALTER TABLE {table} ({cmd.subtype.name[3:]})",
+                "only ALTER TABLE … ADD CONSTRAINT belongs in a schema doc; write the final table instead",
+            )
 
 
 def _comment(node: Any, span: Span, out: Parsed, diag: Collector) -> None:

@@ -8,21 +8,54 @@ from .ir import PgType
 
 # Internal or alias name (lower case, as pglast gives it) → the name format_type() prints.
 _ALIASES = {
-    "int2": "smallint", "smallint": "smallint", "int4": "integer", "int": "integer", "integer": "integer",
-    "int8": "bigint", "bigint": "bigint", "serial": "integer", "serial4": "integer",
-    "bigserial": "bigint", "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint",
-    "bool": "boolean", "boolean": "boolean", "float4": "real", "real": "real",
-    "float8": "double precision", "double precision": "double precision",
-    "numeric": "numeric", "decimal": "numeric",
-    "varchar": "character varying", "character varying": "character varying",
-    "bpchar": "character", "char": "character", "character": "character",
-    "text": "text", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "bytea",
-    "date": "date", "interval": "interval",
-    "timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
-    "time": "time without time zone", "timetz": "time with time zone",
-    "inet": "inet", "cidr": "cidr", "macaddr": "macaddr", "money": "money", "xml": "xml",
-    "citext": "citext", "tsvector": "tsvector", "oid": "oid",
-    "vector": "vector", "halfvec": "halfvec", "sparsevec": "sparsevec",
+    "int2": "smallint",
+    "smallint": "smallint",
+    "int4": "integer",
+    "int": "integer",
+    "integer": "integer",
+    "int8": "bigint",
+    "bigint": "bigint",
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "float4": "real",
+    "real": "real",
+    "float8": "double precision",
+    "double precision": "double precision",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "varchar": "character varying",
+    "character varying": "character varying",
+    "bpchar": "character",
+    "char": "character",
+    "character": "character",
+    "text": "text",
+    "uuid": "uuid",
+    "json": "json",
+    "jsonb": "jsonb",
+    "bytea": "bytea",
+    "date": "date",
+    "interval": "interval",
+    "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+    "time": "time without time zone",
+    "timetz": "time with time zone",
+    "inet": "inet",
+    "cidr": "cidr",
+    "macaddr": "macaddr",
+    "money": "money",
+    "xml": "xml",
+    "citext": "citext",
+    "tsvector": "tsvector",
+    "oid": "oid",
+    "vector": "vector",
+    "halfvec": "halfvec",
+    "sparsevec": "sparsevec",
 }
 SERIALS = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
 _PRECISION_TYPES = {
@@ -37,10 +70,19 @@ _PRECISION_TYPES = {
 _INTERVAL_FULL_RANGE = 0x7FFF
 _YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = (1 << 2), (1 << 1), (1 << 3), (1 << 10), (1 << 11), (1 << 12)
 _INTERVAL_FIELDS = {
-    _YEAR: "year", _MONTH: "month", _DAY: "day", _HOUR: "hour", _MINUTE: "minute", _SECOND: "second",
-    _YEAR | _MONTH: "year to month", _DAY | _HOUR: "day to hour", _DAY | _HOUR | _MINUTE: "day to minute",
-    _DAY | _HOUR | _MINUTE | _SECOND: "day to second", _HOUR | _MINUTE: "hour to minute",
-    _HOUR | _MINUTE | _SECOND: "hour to second", _MINUTE | _SECOND: "minute to second",
+    _YEAR: "year",
+    _MONTH: "month",
+    _DAY: "day",
+    _HOUR: "hour",
+    _MINUTE: "minute",
+    _SECOND: "second",
+    _YEAR | _MONTH: "year to month",
+    _DAY | _HOUR: "day to hour",
+    _DAY | _HOUR | _MINUTE: "day to minute",
+    _DAY | _HOUR | _MINUTE | _SECOND: "day to second",
+    _HOUR | _MINUTE: "hour to minute",
+    _HOUR | _MINUTE | _SECOND: "hour to second",
+    _MINUTE | _SECOND: "minute to second",
 }
 
 
@@ -128,8 +170,10 @@ def _element(t: PgType, enum_var: str | None) -> PyType:
         return PyType(enum_var, "str", ())
     if base == "interval" and args:
         fields, precision = interval_parts(args)
-        inner = ", ".join(([f"fields={fields!r}".replace("'", '"')] if fields else [])
-                          + ([f"precision={precision}"] if precision is not None else []))
+        inner = ", ".join(
+            ([f"fields={fields!r}".replace("'", '"')] if fields else [])
+            + ([f"precision={precision}"] if precision is not None else [])
+        )
         return PyType(f"INTERVAL({inner})", "datetime.timedelta", ((_PG, "INTERVAL"), ("datetime", "")))
     if base in _SIMPLE:
         sa, annotation, imports = _SIMPLE[base]
@@ -160,9 +204,7 @@ def _temporal(sa_name: str, annotation: str, base: str, args: tuple[int, ...]) -
     tz = "with time zone" in base
     if args:
         pg = "TIMESTAMP" if sa_name == "DateTime" else "TIME"
-        return PyType(
-            f"{pg}(timezone={tz}, precision={args[0]})", annotation, ((_PG, pg), ("datetime", ""))
-        )
+        return PyType(f"{pg}(timezone={tz}, precision={args[0]})", annotation, ((_PG, pg), ("datetime", "")))
     return PyType(
         f"{sa_name}(timezone=True)" if tz else f"{sa_name}()", annotation, ((_SA, sa_name), ("datetime", ""))
     )

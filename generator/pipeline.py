@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .config import Config
-from .diagnostics import Collector, Diagnostic, SpecError, Span
+from .diagnostics import Collector, Diagnostic, Span, SpecError
 from .ir import Schema
 
 _RESERVED_MODULES = frozenset({"base", "enums", "external", "ddl", "__init__", "repositories", "db"})
@@ -42,9 +42,16 @@ def _load_schema(config: Config, strict: bool) -> Schema:
 
     paths = config.doc_paths()
     if not paths:
-        raise SpecError([Diagnostic(Span("pyproject.toml", 1), "E303",
-                                    f"no docs match {', '.join(config.docs)}",
-                                    "write a doc under spec/ or set docs in [tool.mdschema]")])
+        raise SpecError(
+            [
+                Diagnostic(
+                    Span("pyproject.toml", 1),
+                    "E303",
+                    f"no docs match {', '.join(config.docs)}",
+                    "write a doc under spec/ or set docs in [tool.mdschema]",
+                )
+            ]
+        )
     diag = Collector()
     docs = []
     modules: dict[str, str] = {}
@@ -58,8 +65,12 @@ def _load_schema(config: Config, strict: bool) -> Schema:
             continue
         module = doc_module(path.stem, config)
         if module in owners:
-            diag.error(Span(shown, 1), "E304", f"docs {owners[module]} and {shown} both render to module {module}.py",
-                       "rename one, or set [tool.mdschema.modules]")
+            diag.error(
+                Span(shown, 1),
+                "E304",
+                f"docs {owners[module]} and {shown} both render to module {module}.py",
+                "rename one, or set [tool.mdschema.modules]",
+            )
         owners[module] = shown
         modules[shown] = module
     parsed = parse_docs(docs, diag)
@@ -79,8 +90,9 @@ def render_files(config: Config, schema: Schema) -> dict[str, str]:
     from .render import render
 
     with gc_paused():
-        return render(schema, config.package, session_layer=config.session_layer,
-                      repositories=config.repositories)
+        return render(
+            schema, config.package, session_layer=config.session_layer, repositories=config.repositories
+        )
 
 
 def package_path(config: Config) -> Path:

@@ -26,8 +26,9 @@ def _env():  # type: ignore[no-untyped-def]
     )
 
 
-def render(schema: Schema, package: str = "generated", *, session_layer: bool = False,
-           repositories: bool = False) -> dict[str, str]:
+def render(
+    schema: Schema, package: str = "generated", *, session_layer: bool = False, repositories: bool = False
+) -> dict[str, str]:
     env = _env()
     docs = ", ".join(d for d, _ in schema.docs) or "no docs"
     files: dict[str, str] = {}
@@ -53,13 +54,15 @@ def render(schema: Schema, package: str = "generated", *, session_layer: bool = 
     if ext_body:
         files["external.py"] = env.get_template("plain_module.py.j2").render(
             title=f"Stand-ins for tables the docs reference but do not own ({docs}).",
-            imports=ext_imports, body=ext_body,
+            imports=ext_imports,
+            body=ext_body,
         )
         init.add(".", "external")
         all_names.append("external")
     files["ddl.py"] = env.get_template("plain_module.py.j2").render(
         title=f"Schema objects beyond tables, from {docs}: managed by mdschema's migrations.",
-        imports=(), body=_ddl_body(schema),
+        imports=(),
+        body=_ddl_body(schema),
     )
     init.add(".", "ddl")
     all_names.append("ddl")
@@ -86,36 +89,49 @@ def render(schema: Schema, package: str = "generated", *, session_layer: bool = 
 
 def _ddl_body(schema: Schema) -> tuple[str, ...]:
     lines: list[str] = ["# Extensions, created before first use."]
-    lines += statement("EXTENSIONS: tuple[str, ...] = ", _tuple([py_str(e.name) for e in schema.extensions]), 0)
+    lines += statement(
+        "EXTENSIONS: tuple[str, ...] = ", _tuple([py_str(e.name) for e in schema.extensions]), 0
+    )
     lines += ["", "# Functions: (signature, CREATE OR REPLACE FUNCTION …)."]
     lines += statement(
         "FUNCTIONS: tuple[tuple[str, str], ...] = ",
-        _tuple([Call("", (py_str(f.signature), py_str(f.sql))) for f in schema.functions]), 0,
+        _tuple([Call("", (py_str(f.signature), py_str(f.sql))) for f in schema.functions]),
+        0,
     )
     lines += ["", "# Triggers: (table, name, CREATE OR REPLACE TRIGGER …)."]
     lines += statement(
         "TRIGGERS: tuple[tuple[str, str, str], ...] = ",
-        _tuple([Call("", (py_str(t.table), py_str(t.name), py_str(t.sql))) for t in schema.triggers]), 0,
+        _tuple([Call("", (py_str(t.table), py_str(t.name), py_str(t.sql))) for t in schema.triggers]),
+        0,
     )
     lines += ["", "# Tables that exist in the database but are never created, altered or dropped."]
-    lines += statement("UNMANAGED_TABLES: frozenset[str] = ",
-                       Call("frozenset", (_set([py_str(n) for n in schema.unmanaged]),)) if schema.unmanaged
-                       else "frozenset()", 0)
+    lines += statement(
+        "UNMANAGED_TABLES: frozenset[str] = ",
+        Call("frozenset", (_set([py_str(n) for n in schema.unmanaged]),))
+        if schema.unmanaged
+        else "frozenset()",
+        0,
+    )
     renames: list[Call | str] = []
     for t in schema.tables:
         if t.renamed_from:
             renames.append(Call("", (py_str("table"), py_str(""), py_str(t.renamed_from), py_str(t.name))))
         for c in t.columns:
             if c.renamed_from:
-                renames.append(Call("", (py_str("column"), py_str(t.name), py_str(c.renamed_from), py_str(c.name))))
+                renames.append(
+                    Call("", (py_str("column"), py_str(t.name), py_str(c.renamed_from), py_str(c.name)))
+                )
     for e in schema.enums:
         for old, new in e.renamed_labels:
             renames.append(Call("", (py_str("enum_label"), py_str(e.name), py_str(old), py_str(new))))
     lines += ["", "# Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new)."]
     lines += statement("RENAMES: tuple[tuple[str, str, str, str], ...] = ", _tuple(renames), 0)
     lines += ["", "# Tables the docs reference but do not own: {name: keep_fk | column_only}."]
-    lines += statement("EXTERNAL_TABLES: dict[str, str] = ",
-                       "{" + ", ".join(f"{py_str(e.name)}: {py_str(e.mode)}" for e in schema.external) + "}", 0)
+    lines += statement(
+        "EXTERNAL_TABLES: dict[str, str] = ",
+        "{" + ", ".join(f"{py_str(e.name)}: {py_str(e.mode)}" for e in schema.external) + "}",
+        0,
+    )
     return tuple(lines)
 
 

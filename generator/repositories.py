@@ -31,11 +31,33 @@ ORDER_COLUMN = "created_at"
 TOUCH_COLUMN = "updated_at"
 
 # Names the generated module defines or imports itself; a model class of the same name is aliased.
-_MODULE_NAMES = frozenset({
-    "Any", "AsyncSession", "Base", "ClassVar", "ColumnElement", "CursorResult", "DuplicateError", "Generic",
-    "IntegrityError", "ModelT", "NotFoundError", "Repository", "Sequence", "TypeVar", "UNIQUE_VIOLATION",
-    "cast", "datetime", "decimal", "delete", "func", "inspect", "select", "uuid",
-})
+_MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncSession",
+        "Base",
+        "ClassVar",
+        "ColumnElement",
+        "CursorResult",
+        "DuplicateError",
+        "Generic",
+        "IntegrityError",
+        "ModelT",
+        "NotFoundError",
+        "Repository",
+        "Sequence",
+        "TypeVar",
+        "UNIQUE_VIOLATION",
+        "cast",
+        "datetime",
+        "decimal",
+        "delete",
+        "func",
+        "inspect",
+        "select",
+        "uuid",
+    }
+)
 # Parameter names the methods use themselves.
 _PARAM_NAMES = frozenset({"self", "limit", "offset", "values", "obj_or_pk"})
 
@@ -163,8 +185,14 @@ def plan_table(table: Table, model: str, name: str) -> RepositoryPlan:
     if touched is not None and touched.type.base.startswith("timestamp") and not touched.type.array:
         touch = naming.attr_name(TOUCH_COLUMN)
     return RepositoryPlan(
-        name=name, model=model, table=table.name, primary_key=tuple(_param(table, c) for c in pk_cols),
-        get_by=tuple(get_by), list_by=tuple(list_by), order_by=order, touch=touch,
+        name=name,
+        model=model,
+        table=table.name,
+        primary_key=tuple(_param(table, c) for c in pk_cols),
+        get_by=tuple(get_by),
+        list_by=tuple(list_by),
+        order_by=order,
+        touch=touch,
     )
 
 
@@ -237,46 +265,66 @@ def _doc(text: str) -> str:
 
 def view(p: RepositoryPlan) -> RepositoryView:
     pk_params = [f"{k.name}: {k.annotation}" for k in p.primary_key]
-    methods = [MethodView(
-        signature=_signature("get", pk_params, f"{p.model} | None"),
-        docstring="The row with this primary key, or None.",
-        body=_call("return await ", "self.session.get", [p.model, _pk_value(p)]),
-    )]
+    methods = [
+        MethodView(
+            signature=_signature("get", pk_params, f"{p.model} | None"),
+            docstring="The row with this primary key, or None.",
+            body=_call("return await ", "self.session.get", [p.model, _pk_value(p)]),
+        )
+    ]
     for lk in p.get_by:
         params = [f"{k.name}: {k.annotation}" for k in lk.params]
-        methods.append(MethodView(
-            signature=_signature(lk.method, params, f"{p.model} | None"),
-            docstring=_doc(f"The row with this {_columns_text(lk.params)} (unique: {lk.source}), or None."),
-            body=_call("return await ", "self._first", _where(p, lk.params)),
-        ))
+        methods.append(
+            MethodView(
+                signature=_signature(lk.method, params, f"{p.model} | None"),
+                docstring=_doc(
+                    f"The row with this {_columns_text(lk.params)} (unique: {lk.source}), or None."
+                ),
+                body=_call("return await ", "self._first", _where(p, lk.params)),
+            )
+        )
     for lk in p.list_by:
         args = [f"{k.name}: {k.annotation}" for k in lk.params]
         args += [f"limit: int = {DEFAULT_LIMIT}", "offset: int = 0"]
-        methods.append(MethodView(
-            signature=_signature(lk.method, args, f"Sequence[{p.model}]"),
-            docstring=_doc(f"One page of the rows with this {_columns_text(lk.params)} (foreign key {lk.source})."),
-            body=_call("return await ", "self._list",
-                       [*_where(p, lk.params), "limit=limit", "offset=offset"]),
-        ))
-    methods.append(MethodView(
-        signature=_signature("update", [f"obj_or_pk: {p.model} | {_pk_type(p)}", "**values: Any"], p.model),
-        docstring=("Set attributes of the row (given, or found by primary key); "
-                   "NotFoundError when there is none."),
-        body=_call("return await ", "self._update", ["obj_or_pk", "values"]),
-    ))
-    methods.append(MethodView(
-        signature=_signature("delete", pk_params, "bool"),
-        docstring="Delete the row with this primary key; True when there was one.",
-        body=_call("return await ", "self._delete", _where(p, p.primary_key)),
-    ))
+        methods.append(
+            MethodView(
+                signature=_signature(lk.method, args, f"Sequence[{p.model}]"),
+                docstring=_doc(
+                    f"One page of the rows with this {_columns_text(lk.params)} (foreign key {lk.source})."
+                ),
+                body=_call(
+                    "return await ", "self._list", [*_where(p, lk.params), "limit=limit", "offset=offset"]
+                ),
+            )
+        )
+    methods.append(
+        MethodView(
+            signature=_signature(
+                "update", [f"obj_or_pk: {p.model} | {_pk_type(p)}", "**values: Any"], p.model
+            ),
+            docstring=(
+                "Set attributes of the row (given, or found by primary key); "
+                "NotFoundError when there is none."
+            ),
+            body=_call("return await ", "self._update", ["obj_or_pk", "values"]),
+        )
+    )
+    methods.append(
+        MethodView(
+            signature=_signature("delete", pk_params, "bool"),
+            docstring="Delete the row with this primary key; True when there was one.",
+            body=_call("return await ", "self._delete", _where(p, p.primary_key)),
+        )
+    )
     attributes = [f"    model = {p.model}"]
     attributes += statement("    order_by = ", Call("", tuple(f"{p.model}.{a}" for a in p.order_by)), 0)
     if p.touch:
         attributes.append(f"    touch = {naming.py_str(p.touch)}")
     order = ", ".join(p.order_by)
     doc = naming.docstring_lines(f"Rows of {p.table}, as {p.model}. Listings are ordered by {order}.", 110, 4)
-    return RepositoryView(name=p.name, model=p.model, docstring=doc, attributes=tuple(attributes),
-                          methods=tuple(methods))
+    return RepositoryView(
+        name=p.name, model=p.model, docstring=doc, attributes=tuple(attributes), methods=tuple(methods)
+    )
 
 
 def module_imports(plans: list[RepositoryPlan], models: dict[str, dict[str, str]]) -> tuple[str, ...]:
@@ -289,8 +337,10 @@ def module_imports(plans: list[RepositoryPlan], models: dict[str, dict[str, str]
     stdlib += import_line("collections.abc", ["Sequence"])
     stdlib += import_line("typing", isort_names({"Any", "ClassVar", "Generic", "TypeVar", "cast"}))
     third = [
-        *import_line("sqlalchemy", isort_names({"ColumnElement", "CursorResult", "delete", "func", "inspect",
-                                                "select"})),
+        *import_line(
+            "sqlalchemy",
+            isort_names({"ColumnElement", "CursorResult", "delete", "func", "inspect", "select"}),
+        ),
         *import_line("sqlalchemy.exc", ["IntegrityError"]),
         *import_line("sqlalchemy.ext.asyncio", ["AsyncSession"]),
     ]

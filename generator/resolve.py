@@ -11,8 +11,21 @@ from . import naming, pgtypes
 from .config import Config
 from .diagnostics import Collector, Span
 from .ir import (
-    Check, Column, Enum, Extension, ExternalTable, ForeignKey, Function, Index, IndexElement, PgType,
-    PrimaryKey, Schema, Table, Trigger, Unique,
+    Check,
+    Column,
+    Enum,
+    Extension,
+    ExternalTable,
+    ForeignKey,
+    Function,
+    Index,
+    IndexElement,
+    PgType,
+    PrimaryKey,
+    Schema,
+    Table,
+    Trigger,
+    Unique,
 )
 from .parse import Parsed, RawColumn, RawConstraint, RawIndex, RawTable
 
@@ -25,26 +38,39 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
     external = dict(config.external_tables)
     unmanaged = set(config.unmanaged_tables)
     for name in sorted(set(tables) & (set(external) | unmanaged)):
-        diag.error(tables[name].span, "E101", f"table {name} is defined in a doc but configured as "
-                   f"{'external' if name in external else 'unmanaged'}",
-                   "remove it from [tool.mdschema] or from the docs")
+        diag.error(
+            tables[name].span,
+            "E101",
+            f"table {name} is defined in a doc but configured as "
+            f"{'external' if name in external else 'unmanaged'}",
+            "remove it from [tool.mdschema] or from the docs",
+        )
     alters: dict[str, list[RawConstraint]] = defaultdict(list)
     for alter in parsed.alters:
         if alter.table not in tables:
-            diag.error(alter.constraint.span, "E107", f"ALTER TABLE refers to unknown table {alter.table!r}"
-                       + _did_you_mean(alter.table, tables))
+            diag.error(
+                alter.constraint.span,
+                "E107",
+                f"ALTER TABLE refers to unknown table {alter.table!r}" + _did_you_mean(alter.table, tables),
+            )
         else:
             alters[alter.table].append(alter.constraint)
     comments = {(c.table, c.column): c for c in parsed.comments}
     for c in parsed.comments:
         if c.table not in tables:
-            diag.error(c.span, "E107", f"COMMENT ON refers to unknown table {c.table!r}" + _did_you_mean(c.table, tables))
+            diag.error(
+                c.span,
+                "E107",
+                f"COMMENT ON refers to unknown table {c.table!r}" + _did_you_mean(c.table, tables),
+            )
 
     relation_names: set[str] = set(tables) | set(external) | unmanaged
     built: dict[str, _TableBuild] = {}
     schema_constraints: set[str] = set()
     for name, raw in tables.items():
-        built[name] = _build_table(raw, alters[name], enums, comments, relation_names, diag, schema_constraints)
+        built[name] = _build_table(
+            raw, alters[name], enums, comments, relation_names, diag, schema_constraints
+        )
     indexes = _indexes(parsed.indexes, built, relation_names, diag)
 
     _check_foreign_keys(built, external, unmanaged, diag)
@@ -53,16 +79,22 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
     final: dict[str, Table] = {}
     for name, b in built.items():
         fks = tuple(
-            fk for fk in b.foreign_keys
-            if not (fk.external and external.get(fk.ref_table) == "column_only")
+            fk for fk in b.foreign_keys if not (fk.external and external.get(fk.ref_table) == "column_only")
         )
         raw = tables[name]
         final[name] = Table(
-            name=name, doc=raw.doc.path, module=doc_modules[raw.doc.path],
+            name=name,
+            doc=raw.doc.path,
+            module=doc_modules[raw.doc.path],
             class_name=dict(config.class_names).get(name, naming.class_name(name)),
-            description=b.description, columns=tuple(b.columns.values()), primary_key=b.primary_key,
-            uniques=tuple(b.uniques), foreign_keys=fks, checks=tuple(b.checks),
-            indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)), span=raw.span,
+            description=b.description,
+            columns=tuple(b.columns.values()),
+            primary_key=b.primary_key,
+            uniques=tuple(b.uniques),
+            foreign_keys=fks,
+            checks=tuple(b.checks),
+            indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)),
+            span=raw.span,
             renamed_from=raw.renamed_from,
         )
     del keys
@@ -72,8 +104,11 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
     return Schema(
         tables=_dependency_order(final),
         enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
-        extensions=named[0], functions=named[1], triggers=named[2],
-        external=ext_tables, unmanaged=tuple(sorted(unmanaged)),
+        extensions=named[0],
+        functions=named[1],
+        triggers=named[2],
+        external=ext_tables,
+        unmanaged=tuple(sorted(unmanaged)),
         docs=tuple(sorted(doc_modules.items())),
     )
 
@@ -96,8 +131,12 @@ def _did_you_mean(name: str, options: object) -> str:
 
 def _ident(name: str, what: str, span: Span, diag: Collector) -> None:
     if naming.too_long(name):
-        diag.error(span, "E103", f"{what} {name!r} is {len(name.encode())} bytes; PostgreSQL truncates "
-                   "identifiers to 63 bytes", "choose a shorter name")
+        diag.error(
+            span,
+            "E103",
+            f"{what} {name!r} is {len(name.encode())} bytes; PostgreSQL truncates identifiers to 63 bytes",
+            "choose a shorter name",
+        )
 
 
 def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
@@ -105,7 +144,9 @@ def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
     for raw in parsed.enums:
         _ident(raw.name, "enum", raw.span, diag)
         if raw.name in enums:
-            diag.error(raw.span, "E111", f"enum {raw.name} is defined twice (first at {enums[raw.name].span})")
+            diag.error(
+                raw.span, "E111", f"enum {raw.name} is defined twice (first at {enums[raw.name].span})"
+            )
             continue
         if len(set(raw.labels)) != len(raw.labels):
             diag.error(raw.span, "E111", f"enum {raw.name} repeats a label")
@@ -130,8 +171,12 @@ def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> dict[str, R
             chosen[name] = match[0]
             continue
         places = ", ".join(str(d.span) for d in defs)
-        diag.error(defs[1].span, "E101", f"table {name} is defined more than once ({places})",
-                   f'keep one, or say which wins: [tool.mdschema.prefer] {name} = "{defs[-1].doc.path}"')
+        diag.error(
+            defs[1].span,
+            "E101",
+            f"table {name} is defined more than once ({places})",
+            f'keep one, or say which wins: [tool.mdschema.prefer] {name} = "{defs[-1].doc.path}"',
+        )
         chosen[name] = defs[0]
     return chosen
 
@@ -149,8 +194,12 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
         return None
     if pgtypes.known_base(name) is None:
         options = list(enums) + ["text", "integer", "uuid", "varchar", "timestamptz", "jsonb", "boolean"]
-        diag.error(rt.span, "E203", f"column {table}.{col.name}: unknown type {name!r}" + _did_you_mean(name, options),
-                   "use a PostgreSQL type, or define the enum with CREATE TYPE … AS ENUM")
+        diag.error(
+            rt.span,
+            "E203",
+            f"column {table}.{col.name}: unknown type {name!r}" + _did_you_mean(name, options),
+            "use a PostgreSQL type, or define the enum with CREATE TYPE … AS ENUM",
+        )
         return None
     t = pgtypes.make_type(name, rt.args, rt.array)
     if t.serial and rt.array:
@@ -158,9 +207,15 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
     return t
 
 
-def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, Enum],
-                 comments: dict[tuple[str, str | None], object], relation_names: set[str],
-                 diag: Collector, schema_constraints: set[str] | None = None) -> _TableBuild:
+def _build_table(
+    raw: RawTable,
+    alters: list[RawConstraint],
+    enums: dict[str, Enum],
+    comments: dict[tuple[str, str | None], object],
+    relation_names: set[str],
+    diag: Collector,
+    schema_constraints: set[str] | None = None,
+) -> _TableBuild:
     """`schema_constraints`: every constraint name in the schema so far (PostgreSQL chooses new
     automatic names that no constraint of the schema has)."""
     if schema_constraints is None:
@@ -177,8 +232,13 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
             continue
         attr = naming.attr_name(col.name)
         if attr in attrs:
-            diag.error(col.span, "E108", f"columns {table}.{attrs[attr]} and {table}.{col.name} would both be "
-                       f"the Python attribute {attr}", "rename one of the two columns")
+            diag.error(
+                col.span,
+                "E108",
+                f"columns {table}.{attrs[attr]} and {table}.{col.name} would both be "
+                f"the Python attribute {attr}",
+                "rename one of the two columns",
+            )
         attrs.setdefault(attr, col.name)
         t = _column_type(col, enums, diag, table)
         kinds = {c.kind for c in col.constraints}
@@ -189,13 +249,25 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
             m = _STRING_DEFAULT.match(default)
             label = m.group(1).replace("''", "'") if m else None
             if label is not None and label not in enums[t.enum].labels:
-                diag.error(col.span, "E110", f"column {table}.{col.name}: default {default} is not a label of enum "
-                           f"{t.enum}", f"labels: {', '.join(enums[t.enum].labels)}")
+                diag.error(
+                    col.span,
+                    "E110",
+                    f"column {table}.{col.name}: default {default} is not a label of enum {t.enum}",
+                    f"labels: {', '.join(enums[t.enum].labels)}",
+                )
         if identity and (default or (t is not None and t.serial)):
-            diag.error(col.span, "E204", f"column {table}.{col.name}: identity column cannot also have a default")
+            diag.error(
+                col.span, "E204", f"column {table}.{col.name}: identity column cannot also have a default"
+            )
         if identity and t is not None and t.base not in ("smallint", "integer", "bigint"):
-            diag.error(col.span, "E204", f"column {table}.{col.name}: identity columns must be smallint, integer or bigint")
-        not_null = "not_null" in kinds or "primary" in kinds or identity is not None or (t is not None and t.serial)
+            diag.error(
+                col.span,
+                "E204",
+                f"column {table}.{col.name}: identity columns must be smallint, integer or bigint",
+            )
+        not_null = (
+            "not_null" in kinds or "primary" in kinds or identity is not None or (t is not None and t.serial)
+        )
         if "not_null" in kinds and "null" in kinds:
             diag.error(col.span, "E204", f"column {table}.{col.name}: both NULL and NOT NULL")
         comment_override = comments.get((table, col.name))
@@ -205,8 +277,15 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
         if t is None:
             t = PgType("text", "text")
         b.columns[col.name] = Column(
-            name=col.name, type=t, nullable=not not_null, default=default, comment=comment, span=col.span,
-            identity=identity, generated=generated, renamed_from=col.renamed_from,
+            name=col.name,
+            type=t,
+            nullable=not not_null,
+            default=default,
+            comment=comment,
+            span=col.span,
+            identity=identity,
+            generated=generated,
+            renamed_from=col.renamed_from,
         )
         for c in col.constraints:
             if c.kind in ("primary", "unique", "foreign", "check"):
@@ -228,8 +307,12 @@ def _build_table(raw: RawTable, alters: list[RawConstraint], enums: dict[str, En
         if c.kind == "foreign":
             _foreign_key(b, c, constraint_names, schema_constraints, diag)
     if b.primary_key is None:
-        diag.warning(raw.span, "W101", f"table {table} has no primary key",
-                     "SQLAlchemy's ORM needs one to map the table; add a PRIMARY KEY")
+        diag.warning(
+            raw.span,
+            "W101",
+            f"table {table} has no primary key",
+            "SQLAlchemy's ORM needs one to map the table; add a PRIMARY KEY",
+        )
     return b
 
 
@@ -237,8 +320,11 @@ def _known_columns(b: _TableBuild, cols: tuple[str, ...], what: str, span: Span,
     ok = True
     for col in cols:
         if col not in b.columns:
-            diag.error(span, "E106", f"{what} on {b.raw.name} refers to unknown column {col!r}"
-                       + _did_you_mean(col, b.columns))
+            diag.error(
+                span,
+                "E106",
+                f"{what} on {b.raw.name} refers to unknown column {col!r}" + _did_you_mean(col, b.columns),
+            )
             ok = False
     return ok
 
@@ -250,12 +336,17 @@ def _take(name: str, names: set[str], span: Span, diag: Collector, what: str) ->
     names.add(name)
 
 
-def _index_constraint(b: _TableBuild, c: RawConstraint, relation_names: set[str], constraint_names: set[str],
-                      diag: Collector) -> None:
+def _index_constraint(
+    b: _TableBuild, c: RawConstraint, relation_names: set[str], constraint_names: set[str], diag: Collector
+) -> None:
     table = b.raw.name
     if c.include:
-        diag.error(c.span, "E204", f"table {table}: INCLUDE on a {c.kind} constraint is not supported",
-                   "use a separate CREATE UNIQUE INDEX … INCLUDE (…)")
+        diag.error(
+            c.span,
+            "E204",
+            f"table {table}: INCLUDE on a {c.kind} constraint is not supported",
+            "use a separate CREATE UNIQUE INDEX … INCLUDE (…)",
+        )
     if not _known_columns(b, c.columns, f"{c.kind} constraint", c.span, diag):
         return
     if c.kind == "primary":
@@ -276,8 +367,17 @@ def _index_constraint(b: _TableBuild, c: RawConstraint, relation_names: set[str]
     if c.name:
         _take(name, relation_names, c.span, diag, "constraint")
     constraint_names.add(name)
-    b.uniques.append(Unique(name, c.columns, c.span, named=bool(c.name), nulls_not_distinct=c.nulls_not_distinct,
-                            deferrable=c.deferrable, initially_deferred=c.initially_deferred))
+    b.uniques.append(
+        Unique(
+            name,
+            c.columns,
+            c.span,
+            named=bool(c.name),
+            nulls_not_distinct=c.nulls_not_distinct,
+            deferrable=c.deferrable,
+            initially_deferred=c.initially_deferred,
+        )
+    )
 
 
 def _replace(column: Column, **changes: object) -> Column:
@@ -286,8 +386,13 @@ def _replace(column: Column, **changes: object) -> Column:
     return replace(column, **changes)  # type: ignore[arg-type]
 
 
-def _check(b: _TableBuild, c: RawConstraint, constraint_names: set[str], schema_constraints: set[str],
-           diag: Collector) -> None:
+def _check(
+    b: _TableBuild,
+    c: RawConstraint,
+    constraint_names: set[str],
+    schema_constraints: set[str],
+    diag: Collector,
+) -> None:
     table = b.raw.name
     if not _known_columns(b, c.columns, "CHECK", c.span, diag):
         return
@@ -295,16 +400,25 @@ def _check(b: _TableBuild, c: RawConstraint, constraint_names: set[str], schema_
         _take(c.name, constraint_names, c.span, diag, "constraint")
         name = c.name
     else:  # PostgreSQL picks a name no constraint in the schema has yet (ChooseConstraintName)
-        name = naming.choose_name(table, c.columns[:1] if len(c.columns) == 1 else None, "check",
-                                  schema_constraints | constraint_names)
+        name = naming.choose_name(
+            table,
+            c.columns[:1] if len(c.columns) == 1 else None,
+            "check",
+            schema_constraints | constraint_names,
+        )
     constraint_names.add(name)
     schema_constraints.add(name)
     assert c.expression is not None
     b.checks.append(Check(name, c.expression, c.span, named=bool(c.name)))
 
 
-def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], schema_constraints: set[str],
-                 diag: Collector) -> None:
+def _foreign_key(
+    b: _TableBuild,
+    c: RawConstraint,
+    constraint_names: set[str],
+    schema_constraints: set[str],
+    diag: Collector,
+) -> None:
     table = b.raw.name
     if not _known_columns(b, c.columns, "foreign key", c.span, diag):
         return
@@ -316,15 +430,25 @@ def _foreign_key(b: _TableBuild, c: RawConstraint, constraint_names: set[str], s
     constraint_names.add(name)
     schema_constraints.add(name)
     assert c.ref_table is not None
-    b.foreign_keys.append(ForeignKey(
-        name=name, columns=c.columns, ref_table=c.ref_table, ref_columns=c.ref_columns,
-        on_delete=c.on_delete, on_update=c.on_update, span=c.span, named=bool(c.name),
-        deferrable=c.deferrable, initially_deferred=c.initially_deferred,
-    ))
+    b.foreign_keys.append(
+        ForeignKey(
+            name=name,
+            columns=c.columns,
+            ref_table=c.ref_table,
+            ref_columns=c.ref_columns,
+            on_delete=c.on_delete,
+            on_update=c.on_update,
+            span=c.span,
+            named=bool(c.name),
+            deferrable=c.deferrable,
+            initially_deferred=c.initially_deferred,
+        )
+    )
 
 
-def _check_foreign_keys(built: dict[str, _TableBuild], external: dict[str, str], unmanaged: set[str],
-                        diag: Collector) -> None:
+def _check_foreign_keys(
+    built: dict[str, _TableBuild], external: dict[str, str], unmanaged: set[str], diag: Collector
+) -> None:
     from dataclasses import replace
 
     for b in built.values():
@@ -336,13 +460,20 @@ def _check_foreign_keys(built: dict[str, _TableBuild], external: dict[str, str],
                 if fk.ref_table in external or fk.ref_table in unmanaged:
                     ref_cols = fk.ref_columns or ("id",)
                     if len(ref_cols) != len(fk.columns):
-                        diag.error(fk.span, "E109", f"{where} has {len(fk.columns)} columns but references "
-                                   f"{len(ref_cols)}")
+                        diag.error(
+                            fk.span,
+                            "E109",
+                            f"{where} has {len(fk.columns)} columns but references {len(ref_cols)}",
+                        )
                     fixed.append(replace(fk, ref_columns=ref_cols, external=True))
                     continue
-                diag.error(fk.span, "E104", f'{where} references unknown table "{fk.ref_table}"'
-                           + _did_you_mean(fk.ref_table, list(built) + list(external)),
-                           "define the table in a doc, or list it under external_tables in [tool.mdschema]")
+                diag.error(
+                    fk.span,
+                    "E104",
+                    f'{where} references unknown table "{fk.ref_table}"'
+                    + _did_you_mean(fk.ref_table, list(built) + list(external)),
+                    "define the table in a doc, or list it under external_tables in [tool.mdschema]",
+                )
                 continue
             ref_cols = fk.ref_columns or (target.primary_key.columns if target.primary_key else ())
             if not ref_cols:
@@ -350,25 +481,37 @@ def _check_foreign_keys(built: dict[str, _TableBuild], external: dict[str, str],
                 continue
             missing = [col for col in ref_cols if col not in target.columns]
             for col in missing:
-                diag.error(fk.span, "E105", f'{where} references unknown column {fk.ref_table}.{col}'
-                           + _did_you_mean(col, target.columns))
+                diag.error(
+                    fk.span,
+                    "E105",
+                    f"{where} references unknown column {fk.ref_table}.{col}"
+                    + _did_you_mean(col, target.columns),
+                )
             if missing:
                 continue
             if len(ref_cols) != len(fk.columns):
-                diag.error(fk.span, "E109", f"{where} has {len(fk.columns)} columns but references {len(ref_cols)}")
+                diag.error(
+                    fk.span, "E109", f"{where} has {len(fk.columns)} columns but references {len(ref_cols)}"
+                )
                 continue
             keys = [set(u.columns) for u in target.uniques]
             if target.primary_key:
                 keys.append(set(target.primary_key.columns))
             if set(ref_cols) not in keys:
-                diag.error(fk.span, "E112", f"{where} references {fk.ref_table}({', '.join(ref_cols)}), "
-                           "which is not a primary key or unique constraint",
-                           "PostgreSQL requires a unique constraint on the referenced columns")
+                diag.error(
+                    fk.span,
+                    "E112",
+                    f"{where} references {fk.ref_table}({', '.join(ref_cols)}), "
+                    "which is not a primary key or unique constraint",
+                    "PostgreSQL requires a unique constraint on the referenced columns",
+                )
                 continue
             for mine, theirs in zip(fk.columns, ref_cols, strict=True):
                 a, t = b.columns[mine].type, target.columns[theirs].type
                 if a.sql != t.sql and not (a.base == t.base) and not _compatible(a, t):
-                    diag.error(fk.span, "E109", f"{where}: {mine} is {a.sql} but {fk.ref_table}.{theirs} is {t.sql}")
+                    diag.error(
+                        fk.span, "E109", f"{where}: {mine} is {a.sql} but {fk.ref_table}.{theirs} is {t.sql}"
+                    )
             fixed.append(replace(fk, ref_columns=ref_cols))
         b.foreign_keys = fixed
 
@@ -401,16 +544,22 @@ def _index_column_name(el: IndexElement) -> str:
     return m.group(1) if m else "expr"
 
 
-def _indexes(raws: list[RawIndex], built: dict[str, _TableBuild], relation_names: set[str],
-             diag: Collector) -> dict[str, list[Index]]:
+def _indexes(
+    raws: list[RawIndex], built: dict[str, _TableBuild], relation_names: set[str], diag: Collector
+) -> dict[str, list[Index]]:
     out: dict[str, list[Index]] = defaultdict(list)
     for raw in raws:
         b = built.get(raw.table)
         if b is None:
-            diag.error(raw.span, "E107", f'index {raw.name or ""} is on unknown table "{raw.table}"'
-                       + _did_you_mean(raw.table, built))
+            diag.error(
+                raw.span,
+                "E107",
+                f'index {raw.name or ""} is on unknown table "{raw.table}"' + _did_you_mean(raw.table, built),
+            )
             continue
-        elements = tuple(IndexElement(col, expr, opclass, desc, nulls) for col, expr, opclass, desc, nulls in raw.elements)
+        elements = tuple(
+            IndexElement(col, expr, opclass, desc, nulls) for col, expr, opclass, desc, nulls in raw.elements
+        )
         plain = tuple(el.column for el in elements if el.column)
         ok = _known_columns(b, plain + raw.include, f"index {raw.name or ''}".strip(), raw.span, diag)
         if raw.method not in ("btree", "hash", "gin", "gist", "brin", "spgist", "hnsw", "ivfflat"):
@@ -422,12 +571,23 @@ def _indexes(raws: list[RawIndex], built: dict[str, _TableBuild], relation_names
             name = raw.name
         else:
             # CREATE UNIQUE INDEX is not a constraint: PostgreSQL labels it _idx like any index.
-            name = naming.choose_name(raw.table, [_index_column_name(e) for e in elements], "idx", relation_names)
-        out[raw.table].append(Index(
-            name=name, table=raw.table, elements=elements, unique=raw.unique, method=raw.method, where=raw.where,
-            include=raw.include, with_options=raw.with_options, span=raw.span,
-            nulls_not_distinct=raw.nulls_not_distinct,
-        ))
+            name = naming.choose_name(
+                raw.table, [_index_column_name(e) for e in elements], "idx", relation_names
+            )
+        out[raw.table].append(
+            Index(
+                name=name,
+                table=raw.table,
+                elements=elements,
+                unique=raw.unique,
+                method=raw.method,
+                where=raw.where,
+                include=raw.include,
+                with_options=raw.with_options,
+                span=raw.span,
+                nulls_not_distinct=raw.nulls_not_distinct,
+            )
+        )
     return out
 
 
@@ -435,8 +595,10 @@ def _mark_cycles(tables: dict[str, Table]) -> dict[str, Table]:
     """FKs between tables that reference each other (directly or around a loop) get use_alter."""
     from dataclasses import replace
 
-    graph = {n: sorted({fk.ref_table for fk in t.foreign_keys if fk.ref_table in tables and fk.ref_table != n})
-             for n, t in tables.items()}
+    graph = {
+        n: sorted({fk.ref_table for fk in t.foreign_keys if fk.ref_table in tables and fk.ref_table != n})
+        for n, t in tables.items()
+    }
     component = _strongly_connected(graph)
     result: dict[str, Table] = {}
     for name, t in tables.items():
@@ -500,8 +662,14 @@ def _dependency_order(tables: dict[str, Table]) -> tuple[Table, ...]:
     """Referenced tables first; FKs marked use_alter don't order; ties broken by name."""
     import heapq
 
-    deps = {n: {fk.ref_table for fk in t.foreign_keys
-                if fk.ref_table in tables and fk.ref_table != n and not fk.use_alter} for n, t in tables.items()}
+    deps = {
+        n: {
+            fk.ref_table
+            for fk in t.foreign_keys
+            if fk.ref_table in tables and fk.ref_table != n and not fk.use_alter
+        }
+        for n, t in tables.items()
+    }
     users: dict[str, set[str]] = defaultdict(set)
     for n, ds in deps.items():
         for d in ds:
@@ -524,15 +692,20 @@ def _check_class_names(tables: dict[str, Table], diag: Collector) -> None:
     seen: dict[str, Table] = {}
     for t in sorted(tables.values(), key=lambda t: t.name):
         if t.class_name in seen:
-            diag.error(t.span, "E101", f"tables {seen[t.class_name].name} and {t.name} both become class "
-                       f"{t.class_name}", f'set [tool.mdschema.class_names] {t.name} = "OtherName"')
+            diag.error(
+                t.span,
+                "E101",
+                f"tables {seen[t.class_name].name} and {t.name} both become class {t.class_name}",
+                f'set [tool.mdschema.class_names] {t.name} = "OtherName"',
+            )
         if keyword.iskeyword(t.class_name):
             diag.error(t.span, "E101", f"class name {t.class_name} is a Python keyword")
         seen[t.class_name] = t
 
 
-def _named(parsed: Parsed, tables: dict[str, Table], diag: Collector
-           ) -> tuple[tuple[Extension, ...], tuple[Function, ...], tuple[Trigger, ...]]:
+def _named(
+    parsed: Parsed, tables: dict[str, Table], diag: Collector
+) -> tuple[tuple[Extension, ...], tuple[Function, ...], tuple[Trigger, ...]]:
     extensions: dict[str, Extension] = {}
     functions: dict[str, Function] = {}
     triggers: dict[tuple[str, str], Trigger] = {}
@@ -542,15 +715,22 @@ def _named(parsed: Parsed, tables: dict[str, Table], diag: Collector
         elif raw.kind == "function":
             assert raw.signature is not None
             if raw.signature in functions:
-                diag.error(raw.span, "E111", f"function {raw.signature} is defined twice "
-                           f"(first at {functions[raw.signature].span})")
+                diag.error(
+                    raw.span,
+                    "E111",
+                    f"function {raw.signature} is defined twice (first at {functions[raw.signature].span})",
+                )
                 continue
             functions[raw.signature] = Function(raw.name, raw.signature, raw.sql, raw.span)
         elif raw.kind == "trigger":
             assert raw.table is not None
             if raw.table not in tables:
-                diag.error(raw.span, "E107", f'trigger {raw.name} is on unknown table "{raw.table}"'
-                           + _did_you_mean(raw.table, tables))
+                diag.error(
+                    raw.span,
+                    "E107",
+                    f'trigger {raw.name} is on unknown table "{raw.table}"'
+                    + _did_you_mean(raw.table, tables),
+                )
                 continue
             key = (raw.table, raw.name)
             if key in triggers:

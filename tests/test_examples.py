@@ -31,23 +31,33 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = ("study_sessions", "todo_chatbot", "chat_playground", "youtube_talker")
 
 
-def mds(root: Path, *args: str, db: str | None = None, shadow: str | None = None,
-        expect: int = 0) -> subprocess.CompletedProcess[str]:
+def mds(
+    root: Path, *args: str, db: str | None = None, shadow: str | None = None, expect: int = 0
+) -> subprocess.CompletedProcess[str]:
     """Run the mdschema CLI on project `root` in a subprocess, as a user would."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MDSCHEMA_SHADOW_URL")}
     if db:
         env["DATABASE_URL"] = db
     if shadow:
         env["MDSCHEMA_SHADOW_URL"] = shadow
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "-C", str(root), *args], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == expect, f"mdschema {' '.join(args)} → {proc.returncode}\n{proc.stdout}{proc.stderr}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "-C", str(root), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == expect, (
+        f"mdschema {' '.join(args)} → {proc.returncode}\n{proc.stdout}{proc.stderr}"
+    )
     return proc
 
 
 def copy_example(name: str, dest: Path) -> Path:
     target = dest / name
-    shutil.copytree(REPO / "examples" / name, target, ignore=shutil.ignore_patterns(".mdschema", "__pycache__"))
+    shutil.copytree(
+        REPO / "examples" / name, target, ignore=shutil.ignore_patterns(".mdschema", "__pycache__")
+    )
     return target
 
 
@@ -64,52 +74,93 @@ def leftovers(url: str) -> dict[str, list[Any]]:
     """Everything a migration could have left in the public schema, alembic_version excepted."""
     with connect(url) as c:
         return {
-            "tables": [r[0] for r in q(c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                          "AND tablename <> 'alembic_version'")],
-            "types": [r[0] for r in q(c, "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                                         "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'c', 'd') AND "
-                                         "t.typrelid = 0 AND " + OWN.format(oid="t.oid"))],
-            "functions": [r[0] for r in q(c, "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
-                                             "n.oid = p.pronamespace WHERE n.nspname = 'public' AND "
-                                             + OWN.format(oid="p.oid"))],
+            "tables": [
+                r[0]
+                for r in q(
+                    c,
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'",
+                )
+            ],
+            "types": [
+                r[0]
+                for r in q(
+                    c,
+                    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'c', 'd') AND "
+                    "t.typrelid = 0 AND " + OWN.format(oid="t.oid"),
+                )
+            ],
+            "functions": [
+                r[0]
+                for r in q(
+                    c,
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
+                    "n.oid = p.pronamespace WHERE n.nspname = 'public' AND " + OWN.format(oid="p.oid"),
+                )
+            ],
             "triggers": [r[0] for r in q(c, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")],
-            "sequences": [r[0] for r in q(c, "SELECT relname FROM pg_class WHERE relkind = 'S' AND "
-                                             "relnamespace = 'public'::regnamespace")],
+            "sequences": [
+                r[0]
+                for r in q(
+                    c,
+                    "SELECT relname FROM pg_class WHERE relkind = 'S' AND "
+                    "relnamespace = 'public'::regnamespace",
+                )
+            ],
             "extensions": [r[0] for r in q(c, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'")],
         }
 
 
 def indexdefs(conn: psycopg.Connection, table: str) -> dict[str, str]:
-    return dict(q(conn, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = %s",
-                  table))
+    return dict(
+        q(
+            conn,
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = %s",
+            table,
+        )
+    )
 
 
 def foreign_keys(conn: psycopg.Connection) -> dict[str, tuple[str, str, str]]:
     """{name: (table, columns, on delete action)} of every foreign key."""
-    rows = q(conn, "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid), confdeltype "
-                   "FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace")
+    rows = q(
+        conn,
+        "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid), confdeltype "
+        "FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace",
+    )
     return {name: (table, definition, action) for name, table, definition, action in rows}
 
 
 def uniques(conn: psycopg.Connection) -> set[tuple[str, str]]:
     """(table, definition) of every unique constraint."""
-    rows = q(conn, "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
-                   "WHERE contype = 'u' AND connamespace = 'public'::regnamespace")
+    rows = q(
+        conn,
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'u' AND connamespace = 'public'::regnamespace",
+    )
     return {(t, d) for t, d in rows}
 
 
 def checks(conn: psycopg.Connection) -> dict[str, str]:
-    rows = q(conn, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                   "WHERE contype = 'c' AND connamespace = 'public'::regnamespace")
+    rows = q(
+        conn,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'c' AND connamespace = 'public'::regnamespace",
+    )
     return dict(rows)
 
 
 def columns(conn: psycopg.Connection, table: str) -> dict[str, tuple[str, bool, str | None, str]]:
     """{column: (format_type, nullable, default, identity)}."""
-    rows = q(conn, "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-                   "pg_get_expr(d.adbin, d.adrelid), a.attidentity FROM pg_attribute a "
-                   "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                   "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", table)
+    rows = q(
+        conn,
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+        "pg_get_expr(d.adbin, d.adrelid), a.attidentity FROM pg_attribute a "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        table,
+    )
     return {name: (typ, nullable, default, identity) for name, typ, nullable, default, identity in rows}
 
 
@@ -132,7 +183,9 @@ class Lifecycle:
 
 
 @pytest.fixture(scope="module")
-def lifecycle(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Lifecycle]]:
+def lifecycle(
+    pg_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[str], Lifecycle]]:
     done: dict[str, Lifecycle] = {}
     databases: list[str] = []
 
@@ -172,8 +225,10 @@ def lifecycle(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def head_revision(root: Path) -> str:
-    revisions = [re.search(r'^revision: str = "(\w+)"', p.read_text(), re.M) for p in
-                 (root / "alembic" / "versions").glob("*.py")]
+    revisions = [
+        re.search(r'^revision: str = "(\w+)"', p.read_text(), re.M)
+        for p in (root / "alembic" / "versions").glob("*.py")
+    ]
     found = [m.group(1) for m in revisions if m]
     assert len(found) == 1, found
     return found[0]
@@ -184,8 +239,14 @@ def test_lifecycle(name: str, lifecycle: Callable[[str], Lifecycle]) -> None:
     lc = lifecycle(name)
     assert "generated/ is current for the docs" in lc.outputs["offline"]
     assert "mdschema: clean (docs, generated/, migrations, database)" in lc.outputs["check"]
-    assert lc.after_downgrade == {"tables": [], "types": [], "functions": [], "triggers": [], "sequences": [],
-                                  "extensions": []}
+    assert lc.after_downgrade == {
+        "tables": [],
+        "types": [],
+        "functions": [],
+        "triggers": [],
+        "sequences": [],
+        "extensions": [],
+    }
     assert lc.version_after_downgrade == []
     with connect(lc.url) as c:
         assert q(c, "SELECT version_num FROM alembic_version") == [(head_revision(lc.root),)]
@@ -228,56 +289,96 @@ def test_study_sessions_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
     migration = next((lc.root / "alembic" / "versions").glob("*.py")).read_text()
     assert 'op.execute("CREATE EXTENSION IF NOT EXISTS vector")' in migration
     with connect(lc.url) as c:
-        assert public_tables(c) == {"alembic_version", "profiles", "study_sessions", "topics", "chats", "messages",
-                                    "documents", "document_chunks"}
-        enums = dict(q(c, "SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_type t "
-                          "JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname"))
+        assert public_tables(c) == {
+            "alembic_version",
+            "profiles",
+            "study_sessions",
+            "topics",
+            "chats",
+            "messages",
+            "documents",
+            "document_chunks",
+        }
+        enums = dict(
+            q(
+                c,
+                "SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_type t "
+                "JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname",
+            )
+        )
         assert enums == STUDY_ENUMS
         chunks = indexdefs(c, "document_chunks")
         assert chunks["idx_document_chunks_embedding"] == (
             "CREATE INDEX idx_document_chunks_embedding ON public.document_chunks USING hnsw "
-            "(embedding vector_cosine_ops) WITH (m='16', ef_construction='64') WHERE (embedding IS NOT NULL)")
+            "(embedding vector_cosine_ops) WITH (m='16', ef_construction='64') WHERE (embedding IS NOT NULL)"
+        )
         assert chunks["idx_document_chunks_related_topics"] == (
-            "CREATE INDEX idx_document_chunks_related_topics ON public.document_chunks USING gin (related_topic_ids)")
+            "CREATE INDEX idx_document_chunks_related_topics ON public.document_chunks "
+            "USING gin (related_topic_ids)"
+        )
         cols = columns(c, "document_chunks")
         assert cols["embedding"][:2] == ("vector(768)", True)
         assert cols["related_topic_ids"][0] == "uuid[]" and cols["type"][0] == "chunk_type"
-        assert columns(c, "study_sessions")["status"] == ("session_status", False, "'UPLOADING'::session_status", "")
+        assert columns(c, "study_sessions")["status"] == (
+            "session_status",
+            False,
+            "'UPLOADING'::session_status",
+            "",
+        )
         assert columns(c, "study_sessions")["draft_plan"][0] == "jsonb"
         assert columns(c, "topics")["subtopics"][0] == "text[]"
         fks = foreign_keys(c)
-        assert len(fks) == 9 and {action for _, _, action in fks.values()} == {"c"}  # every FK ON DELETE CASCADE
+        assert len(fks) == 9 and {action for _, _, action in fks.values()} == {
+            "c"
+        }  # every FK ON DELETE CASCADE
         assert fks["document_chunks_parent_chunk_id_fkey"][1] == (
-            "FOREIGN KEY (parent_chunk_id) REFERENCES document_chunks(id) ON DELETE CASCADE")
+            "FOREIGN KEY (parent_chunk_id) REFERENCES document_chunks(id) ON DELETE CASCADE"
+        )
         assert columns(c, "chats")["topic_id"][:2] == ("uuid", True)  # nullable ...
         assert ("chats", "UNIQUE (topic_id)") in uniques(c)  # ... and unique
         assert ("profiles", "UNIQUE (email)") in uniques(c)
         assert checks(c)["messages_role_check"] == (
             "CHECK (((role)::text = ANY ((ARRAY['user'::character varying, 'assistant'::character varying, "
-            "'system'::character varying])::text[])))")
-    assert lc.after_downgrade["tables"] == [] and lc.after_downgrade["types"] == []  # downgrade removed the enums
+            "'system'::character varying])::text[])))"
+        )
+    assert (
+        lc.after_downgrade["tables"] == [] and lc.after_downgrade["types"] == []
+    )  # downgrade removed the enums
 
 
 def test_study_sessions_role_check_and_topic_unique(lifecycle: Callable[[str], Lifecycle], tx: Any) -> None:
     conn = tx(lifecycle("study_sessions"))
-    (profile,) = conn.execute("INSERT INTO profiles (email, password_hash) VALUES ('l@x.io', 'h') RETURNING id").fetchone()
-    (session,) = conn.execute("INSERT INTO study_sessions (profile_id, title) VALUES (%s, 'Algebra') RETURNING id",
-                              (profile,)).fetchone()
-    (topic,) = conn.execute("INSERT INTO topics (session_id, title, order_index) VALUES (%s, 'Groups', 0) "
-                            "RETURNING id", (session,)).fetchone()
-    (chat,) = conn.execute("INSERT INTO chats (session_id, type, topic_id) VALUES (%s, 'TOPIC', %s) RETURNING id",
-                           (session, topic)).fetchone()
-    conn.execute("INSERT INTO chats (session_id, type) VALUES (%s, 'GENERAL'), (%s, 'GENERAL')", (session, session))
+    (profile,) = conn.execute(
+        "INSERT INTO profiles (email, password_hash) VALUES ('l@x.io', 'h') RETURNING id"
+    ).fetchone()
+    (session,) = conn.execute(
+        "INSERT INTO study_sessions (profile_id, title) VALUES (%s, 'Algebra') RETURNING id", (profile,)
+    ).fetchone()
+    (topic,) = conn.execute(
+        "INSERT INTO topics (session_id, title, order_index) VALUES (%s, 'Groups', 0) RETURNING id",
+        (session,),
+    ).fetchone()
+    (chat,) = conn.execute(
+        "INSERT INTO chats (session_id, type, topic_id) VALUES (%s, 'TOPIC', %s) RETURNING id",
+        (session, topic),
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO chats (session_id, type) VALUES (%s, 'GENERAL'), (%s, 'GENERAL')", (session, session)
+    )
     conn.execute("INSERT INTO messages (chat_id, role, content) VALUES (%s, 'system', 'Be brief')", (chat,))
     with pytest.raises(errors.CheckViolation), conn.transaction():
         conn.execute("INSERT INTO messages (chat_id, role, content) VALUES (%s, 'tutor', 'x')", (chat,))
     with pytest.raises(errors.UniqueViolation), conn.transaction():
-        conn.execute("INSERT INTO chats (session_id, type, topic_id) VALUES (%s, 'TOPIC', %s)", (session, topic))
+        conn.execute(
+            "INSERT INTO chats (session_id, type, topic_id) VALUES (%s, 'TOPIC', %s)", (session, topic)
+        )
     with pytest.raises(errors.InvalidTextRepresentation), conn.transaction():
         conn.execute("UPDATE study_sessions SET status = 'PAUSED' WHERE id = %s", (session,))
     conn.execute("DELETE FROM profiles WHERE id = %s", (profile,))  # cascades through sessions to messages
-    assert conn.execute("SELECT (SELECT count(*) FROM chats) + (SELECT count(*) FROM messages) + "
-                        "(SELECT count(*) FROM topics)").fetchone() == (0,)
+    assert conn.execute(
+        "SELECT (SELECT count(*) FROM chats) + (SELECT count(*) FROM messages) + "
+        "(SELECT count(*) FROM topics)"
+    ).fetchone() == (0,)
 
 
 def test_study_sessions_vector_search_uses_hnsw(lifecycle: Callable[[str], Lifecycle]) -> None:
@@ -304,16 +405,27 @@ def test_study_sessions_vector_search_uses_hnsw(lifecycle: Callable[[str], Lifec
 
             parent = models.DocumentChunks(document=doc, session=session, chunk_text="parent", type="PARENT")
             s.add(parent)
-            children = [models.DocumentChunks(document=doc, session=session, parent_chunk=parent, chunk_text=f"c{i}",
-                                              type="CHILD", embedding=vec(i), related_topic_ids=[topic_id])
-                        for i in range(40)]
+            children = [
+                models.DocumentChunks(
+                    document=doc,
+                    session=session,
+                    parent_chunk=parent,
+                    chunk_text=f"c{i}",
+                    type="CHILD",
+                    embedding=vec(i),
+                    related_topic_ids=[topic_id],
+                )
+                for i in range(40)
+            ]
             s.add_all(children)
             s.commit()
             got = s.get(models.DocumentChunks, children[5].id)
             assert got is not None and len(got.embedding) == 768 and got.related_topic_ids == [topic_id]
 
-            query = text("SELECT id FROM document_chunks WHERE embedding IS NOT NULL "
-                         "ORDER BY embedding <=> CAST(:q AS vector) LIMIT 5")
+            query = text(
+                "SELECT id FROM document_chunks WHERE embedding IS NOT NULL "
+                "ORDER BY embedding <=> CAST(:q AS vector) LIMIT 5"
+            )
             q_vec = str(vec(5))
             # 41 rows are too few for the planner to prefer an index over a sequential scan; disabling seqscan
             # (for this transaction only) shows the index can answer the query. The WHERE clause matches the
@@ -323,7 +435,9 @@ def test_study_sessions_vector_search_uses_hnsw(lifecycle: Callable[[str], Lifec
             assert "idx_document_chunks_embedding" in plan, plan
             ids = [r[0] for r in s.execute(query, {"q": q_vec})]
             assert ids[0] == children[5].id and len(ids) == 5
-            gin = select(models.DocumentChunks.id).where(models.DocumentChunks.related_topic_ids.contains([topic_id]))
+            gin = select(models.DocumentChunks.id).where(
+                models.DocumentChunks.related_topic_ids.contains([topic_id])
+            )
             assert len(s.execute(gin).all()) == 40
             s.rollback()
             s.execute(text("DELETE FROM profiles WHERE id = :p"), {"p": profile.id})
@@ -340,10 +454,16 @@ def test_study_sessions_vector_search_uses_hnsw(lifecycle: Callable[[str], Lifec
 TODO_INDEXES = {
     "users": {"ix_users_email": "CREATE UNIQUE INDEX ix_users_email ON public.users USING btree (email)"},
     "conversations": {"ix_conversation_user_id": "USING btree (user_id)"},
-    "messages": {"ix_message_conversation_id": "USING btree (conversation_id)",
-                 "ix_message_user_id": "USING btree (user_id)", "ix_message_created_at": "USING btree (created_at)"},
-    "tasks": {"ix_task_user_id": "USING btree (user_id)", "ix_task_completed": "USING btree (completed)",
-              "ix_task_user_completed": "USING btree (user_id, completed)"},
+    "messages": {
+        "ix_message_conversation_id": "USING btree (conversation_id)",
+        "ix_message_user_id": "USING btree (user_id)",
+        "ix_message_created_at": "USING btree (created_at)",
+    },
+    "tasks": {
+        "ix_task_user_id": "USING btree (user_id)",
+        "ix_task_completed": "USING btree (completed)",
+        "ix_task_user_completed": "USING btree (user_id, completed)",
+    },
 }
 
 
@@ -357,8 +477,12 @@ def test_todo_chatbot_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
                 assert name in defs, (table, name, defs)
                 assert defs[name].endswith(ending), defs[name]
         fks = foreign_keys(c)
-        assert sorted(fks) == ["conversations_user_id_fkey", "messages_conversation_id_fkey",
-                               "messages_user_id_fkey", "tasks_user_id_fkey"]
+        assert sorted(fks) == [
+            "conversations_user_id_fkey",
+            "messages_conversation_id_fkey",
+            "messages_user_id_fkey",
+            "tasks_user_id_fkey",
+        ]
         assert {action for _, _, action in fks.values()} == {"c"}
         tasks = columns(c, "tasks")
         assert tasks["id"] == ("integer", False, None, "d")  # GENERATED BY DEFAULT AS IDENTITY
@@ -370,20 +494,30 @@ def test_todo_chatbot_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
                 assert cols[stamp] == ("timestamp with time zone", False, "now()", ""), (table, stamp)
 
 
-def test_todo_chatbot_tasks_numbered_and_user_delete_cascades(lifecycle: Callable[[str], Lifecycle], tx: Any) -> None:
+def test_todo_chatbot_tasks_numbered_and_user_delete_cascades(
+    lifecycle: Callable[[str], Lifecycle], tx: Any
+) -> None:
     conn = tx(lifecycle("todo_chatbot"))
     (user,) = conn.execute("INSERT INTO users (email) VALUES ('t@x.io') RETURNING id").fetchone()
-    ids = [conn.execute("INSERT INTO tasks (user_id, title) VALUES (%s, %s) RETURNING id", (user, t)).fetchone()[0]
-           for t in ("milk", "eggs")]
+    ids = [
+        conn.execute("INSERT INTO tasks (user_id, title) VALUES (%s, %s) RETURNING id", (user, t)).fetchone()[
+            0
+        ]
+        for t in ("milk", "eggs")
+    ]
     assert ids[1] == ids[0] + 1
     (conv,) = conn.execute("INSERT INTO conversations (user_id) VALUES (%s) RETURNING id", (user,)).fetchone()
-    conn.execute("INSERT INTO messages (conversation_id, user_id, role, content) VALUES (%s, %s, 'user', 'hi')",
-                 (conv, user))
+    conn.execute(
+        "INSERT INTO messages (conversation_id, user_id, role, content) VALUES (%s, %s, 'user', 'hi')",
+        (conv, user),
+    )
     with pytest.raises(errors.UniqueViolation), conn.transaction():
         conn.execute("INSERT INTO users (email) VALUES ('t@x.io')")
     conn.execute("DELETE FROM users WHERE id = %s", (user,))
-    assert conn.execute("SELECT (SELECT count(*) FROM tasks) + (SELECT count(*) FROM conversations) + "
-                        "(SELECT count(*) FROM messages)").fetchone() == (0,)
+    assert conn.execute(
+        "SELECT (SELECT count(*) FROM tasks) + (SELECT count(*) FROM conversations) + "
+        "(SELECT count(*) FROM messages)"
+    ).fetchone() == (0,)
 
 
 # --- chat_playground (seed 002) ----------------------------------------------------------------------------
@@ -410,7 +544,9 @@ def test_chat_playground_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
             assert default == f"nextval('{table}_id_seq'::regclass)"
             assert q(c, "SELECT pg_get_serial_sequence(%s, 'id')", table) == [(f"public.{table}_id_seq",)]
         assert checks(c)["messages_role_check"] == (
-            "CHECK (((role)::text = ANY ((ARRAY['user'::character varying, 'assistant'::character varying])::text[])))")
+            "CHECK (((role)::text = ANY "
+            "((ARRAY['user'::character varying, 'assistant'::character varying])::text[])))"
+        )
         assert {action for _, _, action in foreign_keys(c).values()} == {"c"}
         assert columns(c, "chat_sessions")["title"][2] == "'New Conversation'::character varying"
         assert columns(c, "users")["created_at"][0] == "timestamp without time zone"
@@ -418,25 +554,38 @@ def test_chat_playground_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
 
 def test_chat_playground_constraints_work(lifecycle: Callable[[str], Lifecycle], tx: Any) -> None:
     conn = tx(lifecycle("chat_playground"))
-    (user,) = conn.execute("INSERT INTO users (username, email, hashed_password) VALUES ('ada', 'a@x.io', 'h') "
-                           "RETURNING id").fetchone()
-    (session,) = conn.execute("INSERT INTO chat_sessions (user_id) VALUES (%s) RETURNING id", (user,)).fetchone()
-    conn.execute("INSERT INTO messages (session_id, role, content) VALUES (%s, 'user', 'hi'), (%s, 'assistant', 'yo')",
-                 (session, session))
+    (user,) = conn.execute(
+        "INSERT INTO users (username, email, hashed_password) VALUES ('ada', 'a@x.io', 'h') RETURNING id"
+    ).fetchone()
+    (session,) = conn.execute(
+        "INSERT INTO chat_sessions (user_id) VALUES (%s) RETURNING id", (user,)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO messages (session_id, role, content) VALUES (%s, 'user', 'hi'), (%s, 'assistant', 'yo')",
+        (session, session),
+    )
     with pytest.raises(errors.ForeignKeyViolation), conn.transaction():  # a message for a missing session
-        conn.execute("INSERT INTO messages (session_id, role, content) VALUES (%s, 'user', 'x')", (session + 1000,))
+        conn.execute(
+            "INSERT INTO messages (session_id, role, content) VALUES (%s, 'user', 'x')", (session + 1000,)
+        )
     with pytest.raises(errors.CheckViolation), conn.transaction():
-        conn.execute("INSERT INTO messages (session_id, role, content) VALUES (%s, 'system', 'x')", (session,))
+        conn.execute(
+            "INSERT INTO messages (session_id, role, content) VALUES (%s, 'system', 'x')", (session,)
+        )
     with pytest.raises(errors.UniqueViolation), conn.transaction():
         conn.execute("INSERT INTO users (username, email, hashed_password) VALUES ('ada', 'b@x.io', 'h')")
-    assert conn.execute("SELECT title, is_active FROM chat_sessions JOIN users ON users.id = user_id").fetchone() == (
-        "New Conversation", True)
+    assert conn.execute(
+        "SELECT title, is_active FROM chat_sessions JOIN users ON users.id = user_id"
+    ).fetchone() == ("New Conversation", True)
     conn.execute("DELETE FROM users WHERE id = %s", (user,))  # deleting a user cascades
-    assert conn.execute("SELECT (SELECT count(*) FROM chat_sessions) + (SELECT count(*) FROM messages)").fetchone() == (0,)
+    assert conn.execute(
+        "SELECT (SELECT count(*) FROM chat_sessions) + (SELECT count(*) FROM messages)"
+    ).fetchone() == (0,)
 
 
-def test_chat_playground_downgrade_minus_one_removes_every_table(pg_server: str, pg_url: str,
-                                                                  lifecycle: Callable[[str], Lifecycle]) -> None:
+def test_chat_playground_downgrade_minus_one_removes_every_table(
+    pg_server: str, pg_url: str, lifecycle: Callable[[str], Lifecycle]
+) -> None:
     root = lifecycle("chat_playground").root
     mds(root, "upgrade", db=pg_url, shadow=pg_server)
     mds(root, "downgrade", "-1", db=pg_url, shadow=pg_server)
@@ -452,69 +601,111 @@ def test_chat_playground_downgrade_minus_one_removes_every_table(pg_server: str,
 def test_youtube_talker_schema(lifecycle: Callable[[str], Lifecycle]) -> None:
     lc = lifecycle("youtube_talker")
     with connect(lc.url) as c:
-        assert public_tables(c) - {"alembic_version"} == {"users", "sessions", "conversations", "messages",
-                                                          "transcripts", "chunks", "templates", "config"}
+        assert public_tables(c) - {"alembic_version"} == {
+            "users",
+            "sessions",
+            "conversations",
+            "messages",
+            "transcripts",
+            "chunks",
+            "templates",
+            "config",
+        }
         for table in ("messages", "transcripts", "chunks"):
             assert columns(c, table)["metadata"] == ("jsonb", False, "'{}'::jsonb", "")
             assert indexdefs(c, table)[f"idx_{table}_metadata"].endswith("USING gin (metadata)")
         assert columns(c, "templates")["variables"] == ("jsonb", False, "'[]'::jsonb", "")
         assert columns(c, "config")["value"][:2] == ("jsonb", False)
-        assert indexdefs(c, "conversations")["idx_conversations_updated_at"].endswith("USING btree (updated_at DESC)")
+        assert indexdefs(c, "conversations")["idx_conversations_updated_at"].endswith(
+            "USING btree (updated_at DESC)"
+        )
         assert indexdefs(c, "templates")["idx_templates_type_default"].endswith("(template_type, is_default)")
         assert indexdefs(c, "sessions")["idx_sessions_expires_at"].endswith("(expires_at)")
         assert {
-            ("users", "UNIQUE (email)"), ("sessions", "UNIQUE (token_hash)"),
-            ("transcripts", "UNIQUE (youtube_video_id)"), ("chunks", "UNIQUE (transcript_id, chunk_index)"),
+            ("users", "UNIQUE (email)"),
+            ("sessions", "UNIQUE (token_hash)"),
+            ("transcripts", "UNIQUE (youtube_video_id)"),
+            ("chunks", "UNIQUE (transcript_id, chunk_index)"),
             ("templates", "UNIQUE (user_id, template_type, template_name)"),
         } == uniques(c)
         ck = checks(c)
         assert "'user'" in ck["messages_role_check"] and "'system'" in ck["messages_role_check"]
-        assert all(f"'{t}'" in ck["templates_template_type_check"] for t in ("linkedin", "twitter", "blog", "email"))
+        assert all(
+            f"'{t}'" in ck["templates_template_type_check"] for t in ("linkedin", "twitter", "blog", "email")
+        )
         assert ck["users_email_format"].startswith("CHECK (((email)::text ~* ")
         assert q(c, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'config_pkey'") == [
-            ("PRIMARY KEY (key)",)]
+            ("PRIMARY KEY (key)",)
+        ]
         assert columns(c, "config")["key"][0] == "character varying(100)"
         fks = foreign_keys(c)
         assert len(fks) == 7 and {action for _, _, action in fks.values()} == {"c"}
         assert columns(c, "templates")["user_id"][1] is True
         assert q(c, "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal") == [
-            ("trigger_update_conversation", "messages")]
+            ("trigger_update_conversation", "messages")
+        ]
 
 
 def test_youtube_talker_constraints_and_trigger(lifecycle: Callable[[str], Lifecycle], tx: Any) -> None:
     conn = tx(lifecycle("youtube_talker"))
     with pytest.raises(errors.CheckViolation), conn.transaction():  # an invalid email is rejected
         conn.execute("INSERT INTO users (email, password_hash) VALUES ('not an email', 'h')")
-    (user,) = conn.execute("INSERT INTO users (email, password_hash) VALUES ('a@b.io', 'h') RETURNING id").fetchone()
-    (conv,) = conn.execute("INSERT INTO conversations (user_id, updated_at) VALUES (%s, '2001-01-01Z') RETURNING id",
-                           (user,)).fetchone()
-    conn.execute("INSERT INTO messages (conversation_id, role, content, metadata) VALUES (%s, 'user', 'hi', %s)",
-                 (conv, psycopg.types.json.Jsonb({"intent": "chat"})))
-    bumped, now = conn.execute("SELECT updated_at, now() FROM conversations WHERE id = %s", (conv,)).fetchone()
+    (user,) = conn.execute(
+        "INSERT INTO users (email, password_hash) VALUES ('a@b.io', 'h') RETURNING id"
+    ).fetchone()
+    (conv,) = conn.execute(
+        "INSERT INTO conversations (user_id, updated_at) VALUES (%s, '2001-01-01Z') RETURNING id", (user,)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO messages (conversation_id, role, content, metadata) VALUES (%s, 'user', 'hi', %s)",
+        (conv, psycopg.types.json.Jsonb({"intent": "chat"})),
+    )
+    bumped, now = conn.execute(
+        "SELECT updated_at, now() FROM conversations WHERE id = %s", (conv,)
+    ).fetchone()
     assert bumped == now  # the trigger set it to NOW() of this transaction
     with pytest.raises(errors.CheckViolation), conn.transaction():
-        conn.execute("INSERT INTO messages (conversation_id, role, content) VALUES (%s, 'robot', 'x')", (conv,))
+        conn.execute(
+            "INSERT INTO messages (conversation_id, role, content) VALUES (%s, 'robot', 'x')", (conv,)
+        )
     with pytest.raises(errors.CheckViolation), conn.transaction():
-        conn.execute("INSERT INTO templates (template_type, template_name, template_content) "
-                     "VALUES ('tiktok', 'n', 'c')")
-    (tr,) = conn.execute("INSERT INTO transcripts (user_id, youtube_video_id, transcript_text) "
-                         "VALUES (%s, 'abc', 't') RETURNING id", (user,)).fetchone()
-    conn.execute("INSERT INTO chunks (transcript_id, user_id, chunk_text, chunk_index, token_count) "
-                 "VALUES (%s, %s, 'a', 0, 1)", (tr, user))
+        conn.execute(
+            "INSERT INTO templates (template_type, template_name, template_content) "
+            "VALUES ('tiktok', 'n', 'c')"
+        )
+    (tr,) = conn.execute(
+        "INSERT INTO transcripts (user_id, youtube_video_id, transcript_text) "
+        "VALUES (%s, 'abc', 't') RETURNING id",
+        (user,),
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO chunks (transcript_id, user_id, chunk_text, chunk_index, token_count) "
+        "VALUES (%s, %s, 'a', 0, 1)",
+        (tr, user),
+    )
     with pytest.raises(errors.UniqueViolation), conn.transaction():
-        conn.execute("INSERT INTO chunks (transcript_id, user_id, chunk_text, chunk_index, token_count) "
-                     "VALUES (%s, %s, 'b', 0, 1)", (tr, user))
+        conn.execute(
+            "INSERT INTO chunks (transcript_id, user_id, chunk_text, chunk_index, token_count) "
+            "VALUES (%s, %s, 'b', 0, 1)",
+            (tr, user),
+        )
     conn.execute("INSERT INTO config (key, value) VALUES ('rate.limit', '10')")
     with pytest.raises(errors.UniqueViolation), conn.transaction():
         conn.execute("INSERT INTO config (key, value) VALUES ('rate.limit', '20')")
-    assert conn.execute("SELECT id FROM messages WHERE metadata @> '{\"intent\": \"chat\"}'").fetchone() is not None
+    assert (
+        conn.execute('SELECT id FROM messages WHERE metadata @> \'{"intent": "chat"}\'').fetchone()
+        is not None
+    )
     conn.execute("DELETE FROM users WHERE id = %s", (user,))
-    assert conn.execute("SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages) + "
-                        "(SELECT count(*) FROM chunks) + (SELECT count(*) FROM transcripts)").fetchone() == (0,)
+    assert conn.execute(
+        "SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages) + "
+        "(SELECT count(*) FROM chunks) + (SELECT count(*) FROM transcripts)"
+    ).fetchone() == (0,)
 
 
-def test_youtube_talker_function_body_change_is_a_revision(pg_server: str, make_database: Callable[..., str],
-                                                            tmp_path: Path) -> None:
+def test_youtube_talker_function_body_change_is_a_revision(
+    pg_server: str, make_database: Callable[..., str], tmp_path: Path
+) -> None:
     """Edit the trigger function's body in the doc → `mdschema revision` replaces it (CREATE OR REPLACE),
     the new behaviour holds after upgrade, `downgrade -1` brings the old body back, and `downgrade base`
     drops function and trigger."""
@@ -522,8 +713,10 @@ def test_youtube_talker_function_body_change_is_a_revision(pg_server: str, make_
     pg_url = make_database()
     doc = root / "spec" / "schema.md"
     old_body = "UPDATE conversations SET updated_at = NOW() WHERE id = NEW.conversation_id;"
-    new_body = ("UPDATE conversations SET updated_at = NOW(), title = coalesce(title, left(NEW.content, 40)) "
-                "WHERE id = NEW.conversation_id;")
+    new_body = (
+        "UPDATE conversations SET updated_at = NOW(), title = coalesce(title, left(NEW.content, 40)) "
+        "WHERE id = NEW.conversation_id;"
+    )
     text = doc.read_text()
     assert old_body in text
     doc.write_text(text.replace(old_body, new_body))
@@ -539,8 +732,10 @@ def test_youtube_talker_function_body_change_is_a_revision(pg_server: str, make_
         with connect(pg_url) as c, c.transaction(force_rollback=True):
             user = q(c, "INSERT INTO users (email, password_hash) VALUES ('t@t.io', 'h') RETURNING id")[0][0]
             conv = q(c, "INSERT INTO conversations (user_id) VALUES (%s) RETURNING id", user)[0][0]
-            c.execute("INSERT INTO messages (conversation_id, role, content) VALUES (%s, 'user', 'Summarize it')",
-                      (conv,))
+            c.execute(
+                "INSERT INTO messages (conversation_id, role, content) VALUES (%s, 'user', 'Summarize it')",
+                (conv,),
+            )
             title: str | None = q(c, "SELECT title FROM conversations WHERE id = %s", conv)[0][0]
             return title
 

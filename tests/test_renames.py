@@ -287,4 +287,3 @@ def test_rename_of_a_column_that_is_referenced(tmp_path: Path, pg_server: str, p
         )
         == joined
     )
-

@@ -123,7 +123,9 @@ def test_import_does_not_connect_and_urls_are_normalized(yt: Pkg, monkeypatch: p
 
 
 @pytest.mark.asyncio
-async def test_pool_settings_from_env_with_defaults(yt: Pkg, db_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_pool_settings_from_env_with_defaults(
+    yt: Pkg, db_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = yt.db.get_engine()
     try:
         assert engine.url.drivername == "postgresql+psycopg"
@@ -151,7 +153,9 @@ async def test_pool_settings_from_env_with_defaults(yt: Pkg, db_env: str, monkey
 async def test_init_db_builds_tables_and_trigger(yt: Pkg, schema_db: str) -> None:
     tables = _count(schema_db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
     assert tables == 8
-    assert _count(schema_db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'trigger_update_conversation'") == 1
+    assert (
+        _count(schema_db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'trigger_update_conversation'") == 1
+    )
     await yt.db.init_db()  # idempotent: only what is missing
 
 
@@ -219,11 +223,20 @@ async def duplicate_unique_value_raises_duplicate_error(p: Pkg, maker: Any) -> N
         with pytest.raises(p.repos.DuplicateError, match="transcripts_youtube_video_id_key"):
             await transcripts.create(user_id=owner.id, youtube_video_id="dQw4w9WgXcQ", transcript_text="!")
         chunks = p.repos.ChunkRepository(session)
-        await chunks.create(transcript_id=t.id, user_id=owner.id, chunk_text="a", chunk_index=0, token_count=1)
+        await chunks.create(
+            transcript_id=t.id, user_id=owner.id, chunk_text="a", chunk_index=0, token_count=1
+        )
         with pytest.raises(p.repos.DuplicateError, match="chunks_transcript_id_chunk_index_key"):
-            await chunks.create(transcript_id=t.id, user_id=owner.id, chunk_text="b", chunk_index=0, token_count=1)
+            await chunks.create(
+                transcript_id=t.id, user_id=owner.id, chunk_text="b", chunk_index=0, token_count=1
+            )
         templates = p.repos.TemplateRepository(session)
-        values = {"user_id": owner.id, "template_type": "blog", "template_name": "Long read", "template_content": "x"}
+        values = {
+            "user_id": owner.id,
+            "template_type": "blog",
+            "template_name": "Long read",
+            "template_content": "x",
+        }
         await templates.create(**values)
         with pytest.raises(p.repos.DuplicateError, match="templates_user_id_template_type_template_name_key"):
             await templates.create(**values)
@@ -249,8 +262,15 @@ async def other_integrity_errors_are_not_duplicates(p: Pkg, maker: Any) -> None:
 async def missing_rows_are_none(p: Pkg, maker: Any) -> None:
     async with maker() as session:
         nobody = uuid.uuid4()
-        for name in ("UserRepository", "SessionRepository", "ConversationRepository", "MessageRepository",
-                     "TranscriptRepository", "ChunkRepository", "TemplateRepository"):
+        for name in (
+            "UserRepository",
+            "SessionRepository",
+            "ConversationRepository",
+            "MessageRepository",
+            "TranscriptRepository",
+            "ChunkRepository",
+            "TemplateRepository",
+        ):
             repo = getattr(p.repos, name)(session)
             assert await repo.get(nobody) is None
             assert await repo.delete(nobody) is False
@@ -271,13 +291,19 @@ async def _graph(p: Pkg, session: Any) -> dict[str, Any]:
     conv = await r.ConversationRepository(session).create(user_id=user.id, title="Talk")
     msg = await r.MessageRepository(session).create(conversation_id=conv.id, role="user", content="hello")
     login = await r.SessionRepository(session).create(
-        user_id=user.id, token_hash="sha256:abc", expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
-    tr = await r.TranscriptRepository(session).create(user_id=user.id, youtube_video_id="vid00000001",
-                                                      transcript_text="words")
-    chunk = await r.ChunkRepository(session).create(transcript_id=tr.id, user_id=user.id, chunk_text="words",
-                                                    chunk_index=0, token_count=1)
-    tpl = await r.TemplateRepository(session).create(user_id=user.id, template_type="twitter",
-                                                     template_name="Thread", template_content="{text}")
+        user_id=user.id,
+        token_hash="sha256:abc",
+        expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+    )
+    tr = await r.TranscriptRepository(session).create(
+        user_id=user.id, youtube_video_id="vid00000001", transcript_text="words"
+    )
+    chunk = await r.ChunkRepository(session).create(
+        transcript_id=tr.id, user_id=user.id, chunk_text="words", chunk_index=0, token_count=1
+    )
+    tpl = await r.TemplateRepository(session).create(
+        user_id=user.id, template_type="twitter", template_name="Thread", template_content="{text}"
+    )
     return {"user": user, "conv": conv, "msg": msg, "login": login, "tr": tr, "chunk": chunk, "tpl": tpl}
 
 
@@ -310,8 +336,10 @@ async def pagination_and_ordering(p: Pkg, maker: Any) -> None:
         convs = p.repos.ConversationRepository(session)
         # created_at out of insertion order, and two rows sharing one created_at (the key breaks the tie)
         offsets = [3, 1, 4, 1, 5, 9, 2]
-        made = [await convs.create(user_id=user.id, title=f"c{i}", created_at=base + datetime.timedelta(hours=h))
-                for i, h in enumerate(offsets)]
+        made = [
+            await convs.create(user_id=user.id, title=f"c{i}", created_at=base + datetime.timedelta(hours=h))
+            for i, h in enumerate(offsets)
+        ]
         expected = sorted(made, key=lambda c: (c.created_at, c.id))
         pages = [await convs.list_by_user(user.id, limit=3, offset=o) for o in (0, 3, 6, 9)]
         assert [len(page) for page in pages] == [3, 3, 1, 0]
@@ -325,8 +353,12 @@ async def pagination_and_ordering(p: Pkg, maker: Any) -> None:
         conv = made[0]
         texts = [f"m{i}" for i in range(5)]
         for i, text in enumerate(texts):
-            await messages.create(conversation_id=conv.id, role="user" if i % 2 == 0 else "assistant", content=text,
-                                  created_at=base + datetime.timedelta(minutes=i))
+            await messages.create(
+                conversation_id=conv.id,
+                role="user" if i % 2 == 0 else "assistant",
+                content=text,
+                created_at=base + datetime.timedelta(minutes=i),
+            )
         page = await messages.list_by_conversation(conv.id, limit=2, offset=1)
         assert [m.content for m in page] == ["m1", "m2"]
         assert [m.content for m in await messages.list_by_conversation(conv.id)] == texts
@@ -336,17 +368,27 @@ async def pagination_and_ordering(p: Pkg, maker: Any) -> None:
 
 @scenario
 async def jsonb_round_trips(p: Pkg, maker: Any) -> None:
-    meta = {"intent": "summarize", "chunks": ["a", "b"], "usage": {"prompt": 12, "ratio": 0.5},
-            "ok": True, "none": None, "text": "naïve ☕ \"quoted\""}
+    meta = {
+        "intent": "summarize",
+        "chunks": ["a", "b"],
+        "usage": {"prompt": 12, "ratio": 0.5},
+        "ok": True,
+        "none": None,
+        "text": 'naïve ☕ "quoted"',
+    }
     async with maker() as session:
         user = await _user(p, session, "json@example.com")
         conv = await p.repos.ConversationRepository(session).create(user_id=user.id)
-        msg = await p.repos.MessageRepository(session).create(conversation_id=conv.id, role="assistant",
-                                                              content="...", metadata_=meta)
-        plain = await p.repos.MessageRepository(session).create(conversation_id=conv.id, role="system", content="x")
+        msg = await p.repos.MessageRepository(session).create(
+            conversation_id=conv.id, role="assistant", content="...", metadata_=meta
+        )
+        plain = await p.repos.MessageRepository(session).create(
+            conversation_id=conv.id, role="system", content="x"
+        )
         assert plain.metadata_ == {}  # the server default '{}'::jsonb, loaded by refresh
-        tpl = await p.repos.TemplateRepository(session).create(template_type="email", template_name="Builtin",
-                                                               template_content="Hi", is_default=True)
+        tpl = await p.repos.TemplateRepository(session).create(
+            template_type="email", template_name="Builtin", template_content="Hi", is_default=True
+        )
         assert tpl.variables == [] and tpl.user_id is None
         config = p.repos.ConfigRepository(session)
         await config.create(key="llm.model", value={"name": "gpt", "temperature": 0.2}, description="Model")
@@ -361,7 +403,11 @@ async def jsonb_round_trips(p: Pkg, maker: Any) -> None:
         assert (await config.get("llm.model")).value == {"name": "gpt", "temperature": 0.2}
         assert (await config.get("chunk.size")).value == 700
         assert (await config.get("features")).value == ["chat", "posts"]
-        assert [c.key for c in await config.list()] == ["chunk.size", "features", "llm.model"]  # by the natural key
+        assert [c.key for c in await config.list()] == [
+            "chunk.size",
+            "features",
+            "llm.model",
+        ]  # by the natural key
         updated = await config.update("chunk.size", value={"tokens": 512})
         assert updated.value == {"tokens": 512}
         assert await config.delete("features") is True and await config.get("features") is None
@@ -369,7 +415,11 @@ async def jsonb_round_trips(p: Pkg, maker: Any) -> None:
         from sqlalchemy import select
 
         messages = p.models.Messages
-        found = (await session.scalars(select(messages).where(messages.metadata_.contains({"intent": "summarize"})))).all()
+        found = (
+            await session.scalars(
+                select(messages).where(messages.metadata_.contains({"intent": "summarize"}))
+            )
+        ).all()
         assert [m.id for m in found] == [msg_id]
 
 
@@ -381,16 +431,29 @@ async def lookups_by_unique_keys(p: Pkg, maker: Any) -> None:
         assert await r.UserRepository(session).get_by_email("graph@example.com") is g["user"]
         assert await r.SessionRepository(session).get_by_token_hash("sha256:abc") is g["login"]
         assert await r.TranscriptRepository(session).get_by_youtube_video_id("vid00000001") is g["tr"]
-        assert await r.ChunkRepository(session).get_by_transcript_id_and_chunk_index(g["tr"].id, 0) is g["chunk"]
+        assert (
+            await r.ChunkRepository(session).get_by_transcript_id_and_chunk_index(g["tr"].id, 0) is g["chunk"]
+        )
         templates = r.TemplateRepository(session)
-        assert await templates.get_by_user_id_and_template_type_and_template_name(
-            g["user"].id, "twitter", "Thread") is g["tpl"]
-        builtin = await templates.create(template_type="twitter", template_name="Thread", template_content="{t}")
+        assert (
+            await templates.get_by_user_id_and_template_type_and_template_name(
+                g["user"].id, "twitter", "Thread"
+            )
+            is g["tpl"]
+        )
+        builtin = await templates.create(
+            template_type="twitter", template_name="Thread", template_content="{t}"
+        )
         # user_id None finds the built-in template (IS NULL), not the user's of the same name
-        assert await templates.get_by_user_id_and_template_type_and_template_name(None, "twitter", "Thread") is builtin
+        assert (
+            await templates.get_by_user_id_and_template_type_and_template_name(None, "twitter", "Thread")
+            is builtin
+        )
         builtins = [t.id for t in await templates.list_by_user(None)]
         assert builtin.id in builtins and g["tpl"].id not in builtins
-        assert [c.id for c in await r.ChunkRepository(session).list_by_transcript(g["tr"].id)] == [g["chunk"].id]
+        assert [c.id for c in await r.ChunkRepository(session).list_by_transcript(g["tr"].id)] == [
+            g["chunk"].id
+        ]
         await session.rollback()
 
 
@@ -426,9 +489,15 @@ async def every_repository_lists_and_deletes(p: Pkg, maker: Any) -> None:
     r = p.repos
     async with maker() as session:
         g = await _graph(p, session)
-        for repo, key in ((r.MessageRepository, "msg"), (r.ChunkRepository, "chunk"), (r.TemplateRepository, "tpl"),
-                          (r.SessionRepository, "login"), (r.TranscriptRepository, "tr"),
-                          (r.ConversationRepository, "conv"), (r.UserRepository, "user")):
+        for repo, key in (
+            (r.MessageRepository, "msg"),
+            (r.ChunkRepository, "chunk"),
+            (r.TemplateRepository, "tpl"),
+            (r.SessionRepository, "login"),
+            (r.TranscriptRepository, "tr"),
+            (r.ConversationRepository, "conv"),
+            (r.UserRepository, "user"),
+        ):
             rows = await repo(session).list()
             assert g[key] in rows
             assert await repo(session).delete(g[key].id) is True
@@ -452,18 +521,28 @@ async def test_repository(yt: Pkg, maker: Any, name: str) -> None:
 def test_repository_names_follow_the_seed(yt: Pkg) -> None:
     r = yt.repos
     assert {n for n in r.__all__ if n.endswith("Repository")} == {
-        "Repository", "UserRepository", "SessionRepository", "ConversationRepository", "MessageRepository",
-        "TranscriptRepository", "ChunkRepository", "TemplateRepository", "ConfigRepository",
+        "Repository",
+        "UserRepository",
+        "SessionRepository",
+        "ConversationRepository",
+        "MessageRepository",
+        "TranscriptRepository",
+        "ChunkRepository",
+        "TemplateRepository",
+        "ConfigRepository",
     }
     assert hasattr(r.UserRepository, "get_by_email") and hasattr(r.MessageRepository, "list_by_conversation")
-    assert hasattr(r.ConversationRepository, "list_by_user") and hasattr(r.ChunkRepository, "list_by_transcript")
+    assert hasattr(r.ConversationRepository, "list_by_user") and hasattr(
+        r.ChunkRepository, "list_by_transcript"
+    )
     assert not hasattr(r.ConfigRepository, "list_by_user")
     assert issubclass(r.DuplicateError, Exception) and issubclass(r.NotFoundError, LookupError)
 
 
-def test_repositories_coverage_over_80_percent(make_database: Callable[..., str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every scenario again, with coverage measuring the generated repositories.py (imported afresh under it)."""
+def test_repositories_coverage_over_80_percent(
+    make_database: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every scenario again, with coverage measuring the generated repositories.py (imported afresh)."""
     import coverage
 
     cov = coverage.Coverage(data_file=None, include=[str(REPOSITORIES_PY)], config_file=False)
@@ -551,8 +630,11 @@ CREATE TABLE statuses (
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("hostile") / "proj", {"doc.md": sql_doc(HOSTILE)},
-                        "session_layer = true\nrepositories = true\n")
+    root = make_project(
+        tmp_path_factory.mktemp("hostile") / "proj",
+        {"doc.md": sql_doc(HOSTILE)},
+        "session_layer = true\nrepositories = true\n",
+    )
     files = render_project(root)
     (root / "generated").mkdir()
     for name, text in files.items():
@@ -594,15 +676,46 @@ def test_generated_runtime_code_is_lint_format_and_type_clean(hostile: Path, tmp
     (golden / "generated").mkdir()
     for name, text in render_project(golden).items():
         (golden / "generated" / name).write_text(text)
-    roots = [hostile, golden] + [REPO / "examples" / n for n in ("todo_chatbot", "chat_playground", "youtube_talker")]
+    roots = [hostile, golden] + [
+        REPO / "examples" / n for n in ("todo_chatbot", "chat_playground", "youtube_talker")
+    ]
     targets = [str(r / "generated") for r in roots]
     ruff = str(VENV_BIN / "ruff")
-    lint = subprocess.run([ruff, "check", "--no-cache", "--isolated", "--line-length", "110",
-                           "--select", "E,F,I,UP,B", "--target-version", "py311", *targets],
-                          capture_output=True, text=True)
+    lint = subprocess.run(
+        [
+            ruff,
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--line-length",
+            "110",
+            "--select",
+            "E,F,I,UP,B",
+            "--target-version",
+            "py311",
+            *targets,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = subprocess.run([ruff, "format", "--no-cache", "--isolated", "--check", "--diff", "--line-length", "110",
-                          "--target-version", "py311", *targets], capture_output=True, text=True)
+    fmt = subprocess.run(
+        [
+            ruff,
+            "format",
+            "--no-cache",
+            "--isolated",
+            "--check",
+            "--diff",
+            "--line-length",
+            "110",
+            "--target-version",
+            "py311",
+            *targets,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     # one mypy run over all four packages, each copied under its own name (all are called `generated`)
     packages = tmp_path / "typed"
@@ -611,9 +724,19 @@ def test_generated_runtime_code_is_lint_format_and_type_clean(hostile: Path, tmp
     files = sorted(str(p) for p in packages.glob("*/*.py") if p.name in ("db.py", "repositories.py"))
     assert len(files) == 8, files  # five db.py; chat_playground and todo_chatbot have no repositories.py
     typed = subprocess.run(
-        [str(VENV_BIN / "mypy"), "--strict", "--python-version", "3.11", "--ignore-missing-imports",
-         "--cache-dir", str(REPO / ".mypy_cache" / "runtime-layer"), *files],
-        capture_output=True, text=True, cwd=packages,
+        [
+            str(VENV_BIN / "mypy"),
+            "--strict",
+            "--python-version",
+            "3.11",
+            "--ignore-missing-imports",
+            "--cache-dir",
+            str(REPO / ".mypy_cache" / "runtime-layer"),
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=packages,
     )
     assert typed.returncode == 0, typed.stdout + typed.stderr
 
@@ -630,25 +753,33 @@ def test_generation_is_deterministic_and_off_by_default(hostile: Path, tmp_path:
 def test_turning_a_layer_off_removes_its_module(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from generator.cli import main
 
-    root = make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id INT PRIMARY KEY);")},
-                        "session_layer = true\nrepositories = true\n")
+    root = make_project(
+        tmp_path,
+        {"doc.md": sql_doc("CREATE TABLE t (id INT PRIMARY KEY);")},
+        "session_layer = true\nrepositories = true\n",
+    )
     assert main(["-C", str(root), "generate"]) == 0
     assert (root / "generated" / "db.py").is_file() and (root / "generated" / "repositories.py").is_file()
     (root / "pyproject.toml").write_text('[tool.mdschema]\ndocs = ["spec/*.md"]\n')
     assert main(["-C", str(root), "check", "--offline", "-q"]) == 1  # the two modules are now stale
     assert main(["-C", str(root), "generate"]) == 0
-    assert not (root / "generated" / "db.py").exists() and not (root / "generated" / "repositories.py").exists()
+    assert (
+        not (root / "generated" / "db.py").exists() and not (root / "generated" / "repositories.py").exists()
+    )
     assert "removed generated/db.py" in capsys.readouterr().out
 
 
 def test_layer_flags_must_be_booleans(tmp_path: Path) -> None:
-    make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id INT PRIMARY KEY);")}, 'session_layer = "yes"\n')
+    make_project(
+        tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id INT PRIMARY KEY);")}, 'session_layer = "yes"\n'
+    )
     with pytest.raises(SpecError, match="session_layer must be true or false"):
         load_config(tmp_path)
 
 
-def test_hostile_repositories_work_against_postgresql(hostile: Path, pg_url: str,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_repositories_work_against_postgresql(
+    hostile: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Composite keys, a renamed model and a column named `limit` behave at runtime too."""
     monkeypatch.setenv("DATABASE_URL", pg_url)
     saved = _swap_in(hostile)
@@ -691,4 +822,3 @@ def test_hostile_repositories_work_against_postgresql(hostile: Path, pg_url: str
         asyncio.run(run())
     finally:
         _restore(saved)
-
