@@ -376,8 +376,8 @@ class Change:
     kind: str
     table: str | None
     name: str
-    before: object = None
-    after: object = None
+    before: Any = None
+    after: Any = None
 
 
 def diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:

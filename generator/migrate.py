@@ -636,14 +636,14 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     elif args.action == "stop":
         _out("mdschema: embedded PostgreSQL " + ("stopped" if stop_embedded(root) else "was not running"))
     elif args.action == "url":
-        url = embedded_status(root)
-        if url is None:
+        running = embedded_status(root)
+        if running is None:
             _out("mdschema: the embedded PostgreSQL is not running (mdschema db start)")
             return 1
-        _out(url)
+        _out(running)
     else:
-        url = embedded_status(root)
-        _out(f"running: {url}" if url else "stopped")
+        running = embedded_status(root)
+        _out(f"running: {running}" if running else "stopped")
     return 0
 
 

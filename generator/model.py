@@ -336,9 +336,9 @@ def decide_class(
         if attr != col.name:
             margs.append(py_str(col.name))
         margs.append(pt.sa)
-        fk = fk_by_col.get(col.name)
-        if fk is not None:
-            margs.append(_fk_call(fk, True, table.name, imports))
+        col_fk = fk_by_col.get(col.name)
+        if col_fk is not None:
+            margs.append(_fk_call(col_fk, True, table.name, imports))
         if col.identity:
             imports.add("sqlalchemy", "Identity")
             margs.append("Identity(always=True)" if col.identity == "always" else "Identity()")

@@ -428,7 +428,7 @@ def _shape(value: Any, node: type) -> Any:
     if kind is tuple or kind is list:
         return (kind, *[_shape(v, node) for v in value])
     if isinstance(value, node):
-        return (kind, *[_shape(getattr(value, a), node) for a in value if a != "location"])
+        return (kind, *[_shape(getattr(value, a), node) for a in value if a != "location"])  # type: ignore[attr-defined]
     return (kind, value)
 
 
@@ -454,7 +454,7 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
     constraints: list[RawConstraint] = []
     for i, element in enumerate(elements):
         if isinstance(element, ast.ColumnDef):
-            loc = b.base + element.location
+            loc = b.base + (element.location or 0)
             comment = _column_comment(b, loc, bounds[i + 1])
             columns.append(_column(b, element, comment, name, diag))
         elif isinstance(element, ast.Constraint):
@@ -650,7 +650,7 @@ def column_refs(node: Any) -> tuple[str, ...]:
             if last is not None and hasattr(last, "sval"):
                 found.setdefault(str(last.sval), None)
         elif isinstance(item, ast.Node):
-            for attr in reversed(item.__slots__):
+            for attr in reversed(item.__slots__):  # type: ignore[attr-defined]
                 value = getattr(item, attr, None)
                 if isinstance(value, (ast.Node, tuple, list)):
                     stack.append(value)

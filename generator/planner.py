@@ -308,7 +308,7 @@ def plan_direction(
         if metadata is not None and c.table in metadata.tables:
             out.append(
                 ops.AddColumnOp.from_column_and_tablename(
-                    None, c.table, metadata.tables[c.table].c[c.name].copy()
+                    None, _t(c), metadata.tables[c.table].c[c.name].copy()
                 )
             )
         else:
@@ -324,7 +324,7 @@ def plan_direction(
             op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
             out.append(
                 op_class(
-                    c.table,
+                    _t(c),
                     c.name,
                     modify_type=metadata.tables[c.table].c[c.name].type,
                     postgresql_using=None if same_base else using,
@@ -344,20 +344,20 @@ def plan_direction(
         # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
         out.append(
             ops.AlterColumnOp(
-                c.table,
+                _t(c),
                 c.name,
                 modify_server_default=DefaultClause(text(str(c.after))) if c.after is not None else None,
                 existing_server_default=DefaultClause(text(str(c.before))) if c.before is not None else None,
             )
         )
     for c in by["alter_nullable"]:
-        out.append(ops.AlterColumnOp(c.table, c.name, modify_nullable=not c.after))
+        out.append(ops.AlterColumnOp(_t(c), c.name, modify_nullable=not c.after))
     for c in by["alter_identity"] + by["alter_generated"]:
         out += [_sql(s) for s in _identity_sql(c, target_tables)]
     for c in by["alter_column_comment"]:
         out.append(
             ops.AlterColumnOp(
-                c.table,
+                _t(c),
                 c.name,
                 modify_comment=c.after if c.after is not None else None,
                 existing_comment=c.before,
@@ -365,17 +365,17 @@ def plan_direction(
         )
     for c in by["alter_table_comment"]:
         if c.after is None:
-            out.append(ops.DropTableCommentOp(c.table, existing_comment=c.before))
+            out.append(ops.DropTableCommentOp(_t(c), existing_comment=c.before))
         else:
-            out.append(ops.CreateTableCommentOp(c.table, c.after, existing_comment=c.before))
+            out.append(ops.CreateTableCommentOp(_t(c), c.after, existing_comment=c.before))
     adding = [(c.table or "", c.after) for c in by["add_constraint"] + by["change_constraint"]]
     for table, con in sorted(adding, key=lambda x: (x[1].kind == "f", x[0], x[1].name)):  # type: ignore[union-attr]
         out.append(_add_constraint(metadata, table, con))  # type: ignore[arg-type]
     for c in by["add_index"] + by["change_index"]:
-        index: Index = c.after  # type: ignore[assignment]
-        model_index = _model_index(metadata, c.table or "", index.name)
+        wanted: Index = c.after
+        model_index = _model_index(metadata, c.table or "", wanted.name)
         out.append(
-            ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(index.definition)
+            ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(wanted.definition)
         )
     for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name)):
         out.append(_add_constraint(metadata, table, con))
@@ -384,7 +384,7 @@ def plan_direction(
     for c in by["add_trigger"] + by["change_trigger"]:
         out.append(_sql(_trigger_sql(c.after)))  # type: ignore[arg-type]
     for c in by["drop_column"]:
-        out.append(ops.DropColumnOp(c.table, c.name))
+        out.append(ops.DropColumnOp(_t(c), c.name))
     for c in by["drop_function"]:
         out.append(_sql(f"DROP FUNCTION IF EXISTS {c.name}"))
     for c in by["drop_enum"]:
@@ -447,6 +447,10 @@ def _add_constraint(metadata: Any, table: str, con: Constraint) -> Any:
     if isinstance(model, CheckConstraint) and con.kind == "c":
         return ops.CreateCheckConstraintOp.from_constraint(model)
     return _sql(_add_constraint_sql(table, con))
+
+
+def _t(c: Change) -> str:
+    return c.table or ""
 
 
 def _is_fk(item: Any) -> bool:

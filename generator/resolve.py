@@ -6,6 +6,7 @@ import difflib
 import keyword
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 from . import naming, pgtypes
 from .config import Config
@@ -211,7 +212,7 @@ def _build_table(
     raw: RawTable,
     alters: list[RawConstraint],
     enums: dict[str, Enum],
-    comments: dict[tuple[str, str | None], object],
+    comments: Mapping[tuple[str, str | None], object],
     relation_names: set[str],
     diag: Collector,
     schema_constraints: set[str] | None = None,

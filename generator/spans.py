@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .ir import Schema
+from .ir import Check, ForeignKey, Schema, Unique
 
 
 def span_for(schema: Schema, subject: str) -> str:
@@ -31,7 +31,8 @@ def span_for(schema: Schema, subject: str) -> str:
         col = table.column(part)
         return str(col.span if col else table.span)
     if kind == "constraint" and part:
-        for obj in (*table.uniques, *table.foreign_keys, *table.checks):
+        named: list[Unique | ForeignKey | Check] = [*table.uniques, *table.foreign_keys, *table.checks]
+        for obj in named:
             if obj.name == part:
                 return str(obj.span)
         if table.primary_key and table.primary_key.name == part:
