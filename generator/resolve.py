@@ -387,6 +387,27 @@ def _replace(column: Column, **changes: object) -> Column:
     return replace(column, **changes)  # type: ignore[arg-type]
 
 
+def _constraint_name(
+    table: str,
+    c: RawConstraint,
+    addition: tuple[str, ...] | None,
+    label: str,
+    constraint_names: set[str],
+    schema_constraints: set[str],
+    diag: Collector,
+) -> str:
+    """The written name (unique within the table), else the one PostgreSQL would choose: a name no
+    constraint in the schema has yet (ChooseConstraintName)."""
+    if c.name:
+        _take(c.name, constraint_names, c.span, diag, "constraint")
+        name = c.name
+    else:
+        name = naming.choose_name(table, addition, label, schema_constraints | constraint_names)
+    constraint_names.add(name)
+    schema_constraints.add(name)
+    return name
+
+
 def _check(
     b: _TableBuild,
     c: RawConstraint,
@@ -397,18 +418,8 @@ def _check(
     table = b.raw.name
     if not _known_columns(b, c.columns, "CHECK", c.span, diag):
         return
-    if c.name:
-        _take(c.name, constraint_names, c.span, diag, "constraint")
-        name = c.name
-    else:  # PostgreSQL picks a name no constraint in the schema has yet (ChooseConstraintName)
-        name = naming.choose_name(
-            table,
-            c.columns[:1] if len(c.columns) == 1 else None,
-            "check",
-            schema_constraints | constraint_names,
-        )
-    constraint_names.add(name)
-    schema_constraints.add(name)
+    addition = c.columns[:1] if len(c.columns) == 1 else None
+    name = _constraint_name(table, c, addition, "check", constraint_names, schema_constraints, diag)
     assert c.expression is not None
     b.checks.append(Check(name, c.expression, c.span, named=bool(c.name)))
 
@@ -423,13 +434,7 @@ def _foreign_key(
     table = b.raw.name
     if not _known_columns(b, c.columns, "foreign key", c.span, diag):
         return
-    if c.name:
-        _take(c.name, constraint_names, c.span, diag, "constraint")
-        name = c.name
-    else:
-        name = naming.choose_name(table, c.columns, "fkey", schema_constraints | constraint_names)
-    constraint_names.add(name)
-    schema_constraints.add(name)
+    name = _constraint_name(table, c, c.columns, "fkey", constraint_names, schema_constraints, diag)
     assert c.ref_table is not None
     b.foreign_keys.append(
         ForeignKey(
