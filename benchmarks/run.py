@@ -119,13 +119,13 @@ def log(message: str) -> None:
 
 def mdschema_command() -> list[str]:
     script = Path(sys.executable).parent / "mdschema"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "generator.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "mdschema.cli"]
 
 
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MDSCHEMA_SHADOW_URL")}
-    if "generator" in sys.modules:  # children import the same generator package as this process
-        pkg_root = str(Path(sys.modules["generator"].__file__ or "").resolve().parent.parent)
+    if "mdschema" in sys.modules:  # children import the same mdschema package as this process
+        pkg_root = str(Path(sys.modules["mdschema"].__file__ or "").resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([pkg_root, *filter(None, [env.get("PYTHONPATH")])])
     return env
 
@@ -228,8 +228,8 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT 
 
 def diff_child(url_a: str, url_b: str) -> None:
     """In a fresh process: connect + snapshot A, connect + snapshot B, diff; then the floor query."""
-    from generator import catalog
-    from generator.database import connect
+    import mdschema.catalog.snapshot as catalog
+    from mdschema.database import connect
 
     start = time.perf_counter()
     with connect(url_a) as conn:
@@ -275,7 +275,7 @@ class DiffBench:
     """Two databases per size on one throwaway embedded server: A built from the models, B a clone of A."""
 
     def __init__(self, work: Path) -> None:
-        from generator.database import start_embedded
+        from mdschema.database import start_embedded
 
         self.root = work / "pg"
         self.root.mkdir()
@@ -287,7 +287,7 @@ class DiffBench:
 
     def _tune(self) -> None:
         """Durability off: this server holds throwaway benchmark databases (setup speed only)."""
-        from generator.database import connect
+        from mdschema.database import connect
 
         with connect(self.admin_url) as conn:
             for setting in ("fsync", "synchronous_commit", "full_page_writes"):
@@ -296,14 +296,14 @@ class DiffBench:
             self.server_version = conn.execute("SHOW server_version").fetchone()[0]
 
     def url(self, size: int, side: str) -> str:
-        from generator.database import database_url
+        from mdschema.database import database_url
 
         return database_url(self.admin_url, f"bench_{size}_{side}")
 
     def prepare(self, size: int, project: Path) -> None:
         """Load the models (here: Alembic needs them) and build the databases in the background."""
-        from generator.alembic_env import load_package
-        from generator.migrate import _qi, ddl_script
+        from mdschema.migrations.env import load_package
+        from mdschema.migrations.revision import _qi, ddl_script
 
         log(f"diff step: loading the models of {size} tables")
         models = load_package(project, "generated")
@@ -317,7 +317,7 @@ class DiffBench:
         self.builds[size] = thread
 
     def _build(self, size: int, statements: list[str]) -> None:
-        from generator.database import connect, create_database, database_url, drop_database
+        from mdschema.database import connect, create_database, database_url, drop_database
 
         try:
             name_a, name_b = f"bench_{size}_a", f"bench_{size}_b"
@@ -380,7 +380,7 @@ class DiffBench:
         return DiffResult(size, mine, theirs, floors, detail, detail[0]["changes"], alembic_diffs)
 
     def close(self) -> None:
-        from generator.database import stop_embedded
+        from mdschema.database import stop_embedded
 
         stop_embedded(self.root)
 
@@ -569,8 +569,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def count_tables(root: Path) -> int:
-    from generator.config import load_config
-    from generator.pipeline import load_schema
+    from mdschema.config import load_config
+    from mdschema.spec.load import load_schema
 
     return len(load_schema(load_config(root)).tables)
 

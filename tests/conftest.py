@@ -15,8 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
-from generator.database import (
+from mdschema.database import (
     ADVISORY_LOCK_KEY,
     STATE_DIR,
     advisory_lock,

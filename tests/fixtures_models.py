@@ -10,12 +10,12 @@ import os
 import textwrap
 from pathlib import Path
 
-from generator.config import Config, load_config
-from generator.diagnostics import Collector, Diagnostic, SpecError
-from generator.extract import Doc, parse_markdown
-from generator.ir import Schema, Table
-from generator.parse import Parsed, parse_docs
-from generator.pipeline import load_schema, render_files
+from mdschema.config import Config, load_config
+from mdschema.errors import Collector, Diagnostic, SpecError
+from mdschema.schema import Schema, Table
+from mdschema.spec.load import load_schema, render_files
+from mdschema.spec.markdown import Doc, parse_markdown
+from mdschema.spec.statements import Parsed, parse_docs
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"

@@ -4,7 +4,7 @@
     result = project.run("revision", "-m", "initial")
     assert result.rc == 0, result.output
 
-Every command runs as ``python -m generator.cli -C <root> …`` with ``MDSCHEMA_SHADOW_URL`` set to the
+Every command runs as ``python -m mdschema.cli -C <root> …`` with ``MDSCHEMA_SHADOW_URL`` set to the
 test session's one server (so no command starts an embedded server of its own) and ``DATABASE_URL``
 set to the project's target database, or removed when there is none.
 """
@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-
-from generator.database import connect
+from mdschema.database import connect
 
 REPO = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "generator.cli"]
+CLI = [sys.executable, "-m", "mdschema.cli"]
 ALEMBIC = str(Path(sys.executable).parent / "alembic")
 TIMEOUT = 180
 

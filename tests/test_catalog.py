@@ -1,4 +1,4 @@
-"""generator.catalog: snapshot() reads exactly what PostgreSQL has; diff() reports exactly what changed."""
+"""mdschema.catalog: snapshot() reads exactly what PostgreSQL has; diff() reports exactly what changed."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from unittest.mock import ANY
 
 import pytest
-
-from generator.catalog import (
+from mdschema.catalog.snapshot import (
     Change,
     Column,
     Constraint,
@@ -23,7 +22,7 @@ from generator.catalog import (
     diff,
     snapshot,
 )
-from generator.database import connect, create_database, database_url, drop_database
+from mdschema.database import connect, create_database, database_url, drop_database
 
 DDL = """
 CREATE TYPE mood AS ENUM ('a', 'b', 'c');

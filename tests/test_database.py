@@ -1,4 +1,4 @@
-"""generator.database and generator.redact, against a real embedded PostgreSQL."""
+"""mdschema.database and mdschema.util.redact, against a real embedded PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-
-from generator.database import (
+from mdschema.database import (
     ADVISORY_LOCK_KEY,
     DatabaseError,
     Target,
@@ -29,7 +28,7 @@ from generator.database import (
     start_embedded,
     stop_embedded,
 )
-from generator.redact import redact
+from mdschema.util.redact import redact
 
 # --- redact ---------------------------------------------------------------------------------------
 
@@ -213,7 +212,7 @@ def test_advisory_lock_key_is_derived_from_the_name() -> None:
 _STATUS_IN_FRESH_PROCESS = """
 import sys
 from pathlib import Path
-from generator.database import embedded_status, start_embedded
+from mdschema.database import embedded_status, start_embedded
 root = Path(sys.argv[1])
 status = embedded_status(root)
 url, started = start_embedded(root)
@@ -267,7 +266,7 @@ def test_embedded_server_lifecycle(project_root: Path, no_env_url: None) -> None
 _SESSION_IN_OTHER_PROCESS = """
 import sys
 from pathlib import Path
-from generator.database import session_database
+from mdschema.database import session_database
 with session_database(Path(sys.argv[1]), None) as target:
     print(target.url, flush=True)
     sys.stdin.readline()

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixtures_models import UPDATE_ENV, VENV_BIN, updating
-
-from generator.cli import main
+from mdschema.cli import main
 
 ERRORS = Path(__file__).resolve().parent / "errors"
 CASES = sorted(p.name for p in ERRORS.iterdir() if (p / "spec").is_dir())

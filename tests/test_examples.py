@@ -22,10 +22,9 @@ from typing import Any
 
 import psycopg
 import pytest
+from mdschema.database import connect, create_database, database_url, drop_database
+from mdschema.migrations.env import load_package
 from psycopg import errors
-
-from generator.alembic_env import load_package
-from generator.database import connect, create_database, database_url, drop_database
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = ("study_sessions", "todo_chatbot", "chat_playground", "youtube_talker")
@@ -41,7 +40,7 @@ def mds(
     if shadow:
         env["MDSCHEMA_SHADOW_URL"] = shadow
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "-C", str(root), *args],
+        [sys.executable, "-m", "mdschema.cli", "-C", str(root), *args],
         env=env,
         capture_output=True,
         text=True,

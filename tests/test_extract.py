@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 from fixtures_models import dedent, parse_text
-
-from generator.diagnostics import SpecError
-from generator.extract import Heading, parse_markdown, read_doc
+from mdschema.errors import SpecError
+from mdschema.spec.markdown import Heading, parse_markdown, read_doc
 
 
 def descriptions(markdown: str) -> dict[str, str | None]:

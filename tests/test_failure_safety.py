@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mdschema.catalog.snapshot import Snapshot, snapshot
+from mdschema.database import connect
 from projects import Project, make_project, query
-
-from generator.catalog import Snapshot, snapshot
-from generator.database import connect
 
 DOC = """
 ## account

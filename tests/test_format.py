@@ -5,8 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from fixtures_models import VENV_BIN
-
-from generator.format import LINE_LENGTH, Call, flat, import_line, isort_names, statement
+from mdschema.codegen.source import LINE_LENGTH, Call, flat, import_line, isort_names, statement
 
 
 def test_short_call_stays_on_one_line() -> None:

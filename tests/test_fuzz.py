@@ -2,7 +2,7 @@
 
 Every input (a real doc from spec/ or examples/*/spec/, mutated: truncated, bytes edited, fences
 unbalanced, strings and dollar quotes left open, 10,000-character identifiers, unicode and NUL bytes,
-parentheses nested 10,000 deep, ...) goes through ``generator.cli.main(["-C", root, "generate"])``
+parentheses nested 10,000 deep, ...) goes through ``mdschema.cli.main(["-C", root, "generate"])``
 in-process. The guarantees:
 
 - no exception escapes main(), no traceback and no "internal error" is printed;
@@ -32,11 +32,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.cli import main
-from generator.diagnostics import Collector
-from generator.extract import read_doc
-from generator.parse import parse_docs
+from mdschema.cli import main
+from mdschema.errors import Collector
+from mdschema.spec.markdown import read_doc
+from mdschema.spec.statements import parse_docs
 
 REPO = Path(__file__).resolve().parent.parent
 FUZZ_EXAMPLES = int(os.environ.get("MDSCHEMA_FUZZ_EXAMPLES", "250"))

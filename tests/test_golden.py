@@ -22,13 +22,12 @@ from typing import Any
 import psycopg
 import pytest
 from fixtures_models import REPO, UPDATE_ENV, VENV_BIN, updating
-
-from generator.cli import main
-from generator.config import load_config
-from generator.database import connect
-from generator.extract import read_doc
-from generator.ir import Schema
-from generator.pipeline import load_schema
+from mdschema.cli import main
+from mdschema.config import load_config
+from mdschema.database import connect
+from mdschema.schema import Schema
+from mdschema.spec.load import load_schema
+from mdschema.spec.markdown import read_doc
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "spec").is_dir())

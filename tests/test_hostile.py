@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mdschema.cli import main
+from mdschema.database import connect
+from mdschema.spec.markdown import read_doc
 from projects import make_project, query
-
-from generator.cli import main
-from generator.database import connect
-from generator.extract import read_doc
 
 # --- a doc full of hostile names -------------------------------------------------------------------
 

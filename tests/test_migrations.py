@@ -11,12 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pglast
+from mdschema.catalog.snapshot import describe, diff, snapshot
+from mdschema.config import load_config
+from mdschema.database import connect
+from mdschema.spec.markdown import read_doc
 from projects import REPO, base_env, execute, public_objects, query, run_cli, table_fingerprint
-
-from generator.catalog import describe, diff, snapshot
-from generator.config import load_config
-from generator.database import connect
-from generator.extract import read_doc
 
 FACTS_PATH = REPO / "tests" / "data" / "schema-facts.json"  # a copy of shared/everbound/schema-facts.json
 EXCLUDE = frozenset({"users", "events"})

@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import mdschema.spec.pg_names as naming
 import psycopg
 import pytest
 from fixtures_models import schema_of, sql_doc
-
-from generator import naming
-from generator.naming import (
+from mdschema.spec.pg_names import (
     attr_name,
     choose_name,
     class_name,

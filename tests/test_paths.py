@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from mdschema.cli import main
 from projects import base_env, make_project, run_cli
-
-from generator.cli import main
 
 TABLE_DOC = "## {table}\n\nA table.\n\n```sql\nCREATE TABLE {table} (id INTEGER PRIMARY KEY);\n```\n"
 

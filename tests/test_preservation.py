@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mdschema.catalog.snapshot import Snapshot, Table, snapshot
+from mdschema.database import connect
+from mdschema.migrations.plan import qi
 from projects import REPO, Project, query
-
-from generator.catalog import Snapshot, Table, snapshot
-from generator.database import connect
-from generator.planner import qi
 
 ROWS_PER_TABLE = 120
 USERS = 40

@@ -100,7 +100,7 @@ REVIEWS = [(i, (i % 300) + 1, f"review {i}\nline two" if i % 4 else None, (i % 5
 
 
 def fill(url: str) -> None:
-    from generator.database import connect
+    from mdschema.database import connect
 
     with connect(url) as conn, conn.cursor() as cur:
         cur.executemany(
@@ -252,7 +252,7 @@ def test_rename_of_a_column_that_is_referenced(tmp_path: Path, pg_server: str, p
     project = make_project(tmp_path, {"a.md": before}, shadow_url=pg_server, database_url=pg_url)
     assert project.revise("initial")[0].rc == 0
     project.ok("upgrade")
-    from generator.database import connect
+    from mdschema.database import connect
 
     with connect(pg_url) as conn, conn.cursor() as cur:
         cur.executemany("INSERT INTO author VALUES (%s, %s)", [(f"a{i}", f"n{i}") for i in range(200)])

@@ -8,9 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from fixtures_models import codes, errors_of, make_project, schema_of, sql_doc, table_of
-
-from generator.config import load_config
-from generator.diagnostics import SpecError
+from mdschema.config import load_config
+from mdschema.errors import SpecError
 
 # What the docs may write → what PostgreSQL's format_type() prints (checked against the server below).
 TYPES: list[tuple[str, str]] = [
@@ -425,7 +424,7 @@ def test_errors_are_all_reported_together_with_places(tmp_path: Path) -> None:
 
 
 def test_missing_primary_key_is_a_warning_and_strict_makes_it_fail(tmp_path: Path) -> None:
-    from generator.pipeline import load_schema, schema_warnings
+    from mdschema.spec.load import load_schema, schema_warnings
 
     make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE log (msg text);")})
     config = load_config(tmp_path)
@@ -583,7 +582,7 @@ def test_default_module_names_are_safe(tmp_path: Path) -> None:
 
 
 def test_no_docs_is_e303(tmp_path: Path) -> None:
-    from generator.pipeline import load_schema
+    from mdschema.spec.load import load_schema
 
     (tmp_path / "pyproject.toml").write_text('[tool.mdschema]\ndocs = ["nowhere/*.md"]\n', encoding="utf-8")
     with pytest.raises(SpecError) as exc:

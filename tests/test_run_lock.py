@@ -225,8 +225,8 @@ def test_check_reads_the_revision_and_the_schema_in_one_snapshot(
 ) -> None:
     """Deterministically, the worst moment: an upgrade commits after `check` has read alembic_version and
     before it reads the schema. The report must still describe one state (the one the revision names)."""
-    import generator.catalog as catalog
-    from generator.cli import main
+    import mdschema.catalog.snapshot as catalog
+    from mdschema.cli import main
 
     proj, revs = project
     url = make_database(template=None)

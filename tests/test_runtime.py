@@ -23,13 +23,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from fixtures_models import make_project, render_project, sql_doc
-
-from generator.alembic_env import load_package
-from generator.config import load_config
-from generator.database import connect
-from generator.diagnostics import SpecError
-from generator.pipeline import load_schema
-from generator.repositories import plan
+from mdschema.codegen.repositories import plan
+from mdschema.config import load_config
+from mdschema.database import connect
+from mdschema.errors import SpecError
+from mdschema.migrations.env import load_package
+from mdschema.spec.load import load_schema
 
 REPO = Path(__file__).resolve().parent.parent
 YOUTUBE = REPO / "examples" / "youtube_talker"
@@ -751,7 +750,7 @@ def test_generation_is_deterministic_and_off_by_default(hostile: Path, tmp_path:
 
 
 def test_turning_a_layer_off_removes_its_module(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from generator.cli import main
+    from mdschema.cli import main
 
     root = make_project(
         tmp_path,

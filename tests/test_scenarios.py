@@ -17,6 +17,8 @@ from typing import Any
 
 import psycopg
 import pytest
+from mdschema.catalog.snapshot import describe, diff, snapshot
+from mdschema.database import connect, create_database, database_url, drop_database
 from projects import (
     LIBRARY,
     Project,
@@ -28,9 +30,6 @@ from projects import (
     query,
     revision_id,
 )
-
-from generator.catalog import describe, diff, snapshot
-from generator.database import connect, create_database, database_url, drop_database
 
 DOC = "library.md"
 CLEAN = "mdschema: clean (docs, generated/, migrations, database)"

@@ -11,9 +11,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+from mdschema.database import connect, drop_database
 from projects import ALEMBIC, CLI, Project, base_env, make_project
-
-from generator.database import connect, drop_database
 
 PASSWORD = "S3cr3t-P4ss"
 SHADOW_PASSWORD = "Sh4d0w-S3cr3t"

@@ -18,12 +18,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fixtures_models import REPO, VENV_BIN
+from mdschema.cli import main
+from mdschema.config import load_config
+from mdschema.database import connect
+from mdschema.spec.load import load_schema, render_files
 from sqlalchemy.dialects import postgresql
-
-from generator.cli import main
-from generator.config import load_config
-from generator.database import connect
-from generator.pipeline import load_schema, render_files
 
 # a copy of shared/everbound/schema-facts.json, the truth the spec is measured against
 FACTS_PATH = REPO / "tests" / "data" / "schema-facts.json"
@@ -72,8 +71,8 @@ def test_rendering_is_deterministic_and_carries_no_timestamps_or_versions() -> N
     assert first == on_disk
     # another process with another hash seed renders the same bytes
     code = (
-        "import hashlib, json; from pathlib import Path; from generator.config import load_config;"
-        "from generator.pipeline import load_schema, render_files;"
+        "import hashlib, json; from pathlib import Path; from mdschema.config import load_config;"
+        "from mdschema.spec.load import load_schema, render_files;"
         f"c = load_config(Path({str(REPO)!r})); f = render_files(c, load_schema(c));"
         "print(hashlib.sha256(json.dumps(f, sort_keys=True).encode()).hexdigest())"
     )

@@ -3,6 +3,6 @@
 Works for `mdschema upgrade` and for the stock `alembic` command alike.
 """
 
-from generator.alembic_env import run
+from mdschema.migrations.env import run
 
 run(package="generated")

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from generator.redact import redact
+from mdschema.util.redact import redact
 
 if TYPE_CHECKING:  # psycopg is imported where used: `db status` and the fast path need none of it
     import psycopg

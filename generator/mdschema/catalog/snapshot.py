@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import psycopg
 
-from .perf import gc_paused
+from mdschema.util.perf import gc_paused
 
 ALWAYS_EXCLUDED: Final = frozenset({"alembic_version"})
 FK_ACTIONS: Final = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

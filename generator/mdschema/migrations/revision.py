@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import Snapshot, describe, diff, snapshot
-from .config import Config
-from .database import (
+from mdschema.catalog.snapshot import Snapshot, describe, diff, snapshot
+from mdschema.config import Config
+from mdschema.database import (
     DatabaseError,
     Target,
     connect,
@@ -38,9 +38,9 @@ from .database import (
     start_embedded,
     stop_embedded,
 )
-from .redact import redact
+from mdschema.util.redact import redact
 
-TEMPLATES = Path(__file__).parent / "templates"
+SCAFFOLD = Path(__file__).parent / "scaffold"
 HEAD_PREFIX = "mds_head_"
 # Always empty: the models are built there inside transactions that are rolled back (models_snapshot).
 SCRATCH_DB = "mds_scratch"
@@ -62,18 +62,18 @@ def _out(message: str) -> None:
 
 def ensure_scaffold(config: Config) -> list[str]:
     """alembic.ini, env.py, script.py.mako and versions/ when missing (like `alembic init`)."""
-    from .naming import py_str
+    from mdschema.spec.pg_names import py_str
 
     written = []
     ini = config.root / "alembic.ini"
     mig = config.root / config.migrations
     (mig / "versions").mkdir(parents=True, exist_ok=True)
     files = {
-        ini: (TEMPLATES / "scaffold_alembic.ini").read_text().replace("{{ migrations }}", config.migrations),
-        mig / "env.py": (TEMPLATES / "scaffold_env.py")
+        ini: (SCAFFOLD / "alembic.ini.tmpl").read_text().replace("{{ migrations }}", config.migrations),
+        mig / "env.py": (SCAFFOLD / "env.py.tmpl")
         .read_text()
         .replace("{{ package }}", py_str(config.package)),
-        mig / "script.py.mako": (TEMPLATES / "scaffold_script.py.mako").read_text(),
+        mig / "script.py.mako": (SCAFFOLD / "script.py.mako").read_text(),
     }
     for path, content in files.items():
         if not path.exists():
@@ -192,7 +192,7 @@ def _scratch_database(admin_url: str) -> str:
 
 
 def _qi(name: str) -> str:
-    from .planner import qi
+    from mdschema.migrations.plan import qi
 
     return qi(name)
 
@@ -217,7 +217,7 @@ def embedded_server(root: Path) -> Iterator[Target]:
     choice (a CI service container, a test suite's one server)."""
     shadow_url = os.environ.get("MDSCHEMA_SHADOW_URL")
     if shadow_url:
-        from .database import normalize_url
+        from mdschema.database import normalize_url
 
         url = normalize_url(shadow_url)
         try:
@@ -248,10 +248,9 @@ def _cache_dir(config: Config) -> Path:
 
 
 def _code_hash() -> str:
-    h = hashlib.sha256()
-    for name in ("catalog.py", "planner.py", "migrate.py", "alembic_env.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()[:12]
+    from mdschema.util.hashing import package_hash
+
+    return package_hash()[:12]
 
 
 def generated_hash(config: Config) -> str:
@@ -481,14 +480,14 @@ def write_revision(
 
 
 def cmd_revision(config: Config, args: argparse.Namespace) -> int:
-    from . import emit
-    from .pipeline import load_schema, render_files
+    import mdschema.codegen.emit as emit
+    from mdschema.spec.load import load_schema, render_files
 
     schema = load_schema(config)
     emit.write(config, render_files(config, schema))
     for path in ensure_scaffold(config):
         _out(f"mdschema: wrote {path}")
-    from .alembic_env import load_package
+    from mdschema.migrations.env import load_package
 
     models = load_package(config.root, config.package)
     _quiet_alembic()
@@ -498,8 +497,8 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
 
 
 def _revision_on(config: Config, args: argparse.Namespace, target: Target, models: Any, schema: Any) -> int:
-    from .planner import applicable_renames, plan, rename_sql
-    from .spans import span_for
+    from mdschema.locate import span_for
+    from mdschema.migrations.plan import applicable_renames, plan, rename_sql
 
     exclude = excluded_tables(models)
     with shadows(target.url) as sh:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Span, SpecError
+from mdschema.errors import Diagnostic, Span, SpecError
 
 SQL_LANGUAGES = frozenset({"sql", "postgresql", "postgres", "pgsql", "psql", "plpgsql"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ir import PgType
+from mdschema.schema import PgType
 
 # Internal or alias name (lower case, as pglast gives it) → the name format_type() prints.
 _ALIASES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .ir import Check, ForeignKey, Schema, Unique
+from mdschema.schema import Check, ForeignKey, Schema, Unique
 
 
 def span_for(schema: Schema, subject: str) -> str:

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .config import Config, find_root, load_config
-from .diagnostics import SpecError
+from mdschema.config import Config, find_root, load_config
+from mdschema.errors import SpecError
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
@@ -23,8 +23,8 @@ def _err(message: str) -> None:
 
 
 def cmd_generate(config: Config, args: argparse.Namespace) -> int:
-    from . import emit
-    from .pipeline import load_schema, render_files, schema_warnings
+    import mdschema.codegen.emit as emit
+    from mdschema.spec.load import load_schema, render_files, schema_warnings
 
     schema = load_schema(config, strict=args.strict)
     for w in schema_warnings:
@@ -45,11 +45,11 @@ def cmd_generate(config: Config, args: argparse.Namespace) -> int:
 
 def offline_check(config: Config, args: argparse.Namespace) -> int:
     """docs ↔ generated/: 0 current, 1 stale (naming the files), 2 input error."""
-    from . import emit
+    import mdschema.codegen.emit as emit
 
     if not getattr(args, "no_cache", False) and emit.manifest_clean(config):
         return EXIT_OK
-    from .pipeline import load_schema, render_files
+    from mdschema.spec.load import load_schema, render_files
 
     schema = load_schema(config, strict=getattr(args, "strict", False))
     differences = emit.compare(config, render_files(config, schema))
@@ -70,14 +70,14 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         if status == EXIT_OK and args.format == "text" and not args.quiet:
             _out("mdschema: generated/ is current for the docs")
         return status
-    from .drift import full_check
+    from mdschema.check import full_check
 
     return full_check(config, args)
 
 
 def _migrate(name: str) -> Callable[[Config, argparse.Namespace], int]:
     def run(config: Config, args: argparse.Namespace) -> int:
-        from . import migrate
+        import mdschema.migrations.revision as migrate
 
         result: int = getattr(migrate, name)(config, args)
         return result
@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mdschema",
         description="Markdown schema docs → SQLAlchemy models → Alembic migrations, with a drift check.",
     )
+    from mdschema import __version__
+
+    parser.add_argument("--version", action="version", version=f"mdschema {__version__}")
     parser.add_argument(
         "-C",
         "--root",
@@ -184,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failure(exc: Exception) -> int:
-    from .redact import redact
+    from mdschema.util.redact import redact
 
     known = type(exc).__name__ in ("DatabaseError", "MigrationError", "OperationalError")
     _err(f"mdschema: {'error' if known else 'internal error'}: {redact(str(exc))}")

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import naming
-from .diagnostics import Collector, Span
-from .extract import Doc, Heading, SqlBlock
+import mdschema.spec.pg_names as naming
+from mdschema.errors import Collector, Span
+from mdschema.spec.markdown import Doc, Heading, SqlBlock
 
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed

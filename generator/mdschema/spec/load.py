@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .config import Config
-from .diagnostics import Collector, Diagnostic, Span, SpecError
-from .ir import Schema
+from mdschema.config import Config
+from mdschema.errors import Collector, Diagnostic, Span, SpecError
+from mdschema.schema import Schema
 
 _RESERVED_MODULES = frozenset({"base", "enums", "external", "ddl", "__init__", "repositories", "db"})
 
@@ -29,16 +29,16 @@ def doc_module(stem: str, config: Config) -> str:
 
 def load_schema(config: Config, strict: bool = False) -> Schema:
     """Read and validate every doc; raise SpecError with all diagnostics when anything is wrong."""
-    from .perf import gc_paused
+    from mdschema.util.perf import gc_paused
 
     with gc_paused():
         return _load_schema(config, strict)
 
 
 def _load_schema(config: Config, strict: bool) -> Schema:
-    from .extract import read_doc
-    from .parse import parse_docs
-    from .resolve import resolve
+    from mdschema.spec.markdown import read_doc
+    from mdschema.spec.resolve import resolve
+    from mdschema.spec.statements import parse_docs
 
     paths = config.doc_paths()
     if not paths:
@@ -86,8 +86,8 @@ schema_warnings: list[Diagnostic] = []
 
 
 def render_files(config: Config, schema: Schema) -> dict[str, str]:
-    from .perf import gc_paused
-    from .render import render
+    from mdschema.codegen.render import render
+    from mdschema.util.perf import gc_paused
 
     with gc_paused():
         return render(

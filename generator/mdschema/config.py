@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Span, SpecError
+from mdschema.errors import Diagnostic, Span, SpecError
 
 EXTERNAL_MODES = ("keep_fk", "column_only")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from .database import ADVISORY_LOCK_KEY, normalize_url, session_database
+from mdschema.database import ADVISORY_LOCK_KEY, normalize_url, session_database
 
 _loaded: dict[tuple[str, str], tuple[str, Any]] = {}
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .config import Config
+from mdschema.config import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,8 @@ def _where_parts(where: str) -> tuple[str, int | None]:
 
 
 def full_check(config: Config, args: argparse.Namespace) -> int:
-    from .cli import offline_check
-    from .migrate import desired_snapshot, embedded_server, head_snapshot, shadows
+    from mdschema.cli import offline_check
+    from mdschema.migrations.revision import desired_snapshot, embedded_server, head_snapshot, shadows
 
     findings: list[Finding] = []
     quiet = argparse.Namespace(**{**vars(args), "quiet": True})
@@ -52,19 +52,19 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
 
     def schema() -> Any:
         if not schema_box:
-            from .pipeline import load_schema
+            from mdschema.spec.load import load_schema
 
             schema_box.append(load_schema(config))
         return schema_box[0]
 
     def load_models() -> Any:
-        from .alembic_env import load_package
+        from mdschema.migrations.env import load_package
 
         return load_package(config.root, config.package)
 
     from contextlib import ExitStack
 
-    from .catalog import describe, diff
+    from mdschema.catalog.snapshot import describe, diff
 
     with ExitStack() as stack:
         lazy: list[Any] = []
@@ -94,9 +94,9 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
 def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schema: Any) -> list[Finding]:
     from alembic.script import ScriptDirectory
 
-    from .catalog import diff, snapshot
-    from .database import connect, normalize_url
-    from .migrate import alembic_config
+    from mdschema.catalog.snapshot import diff, snapshot
+    from mdschema.database import connect, normalize_url
+    from mdschema.migrations.revision import alembic_config
 
     out: list[Finding] = []
     heads = set(ScriptDirectory.from_config(alembic_config(config)).get_heads())
@@ -125,7 +125,7 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
 
 def _drift_text(change: Any) -> str:
     """'story.title is character varying(100) in the database, character varying(300) in the docs'."""
-    from .catalog import describe
+    from mdschema.catalog.snapshot import describe
 
     if change.kind == "alter_type":
         return f"{change.table}.{change.name} is {change.before} in the database, {change.after} in the docs"
@@ -148,7 +148,7 @@ def _drift_text(change: Any) -> str:
 
 
 def _span(schema: Any, change: Any) -> str:
-    from .spans import span_for
+    from mdschema.locate import span_for
 
     noun = change.kind.split("_", 1)[1] if "_" in change.kind else change.kind
     if noun in ("labels",):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Change, Column, Constraint, Enum, Index, Snapshot, Table, Trigger
+from mdschema.catalog.snapshot import Change, Column, Constraint, Enum, Index, Snapshot, Table, Trigger
 
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 _NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
@@ -595,7 +595,7 @@ def _rename_ops(changes: tuple[Change, ...]) -> list[Any]:
 
 
 def _describe(c: Change) -> str:
-    from .catalog import describe
+    from mdschema.catalog.snapshot import describe
 
     if c.kind.startswith("rename_"):
         return f"{c.kind[7:]} {c.table}.{c.before}: renamed to {c.after}"
@@ -611,7 +611,7 @@ def plan(
 ) -> Plan:
     """`current` is the head with the declared renames already applied (see migrate); `original` the
     head before them, for the hazard check and the summary."""
-    from .catalog import diff
+    from mdschema.catalog.snapshot import diff
 
     changes = _detect_renames(diff(current, desired))
     back = _detect_renames(diff(desired, current))

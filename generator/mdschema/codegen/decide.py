@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import naming
-from .format import LINE_LENGTH, Call, Node, flat, import_line, isort_names, statement
-from .ir import ClassView, ForeignKey, Index, ModuleView, Schema, Table
-from .naming import py_str
-from .pgtypes import python_type
+import mdschema.spec.pg_names as naming
+from mdschema.codegen.source import LINE_LENGTH, Call, Node, flat, import_line, isort_names, statement
+from mdschema.schema import ClassView, ForeignKey, Index, ModuleView, Schema, Table
+from mdschema.spec.pg_names import py_str
+from mdschema.spec.pg_types import python_type
 
 # The naming convention in generated base.py; a name PostgreSQL would give that equals what the
 # convention yields needs no name= in the model. No "ck" entry: a convention with
@@ -468,9 +468,9 @@ def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Stand-ins for external tables, so FKs to them resolve in the metadata (never created by us)."""
     from dataclasses import replace
 
-    from .ir import PgType
-    from .pgtypes import make_type
-    from .pgtypes import python_type as pyt
+    from mdschema.schema import PgType
+    from mdschema.spec.pg_types import make_type
+    from mdschema.spec.pg_types import python_type as pyt
 
     imports = _Imports()
     imports.add("sqlalchemy", "Column")

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import naming
-from .format import Call, Node, import_line, isort_names, statement
-from .ir import Column, Schema, Table
-from .model import enum_var
-from .pgtypes import python_type
+import mdschema.spec.pg_names as naming
+from mdschema.codegen.decide import enum_var
+from mdschema.codegen.source import Call, Node, import_line, isort_names, statement
+from mdschema.schema import Column, Schema, Table
+from mdschema.spec.pg_types import python_type
 
 DEFAULT_LIMIT = 100
 ORDER_COLUMN = "created_at"

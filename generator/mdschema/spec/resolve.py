@@ -8,10 +8,11 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
-from . import naming, pgtypes
-from .config import Config
-from .diagnostics import Collector, Span
-from .ir import (
+import mdschema.spec.pg_names as naming
+import mdschema.spec.pg_types as pgtypes
+from mdschema.config import Config
+from mdschema.errors import Collector, Span
+from mdschema.schema import (
     Check,
     Column,
     Enum,
@@ -28,7 +29,7 @@ from .ir import (
     Trigger,
     Unique,
 )
-from .parse import Parsed, RawColumn, RawConstraint, RawIndex, RawTable
+from mdschema.spec.statements import Parsed, RawColumn, RawConstraint, RawIndex, RawTable
 
 _STRING_DEFAULT = re.compile(r"^'((?:[^']|'')*)'(?:::[\w\s\".]+)?$")
 

@@ -1,0 +1,1 @@
+"""What PostgreSQL says a schema is: snapshots, typed differences, descriptions."""

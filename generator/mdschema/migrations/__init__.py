@@ -1,0 +1,1 @@
+"""Alembic: plans, revisions proven on shadow databases, the env.py runtime."""

@@ -1,0 +1,1 @@
+"""Markdown schema docs → a validated Schema (never imports SQLAlchemy)."""

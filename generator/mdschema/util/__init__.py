@@ -1,0 +1,1 @@
+"""Small shared pieces: graphs, SQL text, hashing, redaction, speed."""
