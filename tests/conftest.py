@@ -30,9 +30,22 @@ from mdschema.database import (
 )
 
 TEMPLATE_DB = "mds_template"
+# Fixtures that reach a PostgreSQL server: a test using one is marked `postgres`, like all of tests/e2e/,
+# so `pytest -m "not postgres"` is the fast tier.
+SERVER_FIXTURES = frozenset(
+    {"pg_server", "pg_url", "pg_conn", "pg_template", "make_database", "project_root"}
+)
+E2E = Path(__file__).resolve().parent / "e2e"
 EXTERNAL_URL_ENV = "MDSCHEMA_TEST_DATABASE_URL"
 _MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the trailing NUL
 _TEMPLATE_LOCK_KEY = ADVISORY_LOCK_KEY ^ 1  # not the migration lock: tests of that one may hold it
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        in_e2e = E2E in Path(str(item.path)).resolve().parents
+        if in_e2e or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
 
 
 def _server_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from projects import executed_sql, make_project, one_line, operations, query
+from support.projects import executed_sql, make_project, one_line, operations, query
 
 BEFORE = """
 # Library

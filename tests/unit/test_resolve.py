@@ -7,9 +7,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fixtures_models import codes, errors_of, make_project, schema_of, sql_doc, table_of
 from mdschema.config import load_config
 from mdschema.errors import SpecError
+from support.models import codes, errors_of, make_project, schema_of, sql_doc, table_of
 
 # What the docs may write → what PostgreSQL's format_type() prints (checked against the server below).
 TYPES: list[tuple[str, str]] = [

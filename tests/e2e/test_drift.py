@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import LIBRARY, Project, execute, make_project, revision_id
+from support.projects import LIBRARY, Project, execute, make_project, revision_id
 
 DOC = "library.md"
 CLEAN = "mdschema: clean (docs, generated/, migrations, database)"

@@ -24,7 +24,7 @@ import pytest
 from mdschema.catalog.snapshot import Snapshot, Table, snapshot
 from mdschema.database import connect
 from mdschema.migrations.plan import qi
-from projects import REPO, Project, query
+from support.projects import REPO, Project, query
 
 ROWS_PER_TABLE = 120
 USERS = 40

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures_models import dedent, parse_text
 from mdschema.errors import SpecError
 from mdschema.spec.markdown import Heading, parse_markdown, read_doc
+from support.models import dedent, parse_text
 
 
 def descriptions(markdown: str) -> dict[str, str | None]:

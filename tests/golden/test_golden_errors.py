@@ -1,4 +1,4 @@
-"""Error snapshots: the real CLI on broken docs prints exactly tests/errors/<case>/expected.txt on stderr.
+"""Error snapshots: the real CLI on broken docs prints exactly golden/errors/<case>/expected.txt on stderr.
 
 Regenerate the expected files after an intended change of wording:
 
@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures_models import UPDATE_ENV, VENV_BIN, updating
 from mdschema.cli import main
+from support.models import UPDATE_ENV, VENV_BIN, updating
 
 ERRORS = Path(__file__).resolve().parent / "errors"
 CASES = sorted(p.name for p in ERRORS.iterdir() if (p / "spec").is_dir())

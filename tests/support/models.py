@@ -17,7 +17,7 @@ from mdschema.spec.load import load_schema, render_files
 from mdschema.spec.markdown import Doc, parse_markdown
 from mdschema.spec.statements import Parsed, parse_docs
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 UPDATE_ENV = "MDSCHEMA_UPDATE_GOLDEN"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from mdschema.cli import main
-from projects import base_env, make_project, run_cli
+from support.projects import base_env, make_project, run_cli
 
 TABLE_DOC = "## {table}\n\nA table.\n\n```sql\nCREATE TABLE {table} (id INTEGER PRIMARY KEY);\n```\n"
 

@@ -22,15 +22,15 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from fixtures_models import make_project, render_project, sql_doc
 from mdschema.codegen.repositories import plan
 from mdschema.config import load_config
 from mdschema.database import connect
 from mdschema.errors import SpecError
 from mdschema.migrations.env import load_package
 from mdschema.spec.load import load_schema
+from support.models import make_project, render_project, sql_doc
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 YOUTUBE = REPO / "examples" / "youtube_talker"
 REPOSITORIES_PY = YOUTUBE / "generated" / "repositories.py"
 VENV_BIN = Path(sys.executable).parent
@@ -669,7 +669,7 @@ def test_generated_runtime_code_is_lint_format_and_type_clean(hostile: Path, tmp
     two hostile schemas (composite keys, a model named Repository, a column named limit, enums, numerics,
     quotes and backslashes in names, keywords as columns)."""
     golden = tmp_path / "golden_hostile"  # the golden suite's hostile names, with both layers on
-    shutil.copytree(REPO / "tests" / "golden" / "hostile", golden, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(REPO / "tests" / "golden" / "models" / "hostile", golden, ignore=shutil.ignore_patterns("expected"))
     with open(golden / "pyproject.toml", "a") as fh:
         fh.write("session_layer = true\nrepositories = true\n")
     (golden / "generated").mkdir()

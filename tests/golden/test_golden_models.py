@@ -1,4 +1,4 @@
-"""Golden tests: tests/golden/<case>/spec → generated package, compared file by file with expected/.
+"""Golden tests: tests/golden/models/<case>/spec → generated package, compared file by file with expected/.
 
 Regenerate the expected trees after an intended change of the generated code:
 
@@ -21,15 +21,15 @@ from typing import Any
 
 import psycopg
 import pytest
-from fixtures_models import REPO, UPDATE_ENV, VENV_BIN, updating
 from mdschema.cli import main
 from mdschema.config import load_config
 from mdschema.database import connect
 from mdschema.schema import Schema
 from mdschema.spec.load import load_schema
 from mdschema.spec.markdown import read_doc
+from support.models import REPO, UPDATE_ENV, VENV_BIN, updating
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "models"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "spec").is_dir())
 REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/test_golden.py"
 
@@ -73,7 +73,7 @@ def test_generated_tree_matches_expected(case: str, projects: dict[str, Path]) -
     assert sorted(got) == sorted(expected), f"generated files differ in name; if intended: {REGENERATE}"
     for name in sorted(got):
         assert got[name] == expected[name], (
-            f"tests/golden/{case}/expected/{name} differs from what the generator writes; "
+            f"tests/golden/models/{case}/expected/{name} differs from what the generator writes; "
             f"if the change is intended, regenerate with: {REGENERATE}"
         )
 

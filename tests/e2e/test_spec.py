@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fixtures_models import REPO, VENV_BIN
 from mdschema.cli import main
 from mdschema.config import load_config
 from mdschema.database import connect
 from mdschema.spec.load import load_schema, render_files
 from sqlalchemy.dialects import postgresql
+from support.models import REPO, VENV_BIN
 
 # a copy of shared/everbound/schema-facts.json, the truth the spec is measured against
 FACTS_PATH = REPO / "tests" / "data" / "schema-facts.json"

@@ -37,7 +37,7 @@ from mdschema.errors import Collector
 from mdschema.spec.markdown import read_doc
 from mdschema.spec.statements import parse_docs
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FUZZ_EXAMPLES = int(os.environ.get("MDSCHEMA_FUZZ_EXAMPLES", "250"))
 PER_INPUT_SECONDS = 20  # a 10,000-deep or 10,000-character input takes well under a second
 BIG_DOC_SECONDS = 90  # a 10 MB doc of real SQL (~650 copies of story.md) takes ~20 s on one core

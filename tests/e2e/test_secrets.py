@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from mdschema.database import connect, drop_database
-from projects import ALEMBIC, CLI, Project, base_env, make_project
+from support.projects import ALEMBIC, CLI, Project, base_env, make_project
 
 PASSWORD = "S3cr3t-P4ss"
 SHADOW_PASSWORD = "Sh4d0w-S3cr3t"

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from mdschema.database import connect
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "mdschema.cli"]
 ALEMBIC = str(Path(sys.executable).parent / "alembic")
 TIMEOUT = 180

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from projects import ALEMBIC, CLI, Project, base_env, make_project, query
+from support.projects import ALEMBIC, CLI, Project, base_env, make_project, query
 
 V1 = """
 ## author

@@ -25,7 +25,7 @@ import pytest
 from mdschema.cli import main
 from mdschema.database import connect
 from mdschema.spec.markdown import read_doc
-from projects import make_project, query
+from support.projects import make_project, query
 
 # --- a doc full of hostile names -------------------------------------------------------------------
 

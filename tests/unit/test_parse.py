@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_models import parse_sql, parse_text
 from mdschema.spec.statements import Parsed, RawTable
+from support.models import parse_sql, parse_text
 
 
 def only_table(parsed: Parsed, name: str | None = None) -> RawTable:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from mdschema.database import ADVISORY_LOCK_KEY, connect
-from projects import ALEMBIC, REPO, base_env, execute, public_objects, query
+from support.projects import ALEMBIC, REPO, base_env, execute, public_objects, query
 
 USERS_STAND_IN = (
     "CREATE TABLE users (id uuid PRIMARY KEY)"  # external (Supabase auth): not created on a real DB

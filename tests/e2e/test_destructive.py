@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from projects import Project, make_project, operations
+from support.projects import Project, make_project, operations
 
 BASE = """
 # Shop

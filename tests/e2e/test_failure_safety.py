@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mdschema.catalog.snapshot import Snapshot, snapshot
 from mdschema.database import connect
-from projects import Project, make_project, query
+from support.projects import Project, make_project, query
 
 DOC = """
 ## account

@@ -15,7 +15,7 @@ from mdschema.catalog.snapshot import describe, diff, snapshot
 from mdschema.config import load_config
 from mdschema.database import connect
 from mdschema.spec.markdown import read_doc
-from projects import REPO, base_env, execute, public_objects, query, run_cli, table_fingerprint
+from support.projects import REPO, base_env, execute, public_objects, query, run_cli, table_fingerprint
 
 FACTS_PATH = REPO / "tests" / "data" / "schema-facts.json"  # a copy of shared/everbound/schema-facts.json
 EXCLUDE = frozenset({"users", "events"})

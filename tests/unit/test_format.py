@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from fixtures_models import VENV_BIN
 from mdschema.codegen.source import LINE_LENGTH, Call, flat, import_line, isort_names, statement
+from support.models import VENV_BIN
 
 
 def test_short_call_stays_on_one_line() -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import mdschema.spec.pg_names as naming
 import psycopg
 import pytest
-from fixtures_models import schema_of, sql_doc
 from mdschema.spec.pg_names import (
     attr_name,
     choose_name,
@@ -20,6 +19,7 @@ from mdschema.spec.pg_names import (
     plural,
     py_str,
 )
+from support.models import schema_of, sql_doc
 
 LONG_TABLE = "a_really_long_table_name_that_goes_on_and_on_and_on_forever_x"  # 62 bytes
 LONG_COLUMN = "a_very_long_column_name_that_is_also_quite_long_indeed_yes_yes"  # 62 bytes

@@ -26,7 +26,7 @@ from mdschema.database import connect, create_database, database_url, drop_datab
 from mdschema.migrations.env import load_package
 from psycopg import errors
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = ("study_sessions", "todo_chatbot", "chat_playground", "youtube_talker")
 
 

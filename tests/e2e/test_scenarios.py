@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from mdschema.catalog.snapshot import describe, diff, snapshot
 from mdschema.database import connect, create_database, database_url, drop_database
-from projects import (
+from support.projects import (
     LIBRARY,
     Project,
     execute,
