@@ -1,0 +1,38 @@
+"""The one place SQL text is quoted: identifiers as quote_ident() does, literals as quote_literal()."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+_SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+@cache
+def _keywords() -> frozenset[str]:
+    """Keywords quote_ident() quotes: every one but the unreserved (pglast carries PostgreSQL's list)."""
+    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+    return frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS)
+
+
+def quote_ident(name: str) -> str:
+    """`name` as PostgreSQL's quote_ident() prints it: bare when it needs no quotes, else "double-quoted"."""
+    if _SIMPLE_IDENT.match(name) and name not in _keywords():
+        return name
+    return always_quoted(name)
+
+
+def always_quoted(name: str) -> str:
+    """`name` in double quotes, inner quotes doubled (safe for any identifier, keyword or not)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(schema: str | None, name: str) -> str:
+    """`schema.name`, each part quoted as needed; just `name` when there is no schema."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+
+
+def quote_literal(value: str) -> str:
+    """A standard-conforming SQL string literal: 'it''s'. (Backslashes are plain characters in one.)"""
+    return "'" + value.replace("'", "''") + "'"
