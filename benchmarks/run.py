@@ -303,7 +303,8 @@ class DiffBench:
     def prepare(self, size: int, project: Path) -> None:
         """Load the models (here: Alembic needs them) and build the databases in the background."""
         from mdschema.migrations.env import load_package
-        from mdschema.migrations.revision import _qi, ddl_script
+        from mdschema.migrations.models import ddl_script
+        from mdschema.util.sql_text import quote_ident as _qi
 
         log(f"diff step: loading the models of {size} tables")
         models = load_package(project, "generated")
@@ -572,7 +573,7 @@ def count_tables(root: Path) -> int:
     from mdschema.config import load_config
     from mdschema.spec.load import load_schema
 
-    return len(load_schema(load_config(root)).tables)
+    return len(load_schema(load_config(root)).schema.tables)
 
 
 # --- the report -----------------------------------------------------------------------------------------

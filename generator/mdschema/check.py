@@ -1,77 +1,101 @@
-"""`mdschema check`: three levels of drift, each difference named with the doc line it comes from.
+"""`mdschema check`: three levels of drift, each difference a Finding at the doc line it comes from.
 
-(a) docs ↔ generated/ (as --offline); (b) generated/ ↔ migrations: the replayed head equals the
-models; (c) with --database-url / $DATABASE_URL: the live database equals the models and is at head.
-Exit 0 clean, 1 drift, 2 error. --format text | json | github (workflow annotations at the doc line).
+(a) docs ↔ the generated package (alone: `--offline`, no database, no SQLAlchemy); (b) the generated
+package ↔ migrations: the replayed head equals the models; (c) with a database URL: the live database
+equals the models and is at head. The CLI prints the findings (text, json, github) and picks the exit code.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from mdschema.config import Config
+
+LEVELS = ("docs", "migrations", "database")
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     level: str  # docs | migrations | database
-    where: str  # "spec/story.md:88" or a path
+    where: str  # "spec/story.md:88", a generated file's path, or "alembic_version"
     message: str
 
+    @property
+    def path(self) -> str:
+        return self.where.rpartition(":")[0] if self.line is not None else self.where
 
-def _where_parts(where: str) -> tuple[str, int | None]:
-    path, _, line = where.rpartition(":")
-    if path and line.isdigit():
-        return path, int(line)
-    return where, None
+    @property
+    def line(self) -> int | None:
+        _, _, line = self.where.rpartition(":")
+        return int(line) if line.isdigit() else None
 
 
-def full_check(config: Config, args: argparse.Namespace) -> int:
-    from mdschema.cli import offline_check
-    from mdschema.migrations.revision import desired_snapshot, embedded_server, head_snapshot, shadows
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+    checked: tuple[str, ...]  # what was compared, e.g. ("docs", "generated/", "migrations", "database")
 
-    findings: list[Finding] = []
-    quiet = argparse.Namespace(**{**vars(args), "quiet": True})
-    import contextlib
-    import io
+    @property
+    def clean(self) -> bool:
+        return not self.findings
 
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        stale = offline_check(config, quiet)
-    if stale:
-        for line in buffer.getvalue().splitlines()[1:]:
-            findings.append(
-                Finding("docs", line.strip(), "generated file differs from the docs: run `mdschema generate`")
-            )
-    live_url = args.database_url or os.environ.get("DATABASE_URL")
+
+@dataclass(frozen=True, slots=True)
+class OfflineResult:
+    """docs ↔ the generated package: the files that differ, with a unified diff each."""
+
+    differences: tuple[Any, ...]  # codegen.emit.Difference
+    from_manifest: bool  # True when the manifest proved the package current without rendering
+
+
+def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) -> OfflineResult:
+    """Compare the generated package with what the docs render to; never imports SQLAlchemy."""
+    from mdschema.codegen import emit
+
+    if use_manifest and emit.manifest_clean(config):
+        return OfflineResult((), True)
+    from mdschema.codegen.render import render_project
+    from mdschema.spec.load import load_schema
+
+    schema = load_schema(config, strict=strict).schema
+    return OfflineResult(tuple(emit.compare(config, render_project(config, schema))), False)
+
+
+def full_check(config: Config, database_url: str | None, *, strict: bool = False) -> Report:
+    """Every level; the database level only with `database_url`."""
+    from mdschema.catalog.snapshot import describe, diff
+    from mdschema.migrations.cache import desired_snapshot, head_snapshot
+    from mdschema.migrations.project import check_env
+    from mdschema.migrations.shadow import shadow_server, shadows
+
+    package = config.rel(config.package_dir) + "/"
+    findings = [
+        Finding("docs", d.path, "generated file differs from the docs: run `mdschema generate`")
+        for d in offline(config, strict=strict).differences
+    ]
+    check_env(config)
     schema_box: list[Any] = []
 
     def schema() -> Any:
         if not schema_box:
             from mdschema.spec.load import load_schema
 
-            schema_box.append(load_schema(config))
+            schema_box.append(load_schema(config).schema)
         return schema_box[0]
 
     def load_models() -> Any:
-        from mdschema.migrations.env import load_package
+        from mdschema.migrations.models import load_package
 
         return load_package(config.root, config.package)
-
-    from contextlib import ExitStack
-
-    from mdschema.catalog.snapshot import describe, diff
 
     with ExitStack() as stack:
         lazy: list[Any] = []
 
         def shadow() -> Any:  # the embedded server starts only when a snapshot is not cached
             if not lazy:
-                target = stack.enter_context(embedded_server(config.root))
+                target = stack.enter_context(shadow_server(config.root))
                 lazy.append(stack.enter_context(shadows(target.url)))
             return lazy[0]
 
@@ -86,36 +110,33 @@ def full_check(config: Config, args: argparse.Namespace) -> int:
                     "(run `mdschema revision -m ...`)",
                 )
             )
-    if live_url:
-        findings += _live(config, live_url, desired, exclude, schema)
-    return _report(findings, args.format, bool(live_url))
+    checked = ["docs", package, "migrations"]
+    if database_url:
+        findings += _live(config, database_url, desired, exclude, schema)
+        checked.append("database")
+    return Report(tuple(findings), tuple(checked))
 
 
 def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schema: Any) -> list[Finding]:
-    from alembic.script import ScriptDirectory
-
     from mdschema.catalog.snapshot import diff, snapshot
     from mdschema.database import connect, normalize_url
-    from mdschema.migrations.revision import alembic_config
+    from mdschema.migrations.project import current_revisions, heads
 
     out: list[Finding] = []
-    heads = set(ScriptDirectory.from_config(alembic_config(config)).get_heads())
+    wanted = set(heads(config))
     # The revision and the schema are read in one snapshot: an upgrade committing in between would
     # otherwise pair the old revision with the new schema (or the reverse), a state that never existed.
     with connect(normalize_url(url)) as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        has_version = conn.execute("SELECT to_regclass('alembic_version')").fetchone()
-        current = set()
-        if has_version and has_version[0] is not None:
-            current = {r[0] for r in conn.execute("SELECT version_num FROM alembic_version").fetchall()}
+        current = set(current_revisions(conn))
         live = snapshot(conn, exclude_tables=exclude)
-    if current != heads:
+    if current != wanted:
         out.append(
             Finding(
                 "database",
                 "alembic_version",
                 f"the database is at {', '.join(sorted(current)) or 'base'}, the migrations' head is "
-                f"{', '.join(sorted(heads)) or 'base'}: run `mdschema upgrade`",
+                f"{', '.join(sorted(wanted)) or 'base'}: run `mdschema upgrade`",
             )
         )
     for change in diff(live, desired):
@@ -160,26 +181,3 @@ def _span(schema: Any, change: Any) -> str:
     if noun in ("type", "nullable", "default", "identity", "generated", "column_comment", "column"):
         return span_for(schema, f"column {change.table}.{change.name}")
     return span_for(schema, f"{noun} {change.table}.{change.name}")
-
-
-def _report(findings: list[Finding], fmt: str, live: bool) -> int:
-    levels = "docs, generated/, migrations" + (", database" if live else "")
-    if fmt == "json":
-        print(
-            json.dumps(
-                {"clean": not findings, "checked": levels, "findings": [asdict(f) for f in findings]},
-                indent=2,
-            )
-        )
-    elif fmt == "github":
-        for f in findings:
-            path, line = _where_parts(f.where)
-            loc = f"file={path},line={line}," if line else ""
-            print(f"::error {loc}title=mdschema {f.level}::{f.message}")
-        if not findings:
-            print(f"mdschema: clean ({levels})")
-    else:
-        for f in findings:
-            print(f"{f.where}: {f.level}: {f.message}")
-        print(f"mdschema: {'clean' if not findings else f'{len(findings)} difference(s)'} ({levels})")
-    return 1 if findings else 0

@@ -1,8 +1,12 @@
-"""`mdschema`: the command line. Imports are lazy so the pre-commit path stays instant."""
+"""`mdschema`: the command line — arguments, dispatch, every print and every exit code.
+
+Imports are lazy so the pre-commit path (`check --offline` with a clean manifest) stays instant.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,76 +26,187 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cmd_generate(config: Config, args: argparse.Namespace) -> int:
-    import mdschema.codegen.emit as emit
-    from mdschema.spec.load import load_schema, render_files, schema_warnings
+# --- generate and check ---------------------------------------------------------------------------
 
-    schema = load_schema(config, strict=args.strict)
-    for w in schema_warnings:
+
+def _generate(config: Config, strict: bool) -> tuple[object, int]:
+    """Load, render and write; print warnings and what was written. (schema, number of tables)"""
+    from mdschema.codegen import emit
+    from mdschema.codegen.render import render_project
+    from mdschema.spec.load import load_schema
+
+    loaded = load_schema(config, strict=strict)
+    for w in loaded.warnings:
         _err(w.format())
-    files = render_files(config, schema)
+    files = render_project(config, loaded.schema)
     written, removed = emit.write(config, files)
     pkg = config.rel(config.package_dir)
     _out(
-        f"mdschema: {len(schema.tables)} tables from {len(schema.docs)} docs → {pkg}/ "
+        f"mdschema: {len(loaded.schema.tables)} tables from {len(loaded.schema.docs)} docs → {pkg}/ "
         f"({len(written)} written, {len(removed)} removed, {len(files) - len(written)} unchanged)"
     )
     for path in written:
         _out(f"  wrote {path}")
     for path in removed:
         _out(f"  removed {path}")
+    return loaded.schema, len(written)
+
+
+def cmd_generate(config: Config, args: argparse.Namespace) -> int:
+    _generate(config, args.strict)
     return EXIT_OK
 
 
-def offline_check(config: Config, args: argparse.Namespace) -> int:
-    """docs ↔ generated/: 0 current, 1 stale (naming the files), 2 input error."""
-    import mdschema.codegen.emit as emit
-
-    if not getattr(args, "no_cache", False) and emit.manifest_clean(config):
-        return EXIT_OK
-    from mdschema.spec.load import load_schema, render_files
-
-    schema = load_schema(config, strict=getattr(args, "strict", False))
-    differences = emit.compare(config, render_files(config, schema))
-    if not differences:
-        return EXIT_OK
-    _out(f"mdschema: {len(differences)} generated file(s) differ from the docs; run `mdschema generate`:")
-    for d in differences:
-        _out(f"  {d.path}")
-    if not getattr(args, "quiet", False):
-        for d in differences:
-            sys.stdout.write(d.diff)
-    return EXIT_DRIFT
-
-
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
+    from mdschema import check
+
     if args.offline:
-        status = offline_check(config, args)
-        if status == EXIT_OK and args.format == "text" and not args.quiet:
-            _out("mdschema: generated/ is current for the docs")
-        return status
-    from mdschema.check import full_check
+        result = check.offline(config, use_manifest=not args.no_cache, strict=args.strict)
+        if not result.differences:
+            if args.format == "text" and not args.quiet:
+                _out(f"mdschema: {config.rel(config.package_dir)}/ is current for the docs")
+            return EXIT_OK
+        _out(
+            f"mdschema: {len(result.differences)} generated file(s) differ from the docs; "
+            "run `mdschema generate`:"
+        )
+        for d in result.differences:
+            _out(f"  {d.path}")
+        if not args.quiet:
+            for d in result.differences:
+                sys.stdout.write(d.diff)
+        return EXIT_DRIFT
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    report = check.full_check(config, url, strict=args.strict)
+    _print_report(report, args.format)
+    return EXIT_OK if report.clean else EXIT_DRIFT
 
-    return full_check(config, args)
+
+def _print_report(report: object, fmt: str) -> None:
+    from mdschema.check import Report
+
+    assert isinstance(report, Report)
+    checked = ", ".join(report.checked)
+    if fmt == "json":
+        findings = [{"level": f.level, "where": f.where, "message": f.message} for f in report.findings]
+        _out(json.dumps({"clean": report.clean, "checked": checked, "findings": findings}, indent=2))
+        return
+    if fmt == "github":
+        for f in report.findings:
+            loc = f"file={f.path},line={f.line}," if f.line else ""
+            _out(f"::error {loc}title=mdschema {f.level}::{f.message}")
+        if report.clean:
+            _out(f"mdschema: clean ({checked})")
+        return
+    for f in report.findings:
+        _out(f"{f.where}: {f.level}: {f.message}")
+    _out(f"mdschema: {'clean' if report.clean else f'{len(report.findings)} difference(s)'} ({checked})")
 
 
-def _migrate(name: str) -> Callable[[Config, argparse.Namespace], int]:
+# --- migrations -----------------------------------------------------------------------------------
+
+
+def cmd_revision(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.revision import RevisionOptions, make_revision
+
+    schema, _ = _generate_quietly(config)
+    options = RevisionOptions(args.message, args.allow_destructive, frozenset(args.allow or ()))
+    result = make_revision(config, options, schema)
+    for path in result.scaffold:
+        _out(f"mdschema: wrote {path}")
+    if result.blocked:
+        _out(f"mdschema: refusing to write a destructive migration ({len(result.blocked)} hazard(s)):")
+        for h in result.blocked:
+            _out(f"  {h.where}: {h.subject}: {h.detail}  [--allow {h.kind}]")
+        _out("  pass --allow-destructive (all) or --allow HAZARD (one kind) to write it anyway")
+        return EXIT_DRIFT
+    if result.path is None:
+        _out("mdschema: no changes: the migrations already match the docs; no revision written")
+        return EXIT_OK
+    _out(
+        f"mdschema: wrote {config.rel(result.path)} ({len(result.changes)} change(s)), "
+        "proven on a shadow database:"
+    )
+    for line in result.changes:
+        _out(f"  {line}")
+    return EXIT_OK
+
+
+def _generate_quietly(config: Config) -> tuple[object, int]:
+    from mdschema.codegen import emit
+    from mdschema.codegen.render import render_project
+    from mdschema.spec.load import load_schema
+
+    loaded = load_schema(config)
+    written, _ = emit.write(config, render_project(config, loaded.schema))
+    return loaded.schema, len(written)
+
+
+def _apply(action: str) -> Callable[[Config, argparse.Namespace], int]:
     def run(config: Config, args: argparse.Namespace) -> int:
-        import mdschema.migrations.revision as migrate
+        from mdschema.migrations.apply import migrate
 
-        result: int = getattr(migrate, name)(config, args)
-        return result
+        result = migrate(config, action, args.revision, args.database_url, sql=args.sql)
+        if args.sql:
+            sys.stdout.write(result.sql)
+        else:
+            _out(
+                f"mdschema: {action} {args.revision}: done on {result.target}; "
+                f"now at {', '.join(result.now_at) or 'base'}"
+            )
+        return EXIT_OK
 
     return run
 
 
+def cmd_current(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.apply import current_of
+
+    result = current_of(config, args.database_url)
+    _out(f"{', '.join(result.now_at) or 'base'} ({result.target})")
+    return EXIT_OK
+
+
+def cmd_history(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.project import history
+
+    for rev in history(config):
+        head = " (head)" if rev.is_head else ""
+        _out(f"{rev.down_revision or 'base'} -> {rev.revision}{head}, {rev.message}")
+    return EXIT_OK
+
+
+def cmd_db(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.database import embedded_status, start_embedded, stop_embedded
+
+    root = config.root
+    if args.action == "start":
+        url, started = start_embedded(root)
+        _out(f"mdschema: embedded PostgreSQL {'started' if started else 'already running'}: {url}")
+    elif args.action == "stop":
+        _out("mdschema: embedded PostgreSQL " + ("stopped" if stop_embedded(root) else "was not running"))
+    elif args.action == "url":
+        running = embedded_status(root)
+        if running is None:
+            _out("mdschema: the embedded PostgreSQL is not running (mdschema db start)")
+            return EXIT_DRIFT
+        _out(running)
+    else:
+        running = embedded_status(root)
+        _out(f"running: {running}" if running else "stopped")
+    return EXIT_OK
+
+
+# --- arguments ------------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from mdschema import __version__
+
     parser = argparse.ArgumentParser(
         prog="mdschema",
         description="Markdown schema docs → SQLAlchemy models → Alembic migrations, with a drift check.",
     )
-    from mdschema import __version__
-
     parser.add_argument("--version", action="version", version=f"mdschema {__version__}")
     parser.add_argument(
         "-C",
@@ -117,24 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
             help="PostgreSQL to use instead of the embedded server (default: $DATABASE_URL)",
         )
 
-    p = add("generate", cmd_generate, "render generated/ from the docs")
+    p = add("generate", cmd_generate, "render the models package from the docs")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p = add("check", cmd_check, "drift check: docs ↔ generated/ ↔ migrations ↔ database")
-    p.add_argument(
-        "--offline", action="store_true", help="only docs ↔ generated/; no database, no SQLAlchemy"
-    )
+    p = add("check", cmd_check, "drift check: docs ↔ models ↔ migrations ↔ database")
+    p.add_argument("--offline", action="store_true", help="only docs ↔ models; no database, no SQLAlchemy")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-cache", action="store_true", help="ignore the manifest; always render and compare")
     p.add_argument("-q", "--quiet", action="store_true", help="no diff, only the names of stale files")
     db_url(p)
 
-    p = add(
-        "revision",
-        _migrate("cmd_revision"),
-        "write a new migration from the docs, proven on a shadow database",
-    )
+    p = add("revision", cmd_revision, "write a new migration from the docs, proven on a shadow database")
     p.add_argument("-m", "--message", required=True)
     p.add_argument("--allow-destructive", action="store_true", help="allow every destructive change")
     p.add_argument(
@@ -146,19 +255,19 @@ def build_parser() -> argparse.ArgumentParser:
         "narrow_type, set_not_null); repeatable",
     )
 
-    p = add("upgrade", _migrate("cmd_upgrade"), "apply migrations up to REV (default head)")
+    p = add("upgrade", _apply("upgrade"), "apply migrations up to REV (default head)")
     p.add_argument("revision", nargs="?", default="head")
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     db_url(p)
-    p = add("downgrade", _migrate("cmd_downgrade"), "revert migrations down to REV (e.g. -1, base)")
+    p = add("downgrade", _apply("downgrade"), "revert migrations down to REV (e.g. -1, base)")
     p.add_argument("revision")
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     db_url(p)
-    p = add("current", _migrate("cmd_current"), "show the database's revision")
+    p = add("current", cmd_current, "show the database's revision")
     db_url(p)
-    add("history", _migrate("cmd_history"), "list the migrations")
+    add("history", cmd_history, "list the migrations")
 
-    p = add("db", _migrate("cmd_db"), "the embedded PostgreSQL server: start, stop, url, status")
+    p = add("db", cmd_db, "the embedded PostgreSQL server: start, stop, url, status")
     p.add_argument("action", choices=("start", "stop", "url", "status"))
     return parser
 

@@ -642,7 +642,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_hostile_repository_decisions(hostile: Path) -> None:
-    schema = load_schema(load_config(hostile))
+    schema = load_schema(load_config(hostile)).schema
     plans, imports, skipped = plan(schema)
     by_table = {p.table: p for p in plans}
     assert skipped == []
@@ -669,7 +669,9 @@ def test_generated_runtime_code_is_lint_format_and_type_clean(hostile: Path, tmp
     two hostile schemas (composite keys, a model named Repository, a column named limit, enums, numerics,
     quotes and backslashes in names, keywords as columns)."""
     golden = tmp_path / "golden_hostile"  # the golden suite's hostile names, with both layers on
-    shutil.copytree(REPO / "tests" / "golden" / "models" / "hostile", golden, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(
+        REPO / "tests" / "golden" / "models" / "hostile", golden, ignore=shutil.ignore_patterns("expected")
+    )
     with open(golden / "pyproject.toml", "a") as fh:
         fh.write("session_layer = true\nrepositories = true\n")
     (golden / "generated").mkdir()

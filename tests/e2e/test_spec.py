@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from mdschema.cli import main
+from mdschema.codegen.render import render_project
 from mdschema.config import load_config
 from mdschema.database import connect
-from mdschema.spec.load import load_schema, render_files
+from mdschema.spec.load import load_schema
 from sqlalchemy.dialects import postgresql
 from support.models import REPO, VENV_BIN
 
@@ -64,16 +65,16 @@ def _digest(files: dict[str, str]) -> str:
 
 def test_rendering_is_deterministic_and_carries_no_timestamps_or_versions() -> None:
     config = load_config(REPO)
-    first = render_files(config, load_schema(config))
-    second = render_files(config, load_schema(config))
+    first = render_project(config, load_schema(config).schema)
+    second = render_project(config, load_schema(config).schema)
     assert first == second
     on_disk = {name: (REPO / "generated" / name).read_text(encoding="utf-8") for name in first}
     assert first == on_disk
     # another process with another hash seed renders the same bytes
     code = (
         "import hashlib, json; from pathlib import Path; from mdschema.config import load_config;"
-        "from mdschema.spec.load import load_schema, render_files;"
-        f"c = load_config(Path({str(REPO)!r})); f = render_files(c, load_schema(c));"
+        "from mdschema.codegen.render import render_project; from mdschema.spec.load import load_schema;"
+        f"c = load_config(Path({str(REPO)!r})); f = render_project(c, load_schema(c).schema);"
         "print(hashlib.sha256(json.dumps(f, sort_keys=True).encode()).hexdigest())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -336,7 +336,7 @@ def test_generated_package_on_postgres(
     out = json.loads(result.stdout)
     assert Path(out["file"]) == root / "generated" / "__init__.py"  # the case's package, not the repo's
 
-    schema = load_schema(load_config(root))
+    schema = load_schema(load_config(root)).schema
     assert out["classes"] == sorted(t.class_name for t in schema.tables)
     # comments survive Base.metadata exactly, and reach the database exactly
     assert out["comments"] == ir_comments(schema)
@@ -381,7 +381,7 @@ def test_generated_package_on_postgres(
 
 
 def test_hostile_comment_round_trips_through_metadata(projects: dict[str, Path]) -> None:
-    schema = load_schema(load_config(projects["hostile"]))
+    schema = load_schema(load_config(projects["hostile"])).schema
     widget = schema.table("widget")
     assert widget is not None
     comments = {c.name: c.comment for c in widget.columns}

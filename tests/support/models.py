@@ -10,10 +10,11 @@ import os
 import textwrap
 from pathlib import Path
 
+from mdschema.codegen.render import render_project as render_files
 from mdschema.config import Config, load_config
 from mdschema.errors import Collector, Diagnostic, SpecError
 from mdschema.schema import Schema, Table
-from mdschema.spec.load import load_schema, render_files
+from mdschema.spec.load import load_schema
 from mdschema.spec.markdown import Doc, parse_markdown
 from mdschema.spec.statements import Parsed, parse_docs
 
@@ -58,7 +59,7 @@ def make_project(root: Path, docs: dict[str, str], tool: str = "") -> Path:
 def schema_of(root: Path, docs: dict[str, str], tool: str = "") -> Schema:
     """The validated Schema of a project made from `docs`; raises SpecError like the CLI would."""
     make_project(root, docs, tool)
-    return load_schema(load_config(root))
+    return load_schema(load_config(root)).schema
 
 
 def errors_of(root: Path, docs: dict[str, str], tool: str = "") -> list[Diagnostic]:
@@ -98,4 +99,4 @@ def parse_sql(sql: str) -> tuple[Parsed, Collector]:
 
 def render_project(root: Path) -> dict[str, str]:
     config: Config = load_config(root)
-    return render_files(config, load_schema(config))
+    return render_files(config, load_schema(config).schema)

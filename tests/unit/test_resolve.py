@@ -424,13 +424,14 @@ def test_errors_are_all_reported_together_with_places(tmp_path: Path) -> None:
 
 
 def test_missing_primary_key_is_a_warning_and_strict_makes_it_fail(tmp_path: Path) -> None:
-    from mdschema.spec.load import load_schema, schema_warnings
+    from mdschema.spec.load import load_schema
 
     make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE log (msg text);")})
     config = load_config(tmp_path)
-    schema = load_schema(config)
+    loaded = load_schema(config)
+    schema = loaded.schema
     assert [t.name for t in schema.tables] == ["log"]
-    assert [(w.code, w.severity) for w in schema_warnings] == [("W101", "warning")]
+    assert [(w.code, w.severity) for w in loaded.warnings] == [("W101", "warning")]
     with pytest.raises(SpecError) as exc:
         load_schema(config, strict=True)
     assert [d.code for d in exc.value.diagnostics] == ["W101"]

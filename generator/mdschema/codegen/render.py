@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mdschema.codegen.decide import CONVENTION, _Imports, decide_enums, decide_external, decide_modules
 from mdschema.codegen.source import Call, statement
+from mdschema.config import Config
 from mdschema.schema import Schema
 from mdschema.spec.pg_names import py_str
 
@@ -24,6 +25,16 @@ def _env():  # type: ignore[no-untyped-def]
         keep_trailing_newline=True,
         autoescape=False,
     )
+
+
+def render_project(config: Config, schema: Schema) -> dict[str, str]:
+    """The generated package of `config`'s project, as {file name: content}."""
+    from mdschema.util.perf import gc_paused
+
+    with gc_paused():
+        return render(
+            schema, config.package, session_layer=config.session_layer, repositories=config.repositories
+        )
 
 
 def render(

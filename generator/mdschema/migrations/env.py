@@ -13,54 +13,12 @@ the project's embedded server (started on demand, stopped when done).
 from __future__ import annotations
 
 import asyncio
-import importlib
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from mdschema.database import ADVISORY_LOCK_KEY, normalize_url, session_database
-
-_loaded: dict[tuple[str, str], tuple[str, Any]] = {}
-
-
-def _package_digest(root: Path, package: str) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for path in sorted((root / Path(*package.split("."))).glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def load_package(root: Path, package: str, fresh: bool = False) -> Any:
-    """Import the generated package of the project at `root`: fresh when its files changed or another
-    project's package of the same name was imported, else the one already loaded (a revision runs
-    Alembic several times; importing a large package each time costs half a second)."""
-    key = (str(root.resolve()), package)
-    digest = _package_digest(root, package)
-    cached = _loaded.get(key)
-    if not fresh and cached is not None and cached[0] == digest and sys.modules.get(package) is cached[1]:
-        return cached[1]
-    module = _import_fresh(root, package)
-    _loaded.clear()
-    _loaded[key] = (digest, module)
-    return module
-
-
-def _import_fresh(root: Path, package: str) -> Any:
-    for name in list(sys.modules):
-        if name == package or name.startswith(package + "."):
-            del sys.modules[name]
-    sys.path.insert(0, str(root))
-    try:
-        return importlib.import_module(package)
-    finally:
-        try:
-            sys.path.remove(str(root))
-        except ValueError:  # pragma: no cover
-            pass
+from mdschema.migrations.models import load_package
 
 
 def include_object_for(ddl: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from dataclasses import dataclass
 
 from mdschema.config import Config
 from mdschema.errors import Collector, Diagnostic, Span, SpecError
@@ -27,7 +27,15 @@ def doc_module(stem: str, config: Config) -> str:
     return name
 
 
-def load_schema(config: Config, strict: bool = False) -> Schema:
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The docs' schema and the warnings found on the way (errors raise SpecError instead)."""
+
+    schema: Schema
+    warnings: tuple[Diagnostic, ...]
+
+
+def load_schema(config: Config, strict: bool = False) -> Loaded:
     """Read and validate every doc; raise SpecError with all diagnostics when anything is wrong."""
     from mdschema.util.perf import gc_paused
 
@@ -35,7 +43,7 @@ def load_schema(config: Config, strict: bool = False) -> Schema:
         return _load_schema(config, strict)
 
 
-def _load_schema(config: Config, strict: bool) -> Schema:
+def _load_schema(config: Config, strict: bool) -> Loaded:
     from mdschema.spec.markdown import read_doc
     from mdschema.spec.resolve import resolve
     from mdschema.spec.statements import parse_docs
@@ -77,23 +85,4 @@ def _load_schema(config: Config, strict: bool) -> Schema:
     diag.raise_if_any(strict)
     schema = resolve(parsed, config, modules, diag)
     diag.raise_if_any(strict)
-    schema_warnings.clear()
-    schema_warnings.extend(diag.items)
-    return schema
-
-
-schema_warnings: list[Diagnostic] = []
-
-
-def render_files(config: Config, schema: Schema) -> dict[str, str]:
-    from mdschema.codegen.render import render
-    from mdschema.util.perf import gc_paused
-
-    with gc_paused():
-        return render(
-            schema, config.package, session_layer=config.session_layer, repositories=config.repositories
-        )
-
-
-def package_path(config: Config) -> Path:
-    return config.package_dir
+    return Loaded(schema, tuple(sorted(diag.items)))

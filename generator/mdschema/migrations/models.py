@@ -1,0 +1,85 @@
+"""The generated package as the migrations see it: imported from the project, and the SQL it creates."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from mdschema.util.sql_text import quote_ident
+
+_loaded: dict[tuple[str, str], tuple[str, Any]] = {}
+
+
+def _package_digest(root: Path, package: str) -> str:
+    import hashlib
+
+    from mdschema.util.hashing import tree_files
+
+    h = hashlib.sha256()
+    folder = root / Path(*package.split("."))
+    for path in tree_files(folder):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def load_package(root: Path, package: str, fresh: bool = False) -> Any:
+    """Import the generated package of the project at `root`: fresh when its files changed or another
+    project's package of the same name was imported, else the one already loaded (a revision runs
+    Alembic several times; importing a large package each time costs half a second)."""
+    key = (str(root.resolve()), package)
+    digest = _package_digest(root, package)
+    cached = _loaded.get(key)
+    if not fresh and cached is not None and cached[0] == digest and sys.modules.get(package) is cached[1]:
+        return cached[1]
+    module = _import_fresh(root, package)
+    _loaded.clear()
+    _loaded[key] = (digest, module)
+    return module
+
+
+def _import_fresh(root: Path, package: str) -> Any:
+    for name in list(sys.modules):
+        if name == package or name.startswith(package + "."):
+            del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(package)
+    finally:
+        try:
+            sys.path.remove(str(root))
+        except ValueError:  # pragma: no cover
+            pass
+
+
+def excluded_tables(models: Any) -> frozenset[str]:
+    """Tables the migrations never create, alter or drop: unmanaged and external ones."""
+    ddl = models.ddl
+    return frozenset(ddl.UNMANAGED_TABLES) | frozenset(ddl.EXTERNAL_TABLES)
+
+
+def ddl_script(metadata: Any) -> list[str]:
+    """Every statement `metadata.create_all` would send, compiled once, without a connection."""
+    from sqlalchemy import create_mock_engine
+    from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+
+    # "named" paramstyle: DDL sent without parameters must not have its % doubled
+    dialect = psycopg_dialect(paramstyle="named")
+    statements: list[str] = []
+    engine = create_mock_engine(
+        "postgresql+psycopg://", lambda sql, *a, **kw: statements.append(str(sql.compile(dialect=dialect)))
+    )
+    metadata.create_all(engine, checkfirst=False)
+    return statements
+
+
+def models_script(models: Any) -> bytes:
+    """What the models create, as one SQL script: extensions, create_all, functions, triggers."""
+    ddl = models.ddl
+    parts = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e)}" for e in ddl.EXTENSIONS]
+    parts += ddl_script(models.Base.metadata)
+    parts += [sql for _, sql in ddl.FUNCTIONS]
+    parts += [sql for _, _, sql in ddl.TRIGGERS]
+    return ";\n".join(parts).encode()

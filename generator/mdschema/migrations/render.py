@@ -1,0 +1,75 @@
+"""Alembic operations → the Python text of a revision file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _render_item(imports: set[str]) -> Any:
+    def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
+        if type_ == "type":
+            return render_type(obj, imports) or False
+        return False
+
+    return render_item
+
+
+def render_type(t: Any, imports: set[str]) -> str | None:
+    """Types Alembic's renderer would print wrongly or without their import (pgvector, ENUM, ARRAY)."""
+    from sqlalchemy.dialects import postgresql
+
+    mod = type(t).__module__
+    if mod.startswith("pgvector"):
+        name = {"VECTOR": "Vector", "HALFVEC": "HALFVEC", "SPARSEVEC": "SPARSEVEC"}.get(
+            type(t).__name__, "Vector"
+        )
+        imports.add(f"from pgvector.sqlalchemy import {name}")
+        return f"{name}({t.dim})" if getattr(t, "dim", None) else f"{name}()"
+    if isinstance(t, postgresql.ENUM):
+        labels = ", ".join(repr(e) for e in t.enums)
+        return f"postgresql.ENUM({labels}, name={t.name!r}, create_type=False)"
+    if isinstance(t, postgresql.ARRAY):
+        inner = render_type(t.item_type, imports) or _plain_type(t.item_type)
+        return f"postgresql.ARRAY({inner})"
+    return None
+
+
+def _plain_type(t: Any) -> str:
+    mod = type(t).__module__
+    prefix = "postgresql." if mod.startswith("sqlalchemy.dialects.postgresql") else "sa."
+    return prefix + repr(t)
+
+
+def render_ops(operations: list[Any], imports: set[str]) -> str:
+    """The body of upgrade() or downgrade(); `imports` collects the import lines it needs."""
+    from alembic.autogenerate import render_python_code
+    from alembic.operations import ops
+    from alembic.runtime.migration import MigrationContext
+
+    ctx = MigrationContext.configure(dialect_name="postgresql", opts={"render_item": _render_item(imports)})
+    code = render_python_code(
+        ops.UpgradeOps(ops=list(operations)), render_item=_render_item(imports), migration_context=ctx
+    )
+    lines = [line for line in code.splitlines() if "### " not in line]
+    if "postgresql." in code:
+        imports.add("from sqlalchemy.dialects import postgresql")
+    return "\n".join(lines).strip() or "pass"
+
+
+def format_file(path: Path) -> None:
+    """ruff format + import sorting on a written revision, when ruff is there."""
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    if not Path(ruff).exists() and not shutil.which(ruff):
+        return
+    subprocess.run(
+        [ruff, "format", "--quiet", "--line-length", "110", str(path)], check=False, capture_output=True
+    )
+    subprocess.run(
+        [ruff, "check", "--quiet", "--fix", "--select", "I,F401", "--line-length", "110", str(path)],
+        check=False,
+        capture_output=True,
+    )
