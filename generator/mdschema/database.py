@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Final
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 from mdschema.util.redact import redact
 
 if TYPE_CHECKING:  # psycopg is imported where used: `db status` and the fast path need none of it
     import psycopg
     from psycopg import sql
+    from sqlalchemy.engine import URL
 
 try:
     import fcntl
@@ -38,8 +39,10 @@ CONNECT_TIMEOUT: Final = 5
 # pg_advisory_lock key: first 8 bytes of sha256(b"mdschema"), big-endian, signed.
 ADVISORY_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"mdschema").digest()[:8], "big", signed=True)
 
-_POSTGRES_SCHEME = re.compile(r"^(?:postgres|postgresql)(?:\+[a-z0-9_]+)?$", re.IGNORECASE)
-_HINT: Final = "is the server running? set DATABASE_URL or unset it to use the embedded server"
+_HINT: Final = (
+    "is the server running and reachable at that host and port? "
+    "set DATABASE_URL, or unset it to use the embedded server"
+)
 _EMBEDDED_HINT: Final = "has the embedded server stopped? start it with `mdschema db start`"
 
 
@@ -62,32 +65,133 @@ class Target:
 # --- URLs -----------------------------------------------------------------------------------------
 
 
+# asyncpg's own query parameters (SQLAlchemy URLs for +asyncpg carry them): libpq knows none of them.
+# `ssl` means what libpq calls sslmode; the others tune asyncpg's client and mean nothing to a migration.
+_ASYNCPG_ONLY: Final = frozenset(
+    {
+        "prepared_statement_cache_size",
+        "statement_cache_size",
+        "max_cached_statement_lifetime",
+        "max_cacheable_statement_size",
+        "command_timeout",
+        "prepared_statement_name_func",
+    }
+)
+_SSL_VALUES: Final = {"true": "require", "false": "disable", "1": "require", "0": "disable"}
+_RESERVED_IN_USERINFO = re.compile(r"[/?#@\s]")
+
+
+def parse_url(url: str) -> URL:
+    """Any SQLAlchemy PostgreSQL URL (postgres://, postgresql://, +psycopg, +psycopg2, +asyncpg, …), parsed
+    by SQLAlchemy's make_url, as a psycopg 3 URL with its query parameters translated for libpq."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    text = url.strip()
+    _refuse_unencoded(text)
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise DatabaseError(
+            f"not a database URL: {text!r} (expected e.g. postgresql://app@localhost:5432/shop)"
+        ) from None
+    if parsed.drivername.split("+")[0] not in ("postgres", "postgresql"):
+        raise DatabaseError(
+            f"not a PostgreSQL URL: {text!r} (driver {parsed.drivername!r}; expected postgresql://…)"
+        )
+    query: dict[str, str] = {}
+    for key, value in parsed.query.items():
+        value = value[-1] if isinstance(value, tuple) else value
+        if key in _ASYNCPG_ONLY:
+            continue
+        if key == "ssl":
+            query["sslmode"] = _SSL_VALUES.get(value.lower(), value)
+        elif key == "timeout":  # asyncpg's connect timeout
+            query["connect_timeout"] = value
+        else:
+            query[key] = value
+    return parsed.set(drivername=DRIVER_SCHEME, query=query)
+
+
+def _refuse_unencoded(text: str) -> None:
+    """A `/`, `@`, `?` or `#` left unencoded in the user or password makes every URL parser (libpq's too)
+    read part of the password as the host or database name, and echo it in its error message."""
+    _, sep, rest = text.partition("://")
+    at = rest.rfind("@")
+    if not sep or at < 0:
+        return
+    userinfo = rest[:at]
+    if _RESERVED_IN_USERINFO.search(userinfo):
+        raise DatabaseError(
+            "the user name or password in the database URL holds a character that must be "
+            "percent-encoded (/ → %2F, @ → %40, ? → %3F, # → %23, space → %20): encode it, e.g. with "
+            "python -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=\"\"))' PASSWORD"
+        )
+
+
+def render_url(parsed: URL, hide_password: bool = False) -> str:
+    """A URL as text: user and password fully percent-encoded (so that any parser reads it back the same),
+    the query readable (a unix socket directory stays `host=/run/pg`)."""
+    auth = ""
+    if parsed.username is not None:
+        auth = quote(parsed.username, safe="")
+        if parsed.password is not None:
+            auth += ":" + ("***" if hide_password else quote(str(parsed.password), safe=""))
+        auth += "@"
+    host = parsed.host or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    port = f":{parsed.port}" if parsed.port else ""
+    database = "/" + quote(parsed.database, safe="") if parsed.database is not None else ""
+    query = "&".join(
+        f"{quote(k, safe='')}={quote(v[-1] if isinstance(v, tuple) else v, safe='/')}"
+        for k, v in parsed.query.items()
+    )
+    return f"{parsed.drivername}://{auth}{host}{port}{database}{'?' + query if query else ''}"
+
+
 def normalize_url(url: str) -> str:
-    """Rewrite any PostgreSQL URL to the psycopg 3 SQLAlchemy driver, keeping everything else."""
-    parts = urlsplit(url.strip())
-    if not _POSTGRES_SCHEME.match(parts.scheme):
-        raise DatabaseError(f"not a PostgreSQL URL: {url!r} (expected postgresql://user:password@host/db)")
-    return urlunsplit(parts._replace(scheme=DRIVER_SCHEME))
+    """Rewrite any PostgreSQL URL as a SQLAlchemy URL for psycopg 3 (password percent-encoded)."""
+    return render_url(parse_url(url))
 
 
-def libpq_url(url: str) -> str:
-    """The URL libpq understands: the SQLAlchemy driver part dropped."""
-    parts = urlsplit(normalize_url(url))
-    return urlunsplit(parts._replace(scheme="postgresql"))
+def display_url(url: str) -> str:
+    """The URL for messages: the password as ***."""
+    try:
+        return render_url(parse_url(url), hide_password=True)
+    except DatabaseError:
+        return redact(url)
+
+
+def conninfo(url: str) -> dict[str, str]:
+    """libpq keywords for `url` (never the URL itself: libpq would parse it again, and echo it)."""
+    parsed = parse_url(url)
+    params: dict[str, str] = {}
+    pairs: tuple[tuple[str, object], ...] = (
+        ("host", parsed.host),
+        ("port", parsed.port),
+        ("user", parsed.username),
+        ("password", parsed.password),
+        ("dbname", parsed.database),
+    )
+    for key, value in pairs:
+        if value not in (None, ""):
+            params[key] = str(value)
+    for key, value in parsed.query.items():
+        params[key] = str(value[-1] if isinstance(value, tuple) else value)
+    return params
 
 
 def database_url(url: str, dbname: str) -> str:
     """The same server URL pointing at database ``dbname``."""
-    parts = urlsplit(normalize_url(url))
-    return urlunsplit(parts._replace(path="/" + quote(dbname, safe="")))
+    return render_url(parse_url(url).set(database=dbname))
 
 
 def resolve_target(explicit_url: str | None, root: Path) -> Target:
     """``--database-url`` wins, then ``$DATABASE_URL``, else the embedded server of ``root``."""
     url = explicit_url or os.environ.get(ENV_VAR) or ""
     if url:
-        normalized = normalize_url(url)
-        return Target(url=normalized, embedded=False, display=redact(normalized))
+        return Target(url=normalize_url(url), embedded=False, display=display_url(url))
     running = embedded_status(root)
     return Target(url=running or "", embedded=True, display=f"embedded PostgreSQL in {pgdata_dir(root)}")
 
@@ -322,16 +426,36 @@ def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Ta
 
 
 def connect(url: str) -> psycopg.Connection:
-    """An autocommit psycopg 3 connection; failures raise DatabaseError with a redacted message."""
+    """An autocommit psycopg 3 connection; failures raise DatabaseError with a redacted message and a
+    hint for the kind of failure (credentials, database name, reachability, TLS)."""
     import psycopg
 
-    conninfo = libpq_url(url)
+    params = conninfo(url)
     try:
-        return psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        return psycopg.connect(autocommit=True, connect_timeout=CONNECT_TIMEOUT, **params)  # type: ignore[arg-type]
     except psycopg.Error as err:
         reason = " ".join(str(err).split())
-        hint = _EMBEDDED_HINT if "@/" in conninfo and "host=/" in conninfo else _HINT
-        raise DatabaseError(f"could not connect to {conninfo}: {reason} — {hint}") from None
+        if params.get("password"):
+            reason = reason.replace(params["password"], "***")
+        embedded = params.get("host", "").startswith("/") and ".mdschema" in params.get("host", "")
+        raise DatabaseError(
+            f"could not connect to {display_url(url)}: {reason} — {_hint(reason, embedded)}"
+        ) from None
+
+
+def _hint(reason: str, embedded: bool) -> str:
+    text = reason.lower()
+    if "password" in text or "authentication failed" in text:
+        return "check the user name and password in the URL (percent-encode special characters)"
+    if re.search(r'role ".*" does not exist', text):
+        return "check the user name in the URL"
+    if re.search(r'database ".*" does not exist', text):
+        return "check the database name in the URL, or create the database first (createdb NAME)"
+    if "ssl" in text or "tls" in text or "certificate" in text:
+        return "a TLS problem: check sslmode in the URL (require, verify-full, disable…) and the certificates"
+    if embedded:
+        return _EMBEDDED_HINT
+    return _HINT
 
 
 def database_exists(admin_url: str, name: str) -> bool:

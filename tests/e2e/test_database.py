@@ -144,8 +144,8 @@ def test_refused_connection_is_a_redacted_database_error() -> None:
         connect("postgresql://u:s3cret@127.0.0.1:1/x")
     message = str(info.value)
     assert "s3cret" not in message
-    assert "postgresql://u:***@127.0.0.1:1/x" in message
-    assert "is the server running?" in message
+    assert "postgresql+psycopg://u:***@127.0.0.1:1/x" in message
+    assert "is the server running and reachable" in message
     assert "DATABASE_URL" in message
 
 
@@ -305,3 +305,113 @@ def test_session_database_with_url_touches_no_server(tmp_path: Path, pg_server: 
     with session_database(tmp_path, pg_server) as target:
         assert target == Target(url=pg_server, embedded=False, display=pg_server)
     assert not (tmp_path / ".mdschema").exists()
+
+
+# --- every URL form a SQLAlchemy user already has ----------------------------------------------------
+
+
+def _socket_parts(pg_server: str) -> tuple[str, str]:
+    from mdschema.database import conninfo
+
+    params = conninfo(pg_server)
+    return params["host"], params["port"]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "postgresql+asyncpg://postgres@/postgres?host={host}&port={port}&ssl=disable",
+        "postgresql+asyncpg://postgres@/postgres?host={host}&port={port}&prepared_statement_cache_size=0"
+        "&command_timeout=60",
+        "postgresql+psycopg2://postgres@/postgres?host={host}&port={port}&sslmode=disable",
+        "postgres://postgres@/postgres?host={host}&port={port}&application_name=mds",
+        "postgresql://postgres@/postgres?host={host}&port={port}",
+    ],
+)
+def test_every_sqlalchemy_postgres_url_form_connects(form: str, pg_server: str) -> None:
+    host, port = _socket_parts(pg_server)
+    with connect(form.format(host=host, port=port)) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("postgres",)
+
+
+def test_asyncpg_parameters_are_translated_for_libpq() -> None:
+    from mdschema.database import conninfo, normalize_url
+
+    url = "postgresql+asyncpg://u:p@h:5/d?ssl=require&prepared_statement_cache_size=0&timeout=3"
+    assert conninfo(url) == {
+        "host": "h",
+        "port": "5",
+        "user": "u",
+        "password": "p",
+        "dbname": "d",
+        "sslmode": "require",
+        "connect_timeout": "3",
+    }
+    assert normalize_url(url) == "postgresql+psycopg://u:p@h:5/d?sslmode=require&connect_timeout=3"
+
+
+@pytest.mark.parametrize("password", ["Secr3t/Tail", "p@ss", "a?b", "x#y", "sp ace"])
+def test_an_unencoded_reserved_character_in_the_password_is_a_clear_error(password: str) -> None:
+    with pytest.raises(DatabaseError) as info:
+        connect(f"postgresql://user:{password}@127.0.0.1:1/postgres")
+    message = str(info.value)
+    assert "percent-encoded" in message
+    assert password not in message and password.split("/")[-1] not in message
+
+
+def test_an_unknown_database_gets_its_own_hint(pg_server: str) -> None:
+    from mdschema.database import database_url
+
+    with pytest.raises(DatabaseError) as info:
+        connect(database_url(pg_server, "no_such_db_here"))
+    assert 'database "no_such_db_here" does not exist' in str(info.value)
+    assert "check the database name in the URL" in str(info.value)
+
+
+def test_a_server_without_tls_gets_the_tls_hint() -> None:
+    """A listener that answers PostgreSQL's SSLRequest with 'N' (no TLS), as a server without TLS does."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(8)
+            conn.sendall(b"N")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(DatabaseError) as info:
+            connect(f"postgresql://u:pw@127.0.0.1:{port}/db?sslmode=require")
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    message = str(info.value)
+    assert "SSL" in message and "a TLS problem" in message and ":pw@" not in message
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ('connection failed: FATAL:  password authentication failed for user "app"', "password"),
+        ("connection failed: fe_sendauth: no password supplied", "password"),
+        ('connection failed: FATAL:  role "nobody" does not exist', "user name"),
+        ('connection failed: FATAL:  database "shop" does not exist', "database name"),
+        ("connection failed: server does not support SSL, but SSL was required", "TLS"),
+        (
+            'connection failed: connection to server at "10.0.0.1", port 5432 failed: timeout expired',
+            "reachable",
+        ),
+        ('could not translate host name "db.internal" to address: Name or service not known', "reachable"),
+    ],
+)
+def test_each_kind_of_connection_failure_gets_its_own_hint(reason: str, expected: str) -> None:
+    from mdschema.database import _hint
+
+    assert expected in _hint(reason, embedded=False)
