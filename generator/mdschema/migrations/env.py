@@ -6,19 +6,25 @@
 - include_object that never touches unmanaged or external tables;
 - on the embedded server, minimal stand-ins for external tables so FKs to them work there.
 
-Database URL: config.attributes["url"] (set by mdschema), else `-x url=…`, else $DATABASE_URL, else
-the project's embedded server (started on demand, stopped when done).
+Where it migrates (`choose_target`): a connection passed in config.attributes["connection"], else the
+URL mdschema passes, else `-x url=…`, else $DATABASE_URL, else `sqlalchemy.url`, else the project's
+embedded server (started on demand, stopped when done). The choice is logged, password hidden.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Mapping
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mdschema.database import ADVISORY_LOCK_KEY, normalize_url, session_database
+from mdschema.database import ADVISORY_LOCK_KEY, display_url, normalize_url, session_database
 from mdschema.migrations.models import load_package
+
+log = logging.getLogger("alembic.env")
 
 
 def include_object_for(ddl: Any) -> Any:
@@ -40,7 +46,39 @@ def create_stand_ins(connection: Any, metadata: Any) -> None:
             table.create(connection, checkfirst=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Where env.py migrates, and why (for the log line)."""
+
+    source: str  # connection | mdschema | -x url | DATABASE_URL | sqlalchemy.url | embedded
+    url: str | None  # None for a passed connection, or the embedded server not yet started
+    embedded: bool
+    display: str
+
+
+def choose_target(config: Any, x_args: dict[str, str], environ: Mapping[str, str]) -> Choice:
+    """The documented precedence: a connection passed in `config.attributes["connection"]` (what
+    pytest-alembic and other tools pass) > the URL mdschema itself passes > `-x url=…` > $DATABASE_URL >
+    `sqlalchemy.url` in alembic.ini > the project's embedded server."""
+    if config.attributes.get("connection") is not None:
+        return Choice("connection", None, bool(config.attributes.get("embedded")), "the connection passed in")
+    candidates = (
+        ("mdschema", config.attributes.get("url")),
+        ("-x url", x_args.get("url")),
+        ("DATABASE_URL", environ.get("DATABASE_URL")),
+        ("sqlalchemy.url", config.get_main_option("sqlalchemy.url")),
+    )
+    for source, url in candidates:
+        if url and url.strip():
+            embedded = source == "mdschema" and bool(config.attributes.get("embedded"))
+            return Choice(source, normalize_url(url), embedded, display_url(url))
+    return Choice("embedded", None, True, "the project's embedded PostgreSQL")
+
+
 def run(package: str = "generated") -> None:
+    """Everything alembic/env.py does: `from mdschema.migrations.env import run; run(package="...")`."""
+    import os
+
     from alembic import context
 
     config = context.config
@@ -52,11 +90,11 @@ def run(package: str = "generated") -> None:
     models = load_package(root, package)
     metadata = models.Base.metadata
     include_object = include_object_for(models.ddl)
-    explicit = config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("url")
+    choice = choose_target(config, context.get_x_argument(as_dictionary=True), os.environ)
 
     if context.is_offline_mode():
         context.configure(
-            url=normalize_url(explicit) if explicit else "postgresql+psycopg://",
+            url=choice.url or "postgresql+psycopg://",
             target_metadata=metadata,
             literal_binds=True,
             include_object=include_object,
@@ -67,12 +105,21 @@ def run(package: str = "generated") -> None:
             context.run_migrations()
         return
 
+    log.info("mdschema: migrating %s (from %s)", choice.display, choice.source)
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        if not hasattr(connection, "exec_driver_sql"):
+            raise TypeError(
+                'config.attributes["connection"] must be a SQLAlchemy Connection (engine.connect()); '
+                "for an AsyncConnection, pass `await conn.run_sync(...)`'s sync connection"
+            )
+        _run_locked(connection, context, choice.embedded, metadata, include_object, own=False)
+        return
     with ExitStack() as stack:
-        if config.attributes.get("url"):
-            url, embedded = normalize_url(config.attributes["url"]), bool(config.attributes.get("embedded"))
-        else:
-            target = stack.enter_context(session_database(root, explicit))
-            url, embedded = target.url, target.embedded
+        url, embedded = choice.url, choice.embedded
+        if url is None:
+            target = stack.enter_context(session_database(root, None))
+            url = target.url
         asyncio.run(_run_async(context, url, embedded, metadata, include_object))
 
 
@@ -88,13 +135,19 @@ async def _run_async(context: Any, url: str, embedded: bool, metadata: Any, incl
         await engine.dispose()
 
 
-def _run_locked(connection: Any, context: Any, embedded: bool, metadata: Any, include_object: Any) -> None:
+def _run_locked(
+    connection: Any, context: Any, embedded: bool, metadata: Any, include_object: Any, own: bool = True
+) -> None:
+    """Migrate on `connection` holding the migration advisory lock. A connection we opened is committed
+    here; one passed in (`own=False`) is left to its owner, as Alembic's cookbook does."""
     connection.exec_driver_sql(f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})")
-    connection.commit()
+    if own:
+        connection.commit()
     try:
         if embedded:
             create_stand_ins(connection, metadata)
-            connection.commit()
+            if own:
+                connection.commit()
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -105,8 +158,11 @@ def _run_locked(connection: Any, context: Any, embedded: bool, metadata: Any, in
         )
         with context.begin_transaction():
             context.run_migrations()
-        connection.commit()
+        if own:
+            connection.commit()
     finally:
-        connection.rollback()
+        if own:
+            connection.rollback()
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})")
-        connection.commit()
+        if own:
+            connection.commit()

@@ -20,6 +20,10 @@ class MigrationError(Exception):
     """A migration step failed; the message names the step and the object."""
 
 
+class ShadowViolation(MigrationError):
+    """env.py reached a database that is not the shadow database a proof runs on: nothing ran there."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     revision: str
@@ -77,6 +81,8 @@ def alembic_config(
     if url:
         cfg.attributes["url"] = url
         cfg.attributes["embedded"] = embedded
+        # a stock env.py reads sqlalchemy.url: it must reach the same database ('%' is ConfigParser's)
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["configure_logging"] = False
     return cfg
 
@@ -110,8 +116,22 @@ def run_alembic(
     try:
         getattr(command, action)(cfg, revision, sql=sql)
     except Exception as exc:  # noqa: BLE001 - reported with the step that failed
+        violation = _find(exc, ShadowViolation)
+        if violation is not None:
+            raise violation from None
         raise MigrationError(f"{action} {revision} failed: {reason(exc)}") from None
     return output.getvalue() if output is not None else ""
+
+
+def _find(exc: BaseException | None, kind: type[MigrationError]) -> MigrationError | None:
+    """`exc` or what it wraps (SQLAlchemy wraps errors raised in pool events), when of type `kind`."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return exc
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig", None)
+        seen += 1
+    return None
 
 
 def reason(exc: BaseException) -> str:

@@ -15,15 +15,15 @@ from typing import Any
 
 from mdschema.catalog.snapshot import Snapshot, describe, diff
 from mdschema.config import Config
-from mdschema.database import Target, connect, create_database
+from mdschema.database import Target, connect
 from mdschema.migrations.models import excluded_tables, load_package
 from mdschema.migrations.project import (
     MigrationError,
+    ShadowViolation,
     alembic_config,
     check_env,
     ensure_scaffold,
     quiet_alembic,
-    run_alembic,
 )
 from mdschema.migrations.render import format_file, render_ops
 from mdschema.migrations.shadow import (
@@ -33,6 +33,7 @@ from mdschema.migrations.shadow import (
     read_snapshot,
     shadow_server,
     shadows,
+    upgrade_shadow,
 )
 
 
@@ -86,8 +87,7 @@ def _revision_on(
         renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
         renamed = before
         if renames:  # let PostgreSQL carry the renames through every definition, then diff
-            scratch = sh.new("renamed")
-            create_database(sh.admin_url, scratch, template=head)
+            scratch = sh.create("renamed", template=head)
             with connect(sh.url(scratch)) as conn:
                 conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
             renamed = read_snapshot(sh.url(scratch), exclude)
@@ -162,7 +162,9 @@ def _prove(
         ("upgrade again", "upgrade", "head", wanted, "the models"),
     ):
         try:
-            run_alembic(config, url, True, action, revision)
+            upgrade_shadow(config, sh, head, revision, action)
+        except ShadowViolation:
+            raise
         except MigrationError as exc:
             raise MigrationError(
                 f"the new revision failed on the shadow database during {step}: {exc}\n"

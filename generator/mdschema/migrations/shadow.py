@@ -13,7 +13,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,15 @@ from mdschema.database import (
     session_database,
 )
 from mdschema.migrations.models import models_script
-from mdschema.migrations.project import MigrationError, reason, run_alembic, versions_hash
+from mdschema.migrations.project import (
+    MigrationError,
+    ShadowViolation,
+    reason,
+    run_alembic,
+    versions_hash,
+)
 from mdschema.util.redact import redact
+from mdschema.util.sql_text import quote_ident, quote_literal
 
 SHADOW_URL_ENV = "MDSCHEMA_SHADOW_URL"
 HEAD_PREFIX = "mds_head_"
@@ -70,12 +77,18 @@ def shadow_server(root: Path) -> Iterator[Target]:
             os.environ["DATABASE_URL"] = saved
 
 
+# Every shadow database this process made carries this setting (ALTER DATABASE … SET), with a secret
+# of the process as its value: the proof checks it on every connection before any statement runs.
+MARK_SETTING = "mdschema.shadow"
+
+
 @dataclass(slots=True)
 class Shadows:
     """The shadow databases one command made; all dropped when it ends (see `shadows`)."""
 
     admin_url: str
     names: list[str]
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def new(self, label: str) -> str:
         name = f"mds_{label}_{uuid.uuid4().hex[:10]}"
@@ -84,6 +97,51 @@ class Shadows:
 
     def url(self, name: str) -> str:
         return database_url(self.admin_url, name)
+
+    def create(self, label: str, template: str | None = None) -> str:
+        """A new shadow database (a clone of `template` when given), marked as ours."""
+        name = self.new(label)
+        create_database(self.admin_url, name, template=template)
+        self.mark(name)
+        return name
+
+    def mark(self, name: str) -> None:
+        with connect(self.admin_url) as conn:
+            conn.execute(
+                f"ALTER DATABASE {quote_ident(name)} SET {MARK_SETTING} = {quote_literal(self.token)}"
+            )
+
+    @contextmanager
+    def guard(self, name: str) -> Iterator[None]:
+        """While the block runs, every new database connection made through SQLAlchemy (whatever
+        alembic/env.py does) must reach shadow database `name` of this process, or it is refused before
+        a single statement runs on it."""
+        from sqlalchemy import event
+        from sqlalchemy.pool import Pool
+
+        token = self.token
+
+        def check(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(f"SELECT current_database(), current_setting('{MARK_SETTING}', true)")
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            if row is None or row[0] != name or row[1] != token:
+                dbapi_connection.close()
+                raise ShadowViolation(
+                    f"alembic/env.py connected to database {row[0] if row else '?'!r}, not to mdschema's "
+                    f"shadow database {name!r}: mdschema proves revisions only on databases it created, so "
+                    "nothing ran there. Make env.py use the URL mdschema passes (config.attributes['url'] "
+                    "or sqlalchemy.url), e.g. `from mdschema.migrations.env import run; run(package=...)`"
+                )
+
+        event.listen(Pool, "connect", check)
+        try:
+            yield
+        finally:
+            event.remove(Pool, "connect", check)
 
 
 @contextmanager
@@ -111,9 +169,8 @@ def head_template(config: Config, sh: Shadows) -> str:
     """The cached template database at the migration head, replayed once per content of the versions."""
     template = HEAD_PREFIX + versions_hash(config)
     if not database_exists(sh.admin_url, template):
-        building = sh.new("build")
-        create_database(sh.admin_url, building)
-        run_alembic(config, sh.url(building), True, "upgrade", "head")
+        building = sh.create("build")
+        upgrade_shadow(config, sh, building, "head")
         with connect(sh.admin_url) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (HEAD_LOCK_KEY,))  # no template is being read
             for (old,) in conn.execute(
@@ -127,10 +184,14 @@ def head_template(config: Config, sh: Shadows) -> str:
 
 def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
     """A fresh database at the migration head: a clone of the cached template."""
-    template = head_template(config, sh)
-    name = sh.new(label)
-    create_database(sh.admin_url, name, template=template)
-    return name
+    return sh.create(label, template=head_template(config, sh))
+
+
+def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action: str = "upgrade") -> None:
+    """`alembic upgrade|downgrade <revision>` on shadow database `name`, and nowhere else."""
+    url = sh.url(name)
+    with sh.guard(name):
+        run_alembic(config, url, True, action, revision, sql=False)
 
 
 def read_head_template(config: Config, sh: Shadows, exclude: frozenset[str]) -> Snapshot:
@@ -185,7 +246,6 @@ def _scratch_database(admin_url: str) -> str:
 
 def desired_clone(models: Any, sh: Shadows) -> str:
     """A new shadow database holding what the models create."""
-    name = sh.new("desired")
-    create_database(sh.admin_url, name)
+    name = sh.create("desired")
     materialize(sh.url(name), models)
     return name
