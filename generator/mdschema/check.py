@@ -114,7 +114,29 @@ def full_check(config: Config, database_url: str | None, *, strict: bool = False
     if database_url:
         findings += _live(config, database_url, desired, exclude, schema)
         checked.append("database")
+    else:
+        embedded = _live_embedded(config, desired, exclude, schema)
+        if embedded is not None:
+            findings += embedded
+            checked.append("the embedded database")
     return Report(tuple(findings), tuple(checked))
+
+
+def _live_embedded(
+    config: Config, desired: Any, exclude: frozenset[str], schema: Any
+) -> list[Finding] | None:
+    """The database `mdschema upgrade` acts on without a URL: the project's embedded one, when it was
+    ever migrated (it has an alembic_version table). None when there is none to check."""
+    from mdschema.database import connect, pgdata_dir, session_database
+
+    if not (pgdata_dir(config.root) / "PG_VERSION").is_file():
+        return None  # no embedded server was ever made: nothing to start for
+    with session_database(config.root, None) as target:
+        with connect(target.url) as conn:
+            row = conn.execute("SELECT to_regclass('alembic_version')").fetchone()
+        if row is None or row[0] is None:
+            return None
+        return _live(config, target.url, desired, exclude, schema)
 
 
 def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schema: Any) -> list[Finding]:
