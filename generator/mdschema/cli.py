@@ -176,6 +176,29 @@ def cmd_history(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.init import init_project
+
+    result = init_project(config.root, package=args.package, docs=args.docs, adopt=args.adopt)
+    for path in result.written:
+        _out(f"mdschema: wrote {path}")
+    for path, why in result.kept:
+        _out(f"mdschema: kept {path} ({why})")
+    if result.env_advice:
+        _out(f"mdschema: {result.env_advice}")
+    if not result.written:
+        _out("mdschema: nothing to do: this project is set up")
+    docs = ", ".join(result.config.docs)
+    _out(
+        "\nNext:\n"
+        f"  1. describe your tables in {docs}, then: mdschema generate\n"
+        '  2. mdschema revision -m "initial schema"\n'
+        "  3. mdschema upgrade      (the embedded PostgreSQL, or set DATABASE_URL)\n"
+        "Already have a database that matches the docs? `mdschema baseline` records it instead of step 3."
+    )
+    return EXIT_OK
+
+
 def cmd_db(config: Config, args: argparse.Namespace) -> int:
     from mdschema.database import embedded_status, start_embedded, stop_embedded
 
@@ -232,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="PostgreSQL to use instead of the embedded server (default: $DATABASE_URL)",
         )
 
+    p = add("init", cmd_init, "set up mdschema in this project (pyproject, an example doc, Alembic)")
+    p.add_argument("--package", default=None, help="the models package to generate (default: generated)")
+    p.add_argument("--docs", default=None, help='glob of the schema docs (default: "spec/*.md")')
+    p.add_argument(
+        "--adopt",
+        action="store_true",
+        help="replace an existing env.py that is not mdschema's (the original is kept beside it)",
+    )
+
     p = add("generate", cmd_generate, "render the models package from the docs")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -276,7 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        root = args.root.resolve() if args.root else find_root(Path.cwd())
+        if args.root:
+            root = args.root.resolve()
+        elif args.command == "init":  # init makes the project here, not in a parent that has one
+            root = Path.cwd().resolve()
+        else:
+            root = find_root(Path.cwd())
         config = load_config(root)
         status: int = args.func(config, args)
         return status

@@ -36,6 +36,12 @@ def migrations_dir(config: Config) -> Path:
     return config.root / config.migrations
 
 
+def scaffold_env(package: str) -> str:
+    """The env.py mdschema writes: two lines that run mdschema's environment for `package`."""
+    package_literal = f'"{package}"'  # a validated dotted name: nothing to escape
+    return (SCAFFOLD / "env.py.tmpl").read_text().replace("{{ package }}", package_literal)
+
+
 def ensure_scaffold(config: Config) -> list[str]:
     """alembic.ini, env.py, script.py.mako and versions/ when missing (like `alembic init`); the paths
     written, relative to the project."""
@@ -43,10 +49,9 @@ def ensure_scaffold(config: Config) -> list[str]:
     ini = config.root / "alembic.ini"
     mig = migrations_dir(config)
     (mig / "versions").mkdir(parents=True, exist_ok=True)
-    package_literal = f'"{config.package}"'  # a validated dotted name: nothing to escape
     files = {
         ini: (SCAFFOLD / "alembic.ini.tmpl").read_text().replace("{{ migrations }}", config.migrations),
-        mig / "env.py": (SCAFFOLD / "env.py.tmpl").read_text().replace("{{ package }}", package_literal),
+        mig / "env.py": scaffold_env(config.package),
         mig / "script.py.mako": (SCAFFOLD / "script.py.mako").read_text(),
     }
     for path, content in files.items():
