@@ -56,6 +56,17 @@ class Choice:
     display: str
 
 
+_HOOKS: dict[str, Any] = {}
+
+
+def _autogenerating(context: Any) -> bool:
+    """True under `alembic revision --autogenerate` and `alembic check` (called from the command line or
+    from Python): the EnvironmentContext then carries the RevisionContext with autogenerate set."""
+    environment = getattr(context, "_proxy", None)  # the EnvironmentContext behind alembic.context
+    revision_context = getattr(environment, "context_opts", {}).get("revision_context")
+    return bool(revision_context is not None and revision_context.command_args.get("autogenerate"))
+
+
 def choose_target(config: Any, x_args: dict[str, str], environ: Mapping[str, str]) -> Choice:
     """The documented precedence: a connection passed in `config.attributes["connection"]` (what
     pytest-alembic and other tools pass) > the URL mdschema itself passes > `-x url=…` > $DATABASE_URL >
@@ -88,6 +99,9 @@ def run(package: str = "generated") -> None:
 
         fileConfig(config.config_file_name, disable_existing_loggers=False)
     models = load_package(root, package)
+    _HOOKS.clear()
+    if _autogenerating(context):
+        _HOOKS.update(_autogenerate_hooks(root, models))
     metadata = models.Base.metadata
     include_object = include_object_for(models.ddl)
     choice = choose_target(config, context.get_x_argument(as_dictionary=True), os.environ)
@@ -135,6 +149,14 @@ async def _run_async(context: Any, url: str, embedded: bool, metadata: Any, incl
         await engine.dispose()
 
 
+def _autogenerate_hooks(root: Path, models: Any) -> dict[str, Any]:
+    """Alembic's extension points, so that stock `alembic revision --autogenerate` and `alembic check`
+    give mdschema's answer (see migrations/autogen.py)."""
+    from mdschema.migrations.autogen import render_item, revision_directives
+
+    return {"process_revision_directives": revision_directives(root, models), "render_item": render_item}
+
+
 def _run_locked(
     connection: Any, context: Any, embedded: bool, metadata: Any, include_object: Any, own: bool = True
 ) -> None:
@@ -155,6 +177,7 @@ def _run_locked(
             compare_type=True,
             compare_server_default=True,
             transaction_per_migration=False,
+            **_HOOKS,
         )
         with context.begin_transaction():
             context.run_migrations()
