@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from support.projects import ALEMBIC, LIBRARY, Project, make_project
 
 SCENARIOS = {
