@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -142,3 +143,29 @@ def test_init_adopts_an_existing_alembic_project_and_its_database(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'customer' "
         "ORDER BY ordinal_position",
     ) == [("id",), ("email",), ("nickname",)]
+
+
+def test_revisions_go_through_the_projects_own_post_write_hooks(tmp_path: Path, pg_server: str) -> None:
+    """mdschema formats nothing itself: Alembic's post_write_hooks in alembic.ini do, with the project's
+    own tools. Without hooks the revision is Alembic's own rendering, and valid Python."""
+    import ast
+
+    from support.projects import LIBRARY, make_project
+
+    project = make_project(tmp_path, {"library.md": LIBRARY}, shadow_url=pg_server)
+    project.ok("revision", "-m", "initial")
+    (first,) = project.revisions()
+    ast.parse(first.read_text())
+    marker = tmp_path / "mark.py"
+    marker.write_text("import sys\nopen(sys.argv[1], 'a').write('# formatted by the hook\\n')\n")
+    ini = project.root / "alembic.ini"
+    ini.write_text(
+        ini.read_text().replace(
+            "[post_write_hooks]\n",
+            f"[post_write_hooks]\nhooks = mark\nmark.type = exec\nmark.executable = {sys.executable}\n"
+            f"mark.options = {marker} REVISION_SCRIPT_FILENAME\n",
+        )
+    )
+    project.edit("library.md", "    bio TEXT,", "    bio TEXT,\n    subtitle TEXT,")
+    _, second = project.revise("subtitle")
+    assert second is not None and second.read_text().endswith("# formatted by the hook\n")

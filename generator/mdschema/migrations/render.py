@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -58,18 +54,3 @@ def render_ops(operations: list[Any], imports: set[str]) -> str:
     if "postgresql." in code:
         imports.add("from sqlalchemy.dialects import postgresql")
     return "\n".join(lines).strip() or "pass"
-
-
-def format_file(path: Path) -> None:
-    """ruff format + import sorting on a written revision, when ruff is there."""
-    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    if not Path(ruff).exists() and not shutil.which(ruff):
-        return
-    subprocess.run(
-        [ruff, "format", "--quiet", "--line-length", "110", str(path)], check=False, capture_output=True
-    )
-    subprocess.run(
-        [ruff, "check", "--quiet", "--fix", "--select", "I,F401", "--line-length", "110", str(path)],
-        check=False,
-        capture_output=True,
-    )

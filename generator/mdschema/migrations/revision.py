@@ -25,7 +25,7 @@ from mdschema.migrations.project import (
     ensure_scaffold,
     quiet_alembic,
 )
-from mdschema.migrations.render import format_file, render_ops
+from mdschema.migrations.render import render_ops
 from mdschema.migrations.shadow import (
     Shadows,
     head_clone,
@@ -135,10 +135,8 @@ def write_revision(
         downgrades=downgrade,
         imports="\n".join(sorted(imports)) + ("\n" if imports else ""),
     )
-    assert script is not None
-    path = Path(script.path)
-    format_file(path)
-    return path
+    assert script is not None  # Alembic ran the project's post_write_hooks (alembic.ini) on it
+    return Path(script.path)
 
 
 def _prove(
