@@ -7,6 +7,7 @@ equals the models and is at head. The CLI prints the findings (text, json, githu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,13 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
     return OfflineResult(tuple(emit.compare(config, render_project(config, schema))), False)
 
 
-def full_check(config: Config, database_url: str | None, *, strict: bool = False) -> Report:
+def full_check(
+    config: Config,
+    database_url: str | None,
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """Every level; the database level only with `database_url`."""
     from mdschema.catalog.snapshot import describe, diff
     from mdschema.migrations.cache import desired_snapshot, head_snapshot
@@ -96,7 +103,7 @@ def full_check(config: Config, database_url: str | None, *, strict: bool = False
         def shadow() -> Any:  # the embedded server starts only when a snapshot is not cached
             if not lazy:
                 target = stack.enter_context(shadow_server(config.root))
-                lazy.append(stack.enter_context(shadows(target.url)))
+                lazy.append(stack.enter_context(shadows(target.url, progress)))
             return lazy[0]
 
         desired, exclude = desired_snapshot(config, shadow, load_models)

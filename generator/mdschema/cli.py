@@ -26,6 +26,13 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """Progress lines on stderr for steps that take seconds: on a terminal, unless -q."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return None
+    return lambda message: _err(f"mdschema: {message} …")
+
+
 # --- generate and check ---------------------------------------------------------------------------
 
 
@@ -77,7 +84,7 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
                 sys.stdout.write(d.diff)
         return EXIT_DRIFT
     url = args.database_url or os.environ.get("DATABASE_URL")
-    report = check.full_check(config, url, strict=args.strict)
+    report = check.full_check(config, url, strict=args.strict, progress=_progress(args))
     _print_report(report, args.format)
     return EXIT_OK if report.clean else EXIT_DRIFT
 
@@ -91,16 +98,66 @@ def _print_report(report: object, fmt: str) -> None:
         findings = [{"level": f.level, "where": f.where, "message": f.message} for f in report.findings]
         _out(json.dumps({"clean": report.clean, "checked": checked, "findings": findings}, indent=2))
         return
+    if fmt == "sarif":
+        _out(json.dumps(_sarif(report), indent=2))
+        return
     if fmt == "github":
         for f in report.findings:
-            loc = f"file={f.path},line={f.line}," if f.line else ""
-            _out(f"::error {loc}title=mdschema {f.level}::{f.message}")
+            place = ""
+            if _is_file(f.path):
+                place = f"file={_gh_property(f.path)}," + (f"line={f.line}," if f.line else "")
+            _out(f"::error {place}title=mdschema {f.level}::{_gh_data(f.message)}")
         if report.clean:
             _out(f"mdschema: clean ({checked})")
         return
     for f in report.findings:
         _out(f"{f.where}: {f.level}: {f.message}")
     _out(f"mdschema: {'clean' if report.clean else f'{len(report.findings)} difference(s)'} ({checked})")
+
+
+def _is_file(where: str) -> bool:
+    """A finding's place is a file of the project (a doc, a generated module), not a name like
+    `alembic_version` or `(not in the docs)`."""
+    return "/" in where or where.endswith((".md", ".py", ".toml"))
+
+
+def _gh_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub Actions reads it (%, CR, LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _sarif(report: object) -> dict[str, object]:
+    """SARIF 2.1.0 for GitHub code scanning: one rule per level, one result per finding."""
+    from mdschema import __version__
+    from mdschema.check import LEVELS, Report
+
+    assert isinstance(report, Report)
+    results = []
+    for f in report.findings:
+        result: dict[str, object] = {"ruleId": f.level, "level": "error", "message": {"text": f.message}}
+        if _is_file(f.path):
+            location: dict[str, object] = {"artifactLocation": {"uri": f.path}}
+            if f.line:
+                location["region"] = {"startLine": f.line}
+            result["locations"] = [{"physicalLocation": location}]
+        results.append(result)
+    rules = [
+        {"id": level, "shortDescription": {"text": f"mdschema drift: {level}"}, "helpUri": _HELP_URI}
+        for level in LEVELS
+    ]
+    driver = {"name": "mdschema", "version": __version__, "informationUri": _HELP_URI, "rules": rules}
+    return {
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+
+
+_HELP_URI = "https://pypi.org/project/mdschema/"
 
 
 # --- migrations -----------------------------------------------------------------------------------
@@ -111,7 +168,7 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
 
     schema, _ = _generate_quietly(config)
     options = RevisionOptions(args.message, args.allow_destructive, frozenset(args.allow or ()))
-    result = make_revision(config, options, schema)
+    result = make_revision(config, options, schema, _progress(args))
     for path in result.scaffold:
         _out(f"mdschema: wrote {path}")
     if result.blocked:
@@ -238,13 +295,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="project folder (default: nearest folder with [tool.mdschema] in pyproject.toml)",
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="less output: no progress lines, no diffs")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
+    common = argparse.ArgumentParser(add_help=False)  # accepted after the command too
+    common.add_argument("-C", "--root", type=Path, default=argparse.SUPPRESS, help="project folder")
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="less output: no progress, no diffs",
+    )
+
     def add(
-        name: str, func: Callable[[Config, argparse.Namespace], int], help: str
+        name: str, func: Callable[[Config, argparse.Namespace], int], help: str, epilog: str | None = None
     ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+        p = sub.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=epilog,
+            parents=[common],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.set_defaults(func=func)
         return p
 
@@ -267,16 +342,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("generate", cmd_generate, "render the models package from the docs")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p = add("check", cmd_check, "drift check: docs ↔ models ↔ migrations ↔ database")
+    p = add(
+        "check",
+        cmd_check,
+        "drift check: docs ↔ models ↔ migrations ↔ database",
+        epilog="exit codes:\n  0  clean\n  1  drift found (each difference at its doc line)\n"
+        "  2  an error in the docs, the configuration or the command",
+    )
     p.add_argument("--offline", action="store_true", help="only docs ↔ models; no database, no SQLAlchemy")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="text (default); json; github: workflow annotations at the doc line; sarif: code scanning",
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-cache", action="store_true", help="ignore the manifest; always render and compare")
-    p.add_argument("-q", "--quiet", action="store_true", help="no diff, only the names of stale files")
     db_url(p)
 
     p = add("revision", cmd_revision, "write a new migration from the docs, proven on a shadow database")
-    p.add_argument("-m", "--message", required=True)
+    p.add_argument(
+        "-m", "--message", required=True, help="what the revision does (its file name and docstring)"
+    )
     p.add_argument("--allow-destructive", action="store_true", help="allow every destructive change")
     p.add_argument(
         "--allow",
@@ -288,11 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("upgrade", _apply("upgrade"), "apply migrations up to REV (default head)")
-    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument(
+        "revision", nargs="?", default="head", help="target revision (default: head; +1 for one step)"
+    )
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     db_url(p)
     p = add("downgrade", _apply("downgrade"), "revert migrations down to REV (e.g. -1, base)")
-    p.add_argument("revision")
+    p.add_argument("revision", help="target revision: -1 for one step back, base for none")
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     db_url(p)
     p = add("current", cmd_current, "show the database's revision")
@@ -300,7 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("history", cmd_history, "list the migrations")
 
     p = add("db", cmd_db, "the embedded PostgreSQL server: start, stop, url, status")
-    p.add_argument("action", choices=("start", "stop", "url", "status"))
+    p.add_argument(
+        "action",
+        choices=("start", "stop", "url", "status"),
+        help="start (and keep running), stop, url (print its URL), status",
+    )
     return parser
 
 

@@ -9,6 +9,7 @@ again. Any failure: no file is kept, and the error names the step.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,27 +63,36 @@ class RevisionResult:
     scaffold: tuple[str, ...] = field(default=())  # alembic files written because they were missing
 
 
-def make_revision(config: Config, options: RevisionOptions, schema: Any) -> RevisionResult:
-    """`schema`: the docs' Schema, already loaded and the generated package written from it."""
+def make_revision(
+    config: Config, options: RevisionOptions, schema: Any, progress: Callable[[str], None] | None = None
+) -> RevisionResult:
+    """`schema`: the docs' Schema, already loaded and the generated package written from it.
+    `progress` hears about the steps that can take seconds."""
     scaffold = tuple(ensure_scaffold(config))
     check_env(config)
     models = load_package(config.root, config.package)
     quiet_alembic()
     with shadow_server(config.root) as target:
-        result = _revision_on(config, options, target, models, schema)
+        result = _revision_on(config, options, target, models, schema, progress)
     return RevisionResult(result.path, result.changes, result.blocked, scaffold)
 
 
 def _revision_on(
-    config: Config, options: RevisionOptions, target: Target, models: Any, schema: Any
+    config: Config,
+    options: RevisionOptions,
+    target: Target,
+    models: Any,
+    schema: Any,
+    progress: Callable[[str], None] | None,
 ) -> RevisionResult:
     from mdschema.locate import span_for
     from mdschema.migrations.plan import applicable_renames, plan, rename_sql
 
     exclude = excluded_tables(models)
-    with shadows(target.url) as sh:
+    with shadows(target.url, progress) as sh:
         head = head_clone(config, sh)
         before = read_snapshot(sh.url(head), exclude)
+        sh.progress(f"building the models' schema ({len(models.Base.metadata.tables)} tables) on a shadow")
         wanted = models_snapshot(sh.admin_url, models, exclude)
         renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
         renamed = before
@@ -107,6 +117,7 @@ def _revision_on(
         notes = [f"DESTRUCTIVE ({h.kind}): {h.subject}: {h.detail}" for h in result.hazards]
         path = write_revision(config, options.message, up, down, imports, notes)
         try:
+            sh.progress(f"proving {path.name}: upgrade, downgrade, upgrade on a shadow database")
             _prove(config, sh, head, before, wanted, exclude)
         except MigrationError:
             path.unlink(missing_ok=True)

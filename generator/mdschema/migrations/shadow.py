@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +89,7 @@ class Shadows:
     admin_url: str
     names: list[str]
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    progress: Callable[[str], None] = field(default=lambda message: None)  # for steps that take seconds
 
     def new(self, label: str) -> str:
         name = f"mds_{label}_{uuid.uuid4().hex[:10]}"
@@ -145,8 +146,10 @@ class Shadows:
 
 
 @contextmanager
-def shadows(admin_url: str) -> Iterator[Shadows]:
+def shadows(admin_url: str, progress: Callable[[str], None] | None = None) -> Iterator[Shadows]:
     s = Shadows(admin_url, [])
+    if progress is not None:
+        s.progress = progress
     try:
         yield s
     finally:
@@ -169,6 +172,8 @@ def head_template(config: Config, sh: Shadows) -> str:
     """The cached template database at the migration head, replayed once per content of the versions."""
     template = HEAD_PREFIX + versions_hash(config)
     if not database_exists(sh.admin_url, template):
+        count = len(list((config.root / config.migrations / "versions").glob("*.py")))
+        sh.progress(f"replaying {count} revision(s) into a shadow database (cached afterwards)")
         building = sh.create("build")
         upgrade_shadow(config, sh, building, "head")
         with connect(sh.admin_url) as conn:
