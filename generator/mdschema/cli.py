@@ -160,6 +160,43 @@ def _sarif(report: object) -> dict[str, object]:
 _HELP_URI = "https://pypi.org/project/mdschema/"
 
 
+def cmd_watch(config: Config, args: argparse.Namespace) -> int:
+    """Generate now and on every doc or config change; the last good output stays when a doc breaks."""
+    from mdschema.watch import changes
+
+    def once(current: Config) -> None:
+        try:
+            _generate(current, args.strict)
+        except SpecError as exc:
+            _err(exc.format())
+            _err("mdschema: the docs have errors; the generated package was left as it was")
+            return
+        if args.check:
+            from mdschema import check
+
+            report = check.full_check(current, None, progress=_progress(args))
+            migrations = [f for f in report.findings if f.level == "migrations"]
+            for f in migrations:
+                _out(f"{f.where}: {f.level}: {f.message}")
+            if not migrations:
+                _out("mdschema: the migrations match the docs")
+
+    once(config)
+    for paths in changes(config):
+        if not paths:
+            _out(f"mdschema: watching {', '.join(config.docs)} and pyproject.toml (Ctrl-C to stop)")
+            continue
+        names = ", ".join(sorted(config.rel(p) for p in paths))
+        _out(f"mdschema: changed: {names}")
+        try:
+            config = load_config(config.root)
+        except SpecError as exc:
+            _err(exc.format())
+            continue
+        once(config)
+    return EXIT_OK
+
+
 # --- migrations -----------------------------------------------------------------------------------
 
 
@@ -341,6 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("generate", cmd_generate, "render the models package from the docs")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    p = add("watch", cmd_watch, "regenerate the models whenever a doc or pyproject.toml changes")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--check", action="store_true", help="also say when the docs changed but no revision was made"
+    )
 
     p = add(
         "check",
