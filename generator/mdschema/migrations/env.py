@@ -120,14 +120,9 @@ def run(package: str = "generated") -> None:
         return
 
     log.info("mdschema: migrating %s (from %s)", choice.display, choice.source)
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        if not hasattr(connection, "exec_driver_sql"):
-            raise TypeError(
-                'config.attributes["connection"] must be a SQLAlchemy Connection (engine.connect()); '
-                "for an AsyncConnection, pass `await conn.run_sync(...)`'s sync connection"
-            )
-        _run_locked(connection, context, choice.embedded, metadata, include_object, own=False)
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        _run_on_passed(connectable, context, choice.embedded, metadata, include_object)
         return
     with ExitStack() as stack:
         url, embedded = choice.url, choice.embedded
@@ -157,35 +152,66 @@ def _autogenerate_hooks(root: Path, models: Any) -> dict[str, Any]:
     return {"process_revision_directives": revision_directives(root, models), "render_item": render_item}
 
 
+def _run_on_passed(
+    connectable: Any, context: Any, embedded: bool, metadata: Any, include_object: Any
+) -> None:
+    """What tools pass in config.attributes["connection"] (pytest-alembic's convention): an Engine (we
+    open and commit a connection of our own), or a connection to use as it is — a Connection, or a
+    wrapper whose connect() hands one out — whose transaction belongs to the caller."""
+    from sqlalchemy.engine import Engine
+
+    if isinstance(connectable, Engine):
+        with connectable.connect() as connection:
+            _run_locked(connection, context, embedded, metadata, include_object)
+    elif hasattr(connectable, "connect"):
+        with connectable.connect() as connection:
+            _run_locked(connection, context, embedded, metadata, include_object, own=False)
+    elif hasattr(connectable, "exec_driver_sql"):
+        _run_locked(connectable, context, embedded, metadata, include_object, own=False)
+    else:
+        raise TypeError(
+            'config.attributes["connection"] must be a SQLAlchemy Engine or Connection (not an async one: '
+            "run Alembic inside `await connection.run_sync(...)` and pass that connection)"
+        )
+
+
 def _run_locked(
     connection: Any, context: Any, embedded: bool, metadata: Any, include_object: Any, own: bool = True
 ) -> None:
-    """Migrate on `connection` holding the migration advisory lock. A connection we opened is committed
-    here; one passed in (`own=False`) is left to its owner, as Alembic's cookbook does."""
+    """Migrate on `connection` holding the migration advisory lock. A connection we opened holds the
+    session lock and is committed here; on one passed in (`own=False`) the transaction is its owner's, as
+    in Alembic's cookbook, so the lock is the transaction's own (released when the owner ends it)."""
+    if not own:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+        if embedded:
+            create_stand_ins(connection, metadata)
+        _configure(context, connection, metadata, include_object)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     connection.exec_driver_sql(f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})")
-    if own:
-        connection.commit()
+    connection.commit()
     try:
         if embedded:
             create_stand_ins(connection, metadata)
-            if own:
-                connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            include_object=include_object,
-            compare_type=True,
-            compare_server_default=True,
-            transaction_per_migration=False,
-            **_HOOKS,
-        )
+            connection.commit()
+        _configure(context, connection, metadata, include_object)
         with context.begin_transaction():
             context.run_migrations()
-        if own:
-            connection.commit()
+        connection.commit()
     finally:
-        if own:
-            connection.rollback()
+        connection.rollback()
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})")
-        if own:
-            connection.commit()
+        connection.commit()
+
+
+def _configure(context: Any, connection: Any, metadata: Any, include_object: Any) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        include_object=include_object,
+        compare_type=True,
+        compare_server_default=True,
+        transaction_per_migration=False,
+        **_HOOKS,
+    )
