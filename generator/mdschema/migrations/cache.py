@@ -2,16 +2,29 @@
 
 A warm `mdschema check` reads the head and the models' snapshots from here and imports neither
 SQLAlchemy nor the models (0.35 s instead of seconds).
+
+Caches hold data, never code: JSON, decoded into the catalog's own frozen records and nothing else.
+Each entry names the key it was derived for and carries an HMAC over key and payload, made with a
+secret kept outside the checkout (`$XDG_CACHE_HOME/mdschema/cache-key`): an entry copied from another
+key, truncated, flipped, or committed to the repository by someone else never verifies, and is then
+discarded and rebuilt — never trusted, never an error. A checkout that cannot be written caches in the
+user's cache folder instead, or not at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import hmac
+import json
 import os
+import secrets
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mdschema.catalog import snapshot as records
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.config import Config
 from mdschema.migrations.models import excluded_tables
@@ -20,12 +33,127 @@ from mdschema.migrations.shadow import Shadows, models_snapshot, read_head_templ
 from mdschema.util.hashing import package_hash, tree_files
 
 ShadowSource = Shadows | Callable[[], Shadows]
+FORMAT = 1
 
 
-def _cache_dir(config: Config) -> Path:
-    path = config.root / ".mdschema" / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mdschema"
+
+
+@cache
+def _secret() -> bytes:
+    """The machine's cache key (created once, 0600); a process-local one when it cannot be stored."""
+    path = user_cache_dir() / "cache-key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex())
+    except FileExistsError:  # another process made it first: use theirs
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except (OSError, ValueError):
+            return key
+    except OSError:
+        pass
+    return key
+
+
+def _cache_dir(config: Config) -> Path | None:
+    for path in (
+        config.root / ".mdschema" / "cache",
+        user_cache_dir() / "projects" / hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16],
+    ):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            if os.access(path, os.W_OK):
+                return path
+        except OSError:
+            continue
+    return None
+
+
+# --- a JSON codec for the catalog's frozen records -----------------------------------------------------
+
+
+@cache
+def _record_types() -> dict[str, type]:
+    return {
+        name: kind
+        for name, kind in vars(records).items()
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == records.__name__
+    }
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$": type(value).__name__, **fields}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, dict):
+        kind = _record_types()[value["$"]]  # KeyError for anything but a catalog record
+        return kind(**{k: _decode(v) for k, v in value.items() if k != "$"})
+    return value
+
+
+def _mac(key: str, payload: bytes) -> str:
+    return hmac.new(_secret(), key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
+
+
+def load(path: Path, key: str) -> Any | None:
+    """The value stored under `key` at `path`, or None when absent, unreadable, foreign or tampered with."""
+    try:
+        header, _, payload = path.read_bytes().partition(b"\n")
+        meta = json.loads(header)
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
+            return None
+        if not hmac.compare_digest(str(meta.get("mac", "")), _mac(key, payload)):
+            return None
+        return _decode(json.loads(payload))
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def store(path: Path, key: str, value: Any) -> None:
+    """Write atomically; a cache that cannot be written is only a slower next run."""
+    payload = json.dumps(_encode(value), separators=(",", ":")).encode()
+    header = json.dumps({"format": FORMAT, "key": key, "mac": _mac(key, payload)}).encode()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(header + b"\n" + payload)
+        os.replace(tmp, path)
+        _prune(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+KEEP = 6  # entries of each kind kept (a few branches' worth); older ones are removed
+
+
+def _prune(written: Path) -> None:
+    kind = written.name.split("-", 1)[0]
+    entries = sorted(written.parent.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    stale = entries[KEEP:] + [*written.parent.glob("*.pickle"), *written.parent.glob("*.exclude")]
+    for path in stale:
+        path.unlink(missing_ok=True)
+
+
+# --- the two snapshots -----------------------------------------------------------------------------------
 
 
 def _code_hash() -> str:
@@ -42,56 +170,43 @@ def generated_hash(config: Config) -> str:
     return h.hexdigest()[:20]
 
 
-def _load_cached(path: Path) -> Snapshot | None:
-    import pickle
-
-    try:
-        with open(path, "rb") as fh:
-            value = pickle.load(fh)
-        return value if isinstance(value, Snapshot) else None
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-
-
-def _store_cached(path: Path, snap: Snapshot) -> None:
-    import pickle
-
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(snap, fh)
-    os.replace(tmp, path)
-
-
 def _shadows(sh: ShadowSource) -> Shadows:
     return sh() if callable(sh) else sh
 
 
 def head_snapshot(config: Config, sh: ShadowSource, exclude: frozenset[str]) -> Snapshot:
     """The catalog of the replayed migration head; cached by the versions' content."""
-    path = _cache_dir(config) / f"head-{versions_hash(config)}-{_code_hash()}-{_key(exclude)}.pickle"
-    cached = _load_cached(path)
-    if cached is not None:
+    key = f"head-{versions_hash(config)}-{_code_hash()}-{_key(exclude)}"
+    folder = _cache_dir(config)
+    cached = load(folder / f"{key}.json", key) if folder else None
+    if isinstance(cached, Snapshot):
         return cached
     snap = read_head_template(config, _shadows(sh), exclude)
-    _store_cached(path, snap)
+    if folder:
+        store(folder / f"{key}.json", key, snap)
     return snap
 
 
 def desired_snapshot(
     config: Config, sh: ShadowSource, load_models: Callable[[], Any]
 ) -> tuple[Snapshot, frozenset[str]]:
-    """The catalog of what the generated models create; cached by the generated files' content."""
+    """The catalog of what the generated models create, and the tables the migrations leave alone;
+    cached by the generated files' content."""
     key = f"desired-{generated_hash(config)}-{_code_hash()}"
-    path = _cache_dir(config) / f"{key}.pickle"
-    excl_path = _cache_dir(config) / f"{key}.exclude"
-    cached = _load_cached(path)
-    if cached is not None and excl_path.is_file():
-        return cached, frozenset(x for x in excl_path.read_text().split("\n") if x)
+    folder = _cache_dir(config)
+    cached = load(folder / f"{key}.json", key) if folder else None
+    if (
+        isinstance(cached, tuple)
+        and len(cached) == 2
+        and isinstance(cached[0], Snapshot)
+        and all(isinstance(x, str) for x in cached[1])
+    ):
+        return cached[0], frozenset(cached[1])
     models = load_models()
     exclude = excluded_tables(models)
     snap = models_snapshot(_shadows(sh).admin_url, models, exclude)
-    _store_cached(path, snap)
-    excl_path.write_text("\n".join(sorted(exclude)))
+    if folder:
+        store(folder / f"{key}.json", key, (snap, tuple(sorted(exclude))))
     return snap, exclude
 
 
