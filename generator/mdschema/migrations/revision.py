@@ -8,9 +8,12 @@ again. Any failure: no file is kept, and the error names the step.
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from mdschema.migrations.project import (
     alembic_config,
     check_env,
     ensure_scaffold,
+    migrations_dir,
     quiet_alembic,
 )
 from mdschema.migrations.render import render_ops
@@ -115,14 +119,51 @@ def _revision_on(
         up = render_ops(result.upgrade, imports)
         down = render_ops(result.downgrade, imports)
         notes = [f"DESTRUCTIVE ({h.kind}): {h.subject}: {h.detail}" for h in result.hazards]
-        path = write_revision(config, options.message, up, down, imports, notes)
-        try:
-            sh.progress(f"proving {path.name}: upgrade, downgrade, upgrade on a shadow database")
-            _prove(config, sh, head, before, wanted, exclude)
-        except MigrationError:
-            path.unlink(missing_ok=True)
-            raise
+        # Written and proven in a staging copy of the migrations folder; it appears in versions/ only
+        # once proven (one rename): an interrupted or failed proof leaves nothing there.
+        with staging(config) as staged:
+            draft = write_revision(staged, options.message, up, down, imports, notes)
+            sh.progress(f"proving {draft.name}: upgrade, downgrade, upgrade on a shadow database")
+            _prove(staged, sh, head, before, wanted, exclude)
+            path = migrations_dir(config) / "versions" / draft.name
+            os.replace(draft, path)
     return RevisionResult(path, tuple(result.summary))
+
+
+STAGING = Path(".mdschema") / "staging"
+
+
+@contextmanager
+def staging(config: Config) -> Iterator[Config]:
+    """A copy of the migrations folder under .mdschema/staging/, as a Config whose `migrations` is the
+    copy; removed afterwards. Copies left by a process that died are removed first."""
+    root = config.root / STAGING
+    for leftover in root.glob("*-*") if root.is_dir() else ():
+        pid = leftover.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+    folder = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        shutil.copytree(migrations_dir(config), folder, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    except OSError as exc:
+        raise MigrationError(
+            f"cannot stage the new revision in {config.rel(folder)}: {exc.strerror or exc}; "
+            "mdschema needs to write there and in the migrations folder"
+        ) from None
+    try:
+        yield replace(config, migrations=folder.relative_to(config.root).as_posix())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_revision(
