@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,12 +43,10 @@ from mdschema.util.redact import redact
 from mdschema.util.sql_text import quote_ident, quote_literal
 
 SHADOW_URL_ENV = "MDSCHEMA_SHADOW_URL"
-HEAD_PREFIX = "mds_head_"
+TEMPLATE_PREFIX = "mds_template_"
 # Always empty: the models are built there inside transactions that are rolled back (models_snapshot).
 SCRATCH_DB = "mds_scratch"
 SCRATCH_LOCK_KEY = int.from_bytes(hashlib.sha256(b"mdschema scratch").digest()[:8], "big", signed=True)
-# Held shared while a head template is read, exclusive while old templates are dropped.
-HEAD_LOCK_KEY = int.from_bytes(hashlib.sha256(b"mdschema head templates").digest()[:8], "big", signed=True)
 
 
 @contextmanager
@@ -92,7 +91,7 @@ class Shadows:
     progress: Callable[[str], None] = field(default=lambda message: None)  # for steps that take seconds
 
     def new(self, label: str) -> str:
-        name = f"mds_{label}_{uuid.uuid4().hex[:10]}"
+        name = f"mds_{label}_{int(time.time()):x}_{uuid.uuid4().hex[:8]}"
         self.names.append(name)
         return name
 
@@ -166,30 +165,113 @@ def read_snapshot(url: str, exclude: frozenset[str]) -> Snapshot:
 
 
 # --- the migration head ---------------------------------------------------------------------------
+#
+# One template database per content of the versions folder, shared by every process (and project) on
+# the server. Locks (advisory, taken on the admin database, so every process on the server sees them):
+# SERVER_LOCK shared while a template is used, exclusive while templates are renamed or dropped;
+# a per-template lock while a connection is open to it or it is being cloned (PostgreSQL refuses to
+# clone a database that has other sessions).
+
+SERVER_LOCK = int.from_bytes(hashlib.sha256(b"mdschema shadow server").digest()[:8], "big", signed=True)
+KEEP_TEMPLATES = 8  # per server: the newest ones; older ones are dropped when a new one is made
+STALE_SECONDS = 2 * 3600  # shadows of a process that died are dropped once this old
 
 
-def head_template(config: Config, sh: Shadows) -> str:
-    """The cached template database at the migration head, replayed once per content of the versions."""
-    template = HEAD_PREFIX + versions_hash(config)
-    if not database_exists(sh.admin_url, template):
-        count = len(list((config.root / config.migrations / "versions").glob("*.py")))
-        sh.progress(f"replaying {count} revision(s) into a shadow database (cached afterwards)")
-        building = sh.create("build")
-        upgrade_shadow(config, sh, building, "head")
-        with connect(sh.admin_url) as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (HEAD_LOCK_KEY,))  # no template is being read
-            for (old,) in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", (HEAD_PREFIX + "%",)
-            ).fetchall():
-                conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
-            conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+def _template_lock(name: str) -> int:
+    return int.from_bytes(
+        hashlib.sha256(b"mdschema template " + name.encode()).digest()[:8], "big", signed=True
+    )
+
+
+def _usable(conn: Any, name: str) -> bool:
+    """The database exists and is valid (PostgreSQL 15+ marks one a DROP was interrupted in with -2)."""
+    row = conn.execute("SELECT datconnlimit FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    return row is not None and row[0] != -2
+
+
+@contextmanager
+def using_head(config: Config, sh: Shadows) -> Iterator[str]:
+    """The template database at the migration head (built on first use), kept from being dropped or
+    renamed while the block runs."""
+    template = TEMPLATE_PREFIX + versions_hash(config)
+    with connect(sh.admin_url) as guard:
+        guard.execute("SELECT pg_advisory_lock_shared(%s)", (SERVER_LOCK,))
+        _drop_invalid(guard)
+        if not _usable(guard, template):
+            guard.execute("SELECT pg_advisory_unlock_shared(%s)", (SERVER_LOCK,))
+            _build_template(config, sh, template)
+            guard.execute("SELECT pg_advisory_lock_shared(%s)", (SERVER_LOCK,))
+            if not _usable(guard, template):  # pragma: no cover - would need KEEP_TEMPLATES builds at once
+                raise MigrationError(f"the migration head template {template} was dropped again; try again")
+        yield template
+
+
+@contextmanager
+def holding(sh: Shadows, template: str) -> Iterator[None]:
+    """The per-template lock: one connection to (or clone of) the template at a time."""
+    with connect(sh.admin_url) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_template_lock(template),))
+        yield
+
+
+def _build_template(config: Config, sh: Shadows, template: str) -> None:
+    count = len(list((config.root / config.migrations / "versions").glob("*.py")))
+    sh.progress(f"replaying {count} revision(s) into a shadow database (cached afterwards)")
+    building = sh.create("build")
+    upgrade_shadow(config, sh, building, "head")
+    with connect(sh.admin_url) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SERVER_LOCK,))  # no template is in use now
+        _drop_leftovers(conn)
+        if _usable(conn, template):
+            return  # another process built the same head meanwhile; ours is dropped with the shadows
+        conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(template)}")  # an invalid one, if any
+        conn.execute(f"ALTER DATABASE {quote_ident(building)} RENAME TO {quote_ident(template)}")
         sh.names.remove(building)
-    return template
+        old = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY oid DESC OFFSET %s",
+            (TEMPLATE_PREFIX.replace("_", r"\_") + "%", KEEP_TEMPLATES),
+        ).fetchall()
+        for (name,) in old:
+            conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)")
+
+
+def _drop_invalid(conn: Any) -> None:
+    """Shadows a DROP was interrupted in: nobody can use them, so they go without waiting for anyone."""
+    rows = conn.execute("SELECT datname FROM pg_database WHERE datconnlimit = -2 AND datname LIKE 'mds\\_%'")
+    for (name,) in rows.fetchall():
+        conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)}")
+
+
+def _drop_leftovers(conn: Any) -> None:
+    """Databases an interrupted command left: invalid ones (a DROP cut short), and shadows of processes
+    that died, once they are old enough that no running command can still own them."""
+    rows = conn.execute(
+        "SELECT d.datname, d.datconnlimit, coalesce(s.numbackends, 0) FROM pg_database d "
+        "LEFT JOIN pg_stat_database s ON s.datid = d.oid WHERE d.datname LIKE 'mds\\_%'"
+    ).fetchall()
+    now = time.time()
+    for name, connlimit, backends in rows:
+        born = _born(name)
+        stale = born is not None and now - born > STALE_SECONDS and backends == 0
+        if connlimit == -2 or stale:
+            conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(name)}")
+
+
+def _born(name: str) -> float | None:
+    """When a shadow database was made, from its name (`mds_<label>_<hex seconds>_<random>`)."""
+    parts = name.split("_")
+    if len(parts) >= 4 and not name.startswith((TEMPLATE_PREFIX, SCRATCH_DB)):
+        try:
+            return float(int(parts[-2], 16))
+        except ValueError:
+            return None
+    return None
 
 
 def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
     """A fresh database at the migration head: a clone of the cached template."""
-    return sh.create(label, template=head_template(config, sh))
+    with using_head(config, sh) as template, holding(sh, template):
+        return sh.create(label, template=template)
 
 
 def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action: str = "upgrade") -> None:
@@ -201,13 +283,8 @@ def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action
 
 def read_head_template(config: Config, sh: Shadows, exclude: frozenset[str]) -> Snapshot:
     """The catalog at the migration head, read from the template itself: no clone, no CREATE DATABASE."""
-    for _ in range(3):
-        template = head_template(config, sh)
-        with connect(sh.admin_url) as guard:
-            guard.execute("SELECT pg_advisory_lock_shared(%s)", (HEAD_LOCK_KEY,))
-            if guard.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone():
-                return read_snapshot(sh.url(template), exclude)
-    raise MigrationError(f"the migration head template {template} kept being replaced; try again")
+    with using_head(config, sh) as template, holding(sh, template):
+        return read_snapshot(sh.url(template), exclude)
 
 
 # --- the models' schema ---------------------------------------------------------------------------
