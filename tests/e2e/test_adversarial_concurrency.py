@@ -47,9 +47,9 @@ def test_two_projects_revise_at_once_on_one_shadow_server(tmp_path: Path, pg_ser
     for step in range(2):
         for project in (a, b):
             project.edit("library.md", "    bio TEXT,", f"    bio TEXT,\n    extra_{step} TEXT,")
-        message = f"round {step}"
+        args = ("revision", "-m", f"round {step}")
         with ThreadPoolExecutor(2) as pool:
-            results = list(pool.map(lambda p: _run(p, "revision", "-m", message), (a, b)))
+            results = list(pool.map(_run, (a, b), (args[0], args[0]), ("-m", "-m"), (args[2], args[2])))
         for r in results:
             assert r.returncode == 0 and "proven on a shadow database" in r.stdout, r.stdout + r.stderr
     for project in (a, b):
