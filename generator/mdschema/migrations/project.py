@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,20 +116,117 @@ def quiet_alembic() -> None:
 def run_alembic(
     config: Config, url: str, embedded: bool, action: str, revision: str, sql: bool = False
 ) -> str:
-    """Run `alembic <action> <revision>` on `url`; with `sql`, return the SQL instead of running it."""
+    """Run `alembic <action> <revision>` on `url`; with `sql`, return the SQL instead of running it.
+    A step that fails is reported with the revision and its file."""
     from alembic import command
 
     check_env(config)
+    chain = validate_chain(config)
     output = io.StringIO() if sql else None
     cfg = alembic_config(config, url, embedded, output)
-    try:
-        getattr(command, action)(cfg, revision, sql=sql)
-    except Exception as exc:  # noqa: BLE001 - reported with the step that failed
-        violation = _find(exc, ShadowViolation)
-        if violation is not None:
-            raise violation from None
-        raise MigrationError(f"{action} {revision} failed: {reason(exc)}") from None
+    with _steps() as steps:
+        try:
+            getattr(command, action)(cfg, revision, sql=sql)
+        except Exception as exc:  # noqa: BLE001 - reported with the step that failed
+            violation = _find(exc, ShadowViolation)
+            if violation is not None:
+                raise violation from None
+            where = ""
+            if steps:
+                failing = steps[-1]
+                file = chain.get(failing)
+                where = f" in revision {failing}" + (f" ({config.rel(file)})" if file else "")
+            raise MigrationError(f"{action} {revision} failed{where}: {reason(exc)}") from None
     return output.getvalue() if output is not None else ""
+
+
+_STEP = re.compile(r"^Running (?:upgrade|downgrade) (\S*) -> (\S*)")
+
+
+@contextmanager
+def _steps() -> Iterator[list[str]]:
+    """The revisions Alembic starts running, in order (from its own log lines, which are not shown):
+    for an upgrade the target of each step, for a downgrade the revision being undone."""
+    import logging
+
+    steps: list[str] = []
+
+    class Steps(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            m = _STEP.match(record.getMessage())
+            if m:
+                up = record.getMessage().startswith("Running upgrade")
+                steps.append((m.group(2) if up else m.group(1)).rstrip(","))
+
+    logger = logging.getLogger("alembic.runtime.migration")
+    handler, level, propagate = Steps(logging.INFO), logger.level, logger.propagate
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:  # quiet: hear the lines without showing them
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    try:
+        yield steps
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def validate_chain(config: Config) -> dict[str, Path]:
+    """Read every revision file without running it ({revision id: file}), and stop with the file named
+    when the chain is broken: a file that does not parse, a revision id used twice, a `down_revision`
+    that names a revision no file has. Alembic would say only the id, or fail without a word."""
+    versions = migrations_dir(config) / "versions"
+    files: dict[str, Path] = {}
+    downs: dict[str, tuple[str, ...] | None] = {}
+    for path in sorted(versions.glob("*.py")) if versions.is_dir() else ():
+        try:
+            tree = ast.parse(path.read_bytes(), filename=path.name)
+        except (SyntaxError, ValueError) as exc:
+            line = f":{exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
+            raise MigrationError(
+                f"{config.rel(path)}{line}: this revision file does not parse "
+                f"({getattr(exc, 'msg', exc)}): fix it, or remove it if it is not a revision"
+            ) from None
+        values = _literals(tree)
+        rev = values.get("revision")
+        if not isinstance(rev, str):
+            continue  # not a revision with literal ids: Alembic will judge it
+        if rev in files:
+            raise MigrationError(
+                f"{config.rel(path)}: revision id {rev} is also the id of {config.rel(files[rev])}: "
+                "give one of them a new id"
+            )
+        files[rev] = path
+        down = values.get("down_revision", ())
+        downs[rev] = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple) else None
+    for rev, parents in downs.items():
+        for parent in parents or ():
+            if parent not in files:
+                raise MigrationError(
+                    f"{config.rel(files[rev])}: down_revision {parent!r} names a revision that is not in "
+                    f"{config.rel(versions)}/ (deleted or renamed?): restore that file, or set down_revision "
+                    "to the revision this one follows"
+                )
+    return files
+
+
+def _literals(tree: ast.Module) -> dict[str, object]:
+    """Module-level `name = <literal>` (annotated or not) of a revision file."""
+    out: dict[str, object] = {}
+    for node in tree.body:
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target.id, node.value
+        if target in ("revision", "down_revision") and value is not None:
+            try:
+                literal = ast.literal_eval(value)
+            except ValueError:
+                continue
+            out[target] = tuple(literal) if isinstance(literal, list) else literal
+    return out
 
 
 def _find(exc: BaseException | None, kind: type[MigrationError]) -> MigrationError | None:
@@ -148,6 +249,7 @@ def reason(exc: BaseException) -> str:
 def script_directory(config: Config) -> Any:
     from alembic.script import ScriptDirectory
 
+    validate_chain(config)
     return ScriptDirectory.from_config(alembic_config(config))
 
 

@@ -24,11 +24,11 @@ from mdschema.migrations.models import excluded_tables, load_package
 from mdschema.migrations.project import (
     MigrationError,
     ShadowViolation,
-    alembic_config,
     check_env,
     ensure_scaffold,
     migrations_dir,
     quiet_alembic,
+    script_directory,
 )
 from mdschema.migrations.render import render_ops
 from mdschema.migrations.shadow import (
@@ -169,9 +169,7 @@ def _alive(pid: int) -> bool:
 def write_revision(
     config: Config, message: str, upgrade: str, downgrade: str, imports: set[str], notes: list[str]
 ) -> Path:
-    from alembic.script import ScriptDirectory
-
-    script_dir = ScriptDirectory.from_config(alembic_config(config))
+    script_dir = script_directory(config)
     heads = script_dir.get_heads()
     if len(heads) > 1:
         raise MigrationError(
