@@ -471,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _failure(exc: Exception) -> int:
     from mdschema.util.redact import redact
 
-    known = type(exc).__name__ in ("DatabaseError", "MigrationError", "OperationalError")
+    known = type(exc).__name__ in ("DatabaseError", "MigrationError", "OperationalError", "WriteError")
     _err(f"mdschema: {'error' if known else 'internal error'}: {redact(str(exc))}")
     if os.environ.get("MDSCHEMA_DEBUG"):
         import traceback

@@ -199,13 +199,24 @@ def resolve_target(explicit_url: str | None, root: Path) -> Target:
 # --- embedded server ------------------------------------------------------------------------------
 
 
+def state_dir(root: Path) -> Path:
+    """Where the embedded server and its locks live: `<root>/.mdschema`, or — when the checkout cannot be
+    written (a CI cache mount, a read-only checkout) — a folder of the user's own for this project."""
+    local = root / STATE_DIR
+    if os.access(local, os.W_OK) or (not local.exists() and os.access(root, os.W_OK)):
+        return local
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "mdschema" / "projects" / digest
+
+
 def pgdata_dir(root: Path) -> Path:
     """Data directory of the embedded server for project ``root``."""
-    return root / STATE_DIR / "pgdata"
+    return state_dir(root) / "pgdata"
 
 
 def _ensure_state_dir(root: Path) -> Path:
-    state = root / STATE_DIR
+    state = state_dir(root)
     state.mkdir(parents=True, exist_ok=True)
     ignore = state / ".gitignore"
     if not ignore.exists():
@@ -332,7 +343,7 @@ def _request_stop(root: Path) -> bool:
 
 
 def _stop(root: Path, wait: bool = True) -> bool:
-    (root / STATE_DIR / ON_DEMAND_MARKER).unlink(missing_ok=True)
+    (state_dir(root) / ON_DEMAND_MARKER).unlink(missing_ok=True)
     if embedded_status(root) is None:
         return False
     if not wait and _request_stop(root):
@@ -392,9 +403,9 @@ def start_embedded(root: Path) -> tuple[str, bool]:
 
 def stop_embedded(root: Path) -> bool:
     """Stop the embedded server of ``root``; False if it was not running."""
-    if not (root / STATE_DIR).is_dir():
+    if not state_dir(root).is_dir():
         return False
-    with _flock(root / STATE_DIR / START_LOCK, exclusive=True):
+    with _flock(state_dir(root) / START_LOCK, exclusive=True):
         return _stop(root)
 
 

@@ -104,7 +104,10 @@ def write(config: Config, files: dict[str, str]) -> tuple[list[str], list[str]]:
     Returns (written, removed) relative paths.
     """
     target = config.package_dir
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create {target}: {exc.strerror or exc}") from None
     written: list[str] = []
     for name, content in sorted(files.items()):
         path = target / name
@@ -120,12 +123,22 @@ def write(config: Config, files: dict[str, str]) -> tuple[list[str], list[str]]:
         "inputs": inputs_hash(config),
         "files": {name: _sha(content.encode("utf-8")) for name, content in sorted(files.items())},
     }
-    _atomic_write(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+    path = target / MANIFEST
+    if not (path.is_file() and path.read_bytes() == data):  # nothing changed: nothing is written
+        _atomic_write(path, data)
     return written, removed
 
 
+class WriteError(OSError):
+    """A generated file could not be written; the message names it."""
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
