@@ -57,10 +57,10 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
 
     if use_manifest and emit.manifest_clean(config):
         return OfflineResult((), True)
-    from mdschema.codegen.render import render_project
+    from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    schema = load_schema(config, strict=strict).schema
+    schema = load_schema(config, strict=strict, checks=project_checks(config)).schema
     return OfflineResult(tuple(emit.compare(config, render_project(config, schema))), False)
 
 

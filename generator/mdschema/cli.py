@@ -39,10 +39,10 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
 def _generate(config: Config, strict: bool) -> tuple[object, int]:
     """Load, render and write; print warnings and what was written. (schema, number of tables)"""
     from mdschema.codegen import emit
-    from mdschema.codegen.render import render_project
+    from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    loaded = load_schema(config, strict=strict)
+    loaded = load_schema(config, strict=strict, checks=project_checks(config))
     for w in loaded.warnings:
         _err(w.format())
     files = render_project(config, loaded.schema)
@@ -228,10 +228,10 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
 
 def _generate_quietly(config: Config) -> tuple[object, int]:
     from mdschema.codegen import emit
-    from mdschema.codegen.render import render_project
+    from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    loaded = load_schema(config)
+    loaded = load_schema(config, checks=project_checks(config))
     written, _ = emit.write(config, render_project(config, loaded.schema))
     return loaded.schema, len(written)
 

@@ -28,14 +28,22 @@ class Config:
     prefer: tuple[tuple[str, str], ...] = ()
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
+    templates: str | None = None  # a folder (inside the project) searched before the built-in templates
     pyproject: Path | None = field(default=None, compare=False)
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self.root / self.templates if self.templates else None
+
+    def span(self, key: str) -> Span:
+        """Where pyproject.toml sets `key` ("package", "modules.story"): its line, else the file's first."""
+        name = self.pyproject.name if self.pyproject is not None else "pyproject.toml"
+        return Span(name, dict(self.lines).get(key, 1))
 
     @property
     def package_dir(self) -> Path:
         return self.root / Path(*self.package.split("."))
-
-    def external_mode(self, table: str) -> str | None:
-        return dict(self.external_tables).get(table)
 
     def doc_paths(self) -> list[Path]:
         """Docs matched by the globs, sorted, each once."""
@@ -71,7 +79,8 @@ def load_config(root: Path) -> Config:
         return Config(root=root)
     where = Span(pyproject.name, 1)
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError([Diagnostic(where, "E302", f"pyproject.toml cannot be read: {exc}")]) from None
     raw = data.get("tool", {}).get("mdschema", {})
@@ -92,6 +101,7 @@ def load_config(root: Path) -> Config:
         "prefer",
         "repositories",
         "session_layer",
+        "templates",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")
@@ -103,7 +113,7 @@ def load_config(root: Path) -> Config:
         package = "generated"
     modules = _str_map(raw.get("modules", {}), "modules", bad)
     for stem, module in modules:
-        if not _IDENT.match(module) or module in {"base", "enums", "ddl"}:
+        if not _IDENT.match(module):  # names the generated package reserves are codegen's E304
             bad(f"modules.{stem} = {module!r} is not a usable module name")
     class_names = _str_map(raw.get("class_names", {}), "class_names", bad)
     for table, name in class_names:
@@ -123,6 +133,7 @@ def load_config(root: Path) -> Config:
     for pattern in docs:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
+    templates = _templates(root, raw.get("templates"), bad)
     config = Config(
         root=root,
         docs=tuple(docs),
@@ -136,11 +147,77 @@ def load_config(root: Path) -> Config:
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
+        templates=templates,
         pyproject=pyproject,
+        lines=_key_lines(text),
     )
     if problems:
         raise SpecError(problems)
     return config
+
+
+def _templates(root: Path, value: Any, bad: Any) -> str | None:
+    """A template folder: relative to the project root, inside it (links resolved), and existing."""
+    if value is None:
+        return None
+    hint = 'e.g. templates = "templates"'
+    if not isinstance(value, str) or not value.strip():
+        bad(f"templates must be a folder name, got {value!r}", hint)
+        return None
+    folder = Path(value)
+    if folder.is_absolute() or ".." in folder.parts:
+        bad(f"templates = {value!r} must be a folder inside the project", hint)
+        return None
+    resolved = (root / folder).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        bad(f"templates = {value!r} leads outside the project", hint)
+        return None
+    if not resolved.is_dir():
+        bad(f"templates = {value!r} is not a folder", "create it, or remove the key to use the built-in ones")
+        return None
+    return folder.as_posix()
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+_INLINE_KEY = re.compile(r"""(?:^|[{,])\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+
+
+def _key_lines(text: str) -> tuple[tuple[str, int], ...]:
+    """The line of every key under [tool.mdschema] ("modules.story"), found in the text (tomllib keeps no
+    places): `[tool.mdschema.modules]` tables, `key = value` lines and one-line inline tables. Best
+    effort: a key it misses is placed at line 1."""
+    found: dict[str, int] = {}
+    table: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE.match(line)
+        if header:
+            name = header.group(1).replace(" ", "")
+            table = (
+                name[len("tool.mdschema") :].lstrip(".")
+                if name.split(".")[:2] == ["tool", "mdschema"]
+                else None
+            )
+            if table:
+                found.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if table is None or key is None:
+            continue
+        name = _unquote(key.group(1))
+        full = f"{table}.{name}" if table else name
+        found.setdefault(full, number)
+        rest = line[key.end() :].lstrip()
+        if rest.startswith("{"):  # an inline table is one line in TOML 1.0
+            for inner in _INLINE_KEY.finditer(rest):
+                found.setdefault(f"{full}.{_unquote(inner.group(1))}", number)
+    return tuple(sorted(found.items()))
+
+
+def _unquote(key: str) -> str:
+    if len(key) > 1 and key[0] == key[-1] and key[0] in "\"'":
+        return key[1:-1]
+    return key
 
 
 def _flag(raw: dict[str, Any], key: str, bad: Any) -> bool:

@@ -1,7 +1,7 @@
 """The intermediate schema: frozen dataclasses only, every node carrying where it was written.
 
 `Schema` is what the docs mean (after validation, names resolved exactly as PostgreSQL would
-name them). The `*View` classes further down are what templates print: fully decided strings.
+name them). Nothing here is a Python decision: class, attribute and module names are codegen's.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ class PgType:
     array: bool = False
     enum: str | None = None  # the enum's name when this is a user enum (or an array of one)
     serial: bool = False  # serial / bigserial / smallserial
+    precision: int | None = None  # fractional-second precision of a timestamp, time or interval
+    fields: str | None = None  # an interval's fields as format_type prints them, e.g. "day to second"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,7 @@ class Index:
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str
-    doc: str
-    module: str
-    class_name: str
+    doc: str  # the doc it is defined in, as shown in diagnostics
     description: str | None
     columns: tuple[Column, ...]
     primary_key: PrimaryKey | None
@@ -158,7 +158,7 @@ class Trigger:
 class ExternalTable:
     name: str
     mode: str  # keep_fk | column_only
-    key_columns: tuple[tuple[str, str], ...]  # (column, PostgreSQL type) referenced by the docs
+    key_columns: tuple[tuple[str, PgType], ...]  # (column, its type) referenced by the docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,41 +170,10 @@ class Schema:
     triggers: tuple[Trigger, ...]
     external: tuple[ExternalTable, ...]
     unmanaged: tuple[str, ...]
-    docs: tuple[tuple[str, str], ...]  # (doc path, module) for every doc read, sorted
+    docs: tuple[str, ...]  # every doc read (as shown in diagnostics), sorted
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
             if table.name == name:
                 return table
         return None
-
-
-# ---- what templates print -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AttrView:
-    line: str  # the whole `name: Mapped[...] = mapped_column(...)` statement, formatted
-    comment: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ClassView:
-    name: str
-    table: str
-    docstring: tuple[str, ...]  # lines, already escaped and wrapped
-    table_args: tuple[str, ...]  # formatted lines inside __table_args__ = (...)
-    columns: tuple[str, ...]  # formatted statements
-    relationships: tuple[str, ...]
-    table_args_inline: str | None = None  # the whole `__table_args__ = (x,)` line, when it fits on one
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleView:
-    module: str
-    doc: str
-    imports: tuple[str, ...]  # formatted import lines, sorted the way ruff's isort sorts them
-    type_checking_imports: tuple[str, ...]
-    classes: tuple[ClassView, ...]
-    enum_assignments: tuple[str, ...] = ()
-    all_names: tuple[str, ...] = ()

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from mdschema.codegen.decide import decide_package
+from mdschema.codegen.options import RenderOptions
 from mdschema.codegen.repositories import plan
 from mdschema.config import load_config
 from mdschema.database import connect
@@ -642,8 +644,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_hostile_repository_decisions(hostile: Path) -> None:
-    schema = load_schema(load_config(hostile)).schema
-    plans, imports, skipped = plan(schema)
+    config = load_config(hostile)
+    schema = load_schema(config).schema
+    plans, imports, skipped = plan(schema, decide_package(schema, RenderOptions.from_config(config)))
     by_table = {p.table: p for p in plans}
     assert skipped == []
     cats = by_table["categories"]

@@ -2,7 +2,7 @@
 
 Regenerate the expected files after an intended change of wording:
 
-    MDSCHEMA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_errors.py
+    MDSCHEMA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden/test_golden_errors.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from support.models import UPDATE_ENV, VENV_BIN, updating
 
 ERRORS = Path(__file__).resolve().parent / "errors"
 CASES = sorted(p.name for p in ERRORS.iterdir() if (p / "spec").is_dir())
-REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/test_errors.py"
+REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/golden/test_golden_errors.py"
 
 # what each case must at least say, so that a snapshot regenerated from broken output cannot pass
 MUST_SAY = {
@@ -36,6 +36,15 @@ MUST_SAY = {
     "nul_byte": ["spec/menu.md:6: error[E301]", "NUL"],
     "dollar_quote": ["spec/doc.md:6: error[E201]", "unterminated dollar-quoted string"],
     "alter_unknown_table": ["spec/doc.md:6: error[E107]", "'posts'", 'did you mean "post"'],
+    # codegen's Python names, reported with the docs' own errors in one run
+    "python_names": [
+        "pyproject.toml:7: error[E304]: [tool.mdschema] modules.shop = 'db'",
+        "spec/shop.md:9: error[E108]",
+        "spec/shop.md:10: error[E104]",
+        "spec/shop.md:13: error[E101]: tables customer and customer_account both become class Customer",
+        "both render to module shop_orders.py",
+        "5 error(s)",
+    ],
 }
 
 

@@ -1,7 +1,7 @@
 """Helpers for the spec → models tests: build a throw-away project from Markdown strings and run the
 pipeline on it in-process (config → extract → parse → resolve), or render it.
 
-Plain functions, imported by the test modules (`from fixtures_models import ...`); no fixtures here.
+Plain functions, imported by the test modules (`from support.models import ...`); no fixtures here.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import os
 import textwrap
 from pathlib import Path
 
-from mdschema.codegen.render import render_project as render_files
+from mdschema.codegen import render
 from mdschema.config import Config, load_config
 from mdschema.errors import Collector, Diagnostic, SpecError
 from mdschema.schema import Schema, Table
-from mdschema.spec.load import load_schema
+from mdschema.spec.load import Loaded, load_schema
 from mdschema.spec.markdown import Doc, parse_markdown
-from mdschema.spec.statements import Parsed, parse_docs
+from mdschema.spec.raw import Parsed
+from mdschema.spec.statements import parse_docs
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
@@ -56,17 +57,24 @@ def make_project(root: Path, docs: dict[str, str], tool: str = "") -> Path:
     return root
 
 
+def load_project(root: Path, strict: bool = False) -> Loaded:
+    """The project's schema as `mdschema generate` loads it: the docs' checks and codegen's naming
+    checks together; raises SpecError like the CLI would."""
+    config = load_config(root)
+    return load_schema(config, strict, checks=render.project_checks(config))
+
+
 def schema_of(root: Path, docs: dict[str, str], tool: str = "") -> Schema:
     """The validated Schema of a project made from `docs`; raises SpecError like the CLI would."""
     make_project(root, docs, tool)
-    return load_schema(load_config(root)).schema
+    return load_project(root).schema
 
 
 def errors_of(root: Path, docs: dict[str, str], tool: str = "") -> list[Diagnostic]:
     """The diagnostics a project made from `docs` fails with (the test fails if it does not)."""
     make_project(root, docs, tool)
     try:
-        load_schema(load_config(root))
+        load_project(root)
     except SpecError as exc:
         return list(exc.diagnostics)
     raise AssertionError("expected the docs to be rejected, but they resolved")
@@ -98,5 +106,6 @@ def parse_sql(sql: str) -> tuple[Parsed, Collector]:
 
 
 def render_project(root: Path) -> dict[str, str]:
+    """Every generated file of the project at `root`, as `mdschema generate` would write them."""
     config: Config = load_config(root)
-    return render_files(config, load_schema(config).schema)
+    return render.render_project(config, load_project(root).schema)

@@ -1,24 +1,13 @@
-"""naming: the names PostgreSQL gives (checked against the real server) and the Python names we give."""
+"""pg_names: the names PostgreSQL gives, checked against the real server. (The Python names mdschema gives
+are tested in test_py_names.py, their string literals in test_source.py.)"""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import mdschema.spec.pg_names as naming
 import psycopg
-import pytest
-from mdschema.spec.pg_names import (
-    attr_name,
-    choose_name,
-    class_name,
-    docstring_lines,
-    fk_stem,
-    make_object_name,
-    name_addition,
-    plural,
-    py_str,
-)
+from mdschema.spec.pg_names import choose_name, make_object_name, name_addition
 from support.models import schema_of, sql_doc
 
 LONG_TABLE = "a_really_long_table_name_that_goes_on_and_on_and_on_forever_x"  # 62 bytes
@@ -169,117 +158,3 @@ def test_names_match_what_postgres_gives(tmp_path: Path, pg_conn: psycopg.Connec
     assert ("q", "f", "q_fk_a_fkey1") in ours
     assert (LONG_TABLE, "u", f"{LONG_TABLE[:29]}_{LONG_COLUMN[:29]}_key") in ours
     assert ("m", "u", "m_a_b_c_d_e_f_g_h_i_key") in ours
-
-
-# ---- Python names --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("table", "expected"),
-    [
-        ("story", "Story"),
-        ("life_event_trauma", "LifeEventTrauma"),
-        ("Order", "Order"),
-        ("2fa_code", "T2faCode"),
-        ("class", "Class"),
-        ("base", "BaseModel"),
-        ("any", "AnyModel"),
-        ("mapped", "MappedModel"),
-        ("my-table name", "MyTableName"),
-        ("___", "Table"),
-    ],
-)
-def test_class_name(table: str, expected: str) -> None:
-    assert class_name(table) == expected
-    assert class_name(table).isidentifier()
-
-
-@pytest.mark.parametrize(
-    ("column", "expected"),
-    [
-        ("name", "name"),
-        ("metadata", "metadata_"),
-        ("registry", "registry_"),
-        ("query", "query_"),
-        ("class", "class_"),
-        ("from", "from_"),
-        ("type", "type"),  # a soft keyword only from Python 3.12: names must not depend on the interpreter
-        ("match", "match_"),
-        ("Mixed Case", "Mixed_Case"),
-        ("1st", "c_1st"),
-        ("__init__", "c__init__"),
-        ("naïve", "na_ve"),
-    ],
-)
-def test_attr_name(column: str, expected: str) -> None:
-    assert attr_name(column) == expected
-    assert attr_name(column).isidentifier()
-
-
-def test_plural_and_fk_stem() -> None:
-    assert [plural(w) for w in ("story", "key", "box", "match", "status", "session", "day")] == [
-        "stories",
-        "keys",
-        "boxes",
-        "matches",
-        "statuses",
-        "sessions",
-        "days",
-    ]
-    assert [fk_stem(c) for c in ("author_id", "owner_uuid", "parent_fk", "api_key", "mentor", "_id")] == [
-        "author",
-        "owner",
-        "parent",
-        "api",
-        "mentor_ref",
-        "_id_ref",
-    ]
-
-
-HOSTILE_STRINGS = [
-    "plain",
-    'double "quotes"',
-    "single 'quotes'",
-    "both ' and \"",
-    'more """ than \'',
-    "backslash \\ and \\n and \\\\",
-    "ends with backslash \\",
-    "\"); import os; os.system('rm -rf /'); x = (\"",
-    "newline\nand\ttab and \r return",
-    "control \x00 \x07 \x1b and \x7f",
-    "unicode line sep \u2028 and \u2029 and \x85",
-    "emoji 🙂 and ünïcödé",
-    "{} and {0} and %s",
-]
-
-
-@pytest.mark.parametrize("value", HOSTILE_STRINGS)
-def test_py_str_round_trips_exactly(value: str) -> None:
-    literal = py_str(value)
-    node = ast.parse(literal, mode="eval").body
-    assert isinstance(node, ast.Constant) and node.value == value
-    assert "\n" not in literal and "\r" not in literal
-    # ruff format's preference: double quotes unless that needs more escapes
-    expected_quote = "'" if value.count('"') > value.count("'") else '"'
-    assert literal[0] == expected_quote
-
-
-@pytest.mark.parametrize("value", HOSTILE_STRINGS + ['ends in a quote"', '"""', "x" * 300])
-def test_docstring_lines_cannot_break_out(value: str) -> None:
-    lines = docstring_lines(value, 110, 4)
-    body = "\n    ".join(lines)
-    source = f'class C:\n    """{body}\n    """\n    x = 1\n'
-    tree = ast.parse(source)
-    (cls,) = tree.body
-    assert isinstance(cls, ast.ClassDef) and len(cls.body) == 2  # the docstring and x: nothing injected
-    assert all(len(line) + 4 <= 110 or " " not in line for line in lines)
-
-
-def test_attr_name_does_not_depend_on_the_interpreters_soft_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
-    import keyword
-
-    # What Python 3.12+ says; the generated attribute must stay the same as under 3.11.
-    monkeypatch.setattr(keyword, "issoftkeyword", frozenset({"_", "case", "match", "type"}).__contains__)
-    monkeypatch.setattr(keyword, "softkwlist", ["_", "case", "match", "type"])
-    assert attr_name("type") == "type"
-    assert attr_name("match") == "match_"

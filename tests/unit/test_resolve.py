@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from mdschema.config import load_config
 from mdschema.errors import SpecError
-from support.models import codes, errors_of, make_project, schema_of, sql_doc, table_of
+from support.models import codes, errors_of, make_project, render_project, schema_of, sql_doc, table_of
 
 # What the docs may write → what PostgreSQL's format_type() prints (checked against the server below).
 TYPES: list[tuple[str, str]] = [
@@ -219,7 +219,7 @@ def test_keys_references_checks_and_names(tmp_path: Path) -> None:
     ]
     # referenced tables come first
     assert [t.name for t in schema.tables] == ["parent", "child"]
-    assert child.module == "a" and child.doc == "spec/a.md"
+    assert child.doc == "spec/a.md"
 
 
 def test_composite_primary_key_makes_columns_not_null(tmp_path: Path) -> None:
@@ -429,12 +429,34 @@ def test_missing_primary_key_is_a_warning_and_strict_makes_it_fail(tmp_path: Pat
     make_project(tmp_path, {"doc.md": sql_doc("CREATE TABLE log (msg text);")})
     config = load_config(tmp_path)
     loaded = load_schema(config)
-    schema = loaded.schema
-    assert [t.name for t in schema.tables] == ["log"]
+    assert [t.name for t in loaded.schema.tables] == ["log"]
     assert [(w.code, w.severity) for w in loaded.warnings] == [("W101", "warning")]
+    # the warnings belong to the result: a second load of a clean project has none
+    make_project(tmp_path / "clean", {"doc.md": sql_doc("CREATE TABLE log (id int PRIMARY KEY);")})
+    assert load_schema(load_config(tmp_path / "clean")).warnings == ()
     with pytest.raises(SpecError) as exc:
         load_schema(config, strict=True)
     assert [d.code for d in exc.value.diagnostics] == ["W101"]
+
+
+def test_later_checks_are_reported_with_the_docs_own_errors(tmp_path: Path) -> None:
+    from mdschema.errors import Diagnostic, Span
+    from mdschema.spec.load import load_schema
+
+    make_project(
+        tmp_path,
+        {"doc.md": sql_doc("CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b(id));")},
+    )
+    seen = []
+
+    def check(schema: object) -> list[Diagnostic]:
+        seen.append(schema)
+        return [Diagnostic(Span("spec/doc.md", 1), "E999", "from a later stage")]
+
+    with pytest.raises(SpecError) as exc:
+        load_schema(load_config(tmp_path), checks=[check])
+    assert sorted(d.code for d in exc.value.diagnostics) == ["E104", "E999"]
+    assert len(seen) == 1
 
 
 # ---- config ------------------------------------------------------------------------------------
@@ -464,21 +486,26 @@ story = "stories"
 
 
 def test_config_class_names_external_unmanaged_and_modules(tmp_path: Path) -> None:
+    from mdschema.codegen.options import RenderOptions
+    from mdschema.codegen.py_names import name_schema
+
     schema = schema_of(tmp_path, DOCS, TOOL)
     session, story = schema.table("session"), schema.table("story")
     assert session is not None and story is not None
-    assert (session.class_name, session.module) == ("StorytellerSession", "session")
-    assert (story.class_name, story.module) == ("Story", "stories")
+    naming = name_schema(schema, RenderOptions.from_config(load_config(tmp_path)))
+    assert naming.diagnostics == ()
+    assert naming.names.classes == {"session": "StorytellerSession", "story": "Story"}
+    assert naming.names.modules == {"spec/session.md": "session", "spec/story.md": "stories"}
     fks = {fk.ref_table: fk.external for fk in story.foreign_keys}
     # keep_fk keeps the FK (to a stand-in), column_only drops it and keeps the column
     assert fks == {"users": True, "events": True, "session": False}
     assert story.column("account_id") is not None
-    assert [(e.name, e.mode, e.key_columns) for e in schema.external] == [
-        ("auth_accounts", "column_only", (("id", "uuid"),)),
-        ("users", "keep_fk", (("id", "uuid"),)),
+    assert [(e.name, e.mode, [(c, t.sql) for c, t in e.key_columns]) for e in schema.external] == [
+        ("auth_accounts", "column_only", [("id", "uuid")]),
+        ("users", "keep_fk", [("id", "uuid")]),
     ]
     assert schema.unmanaged == ("events",)
-    assert schema.docs == (("spec/session.md", "session"), ("spec/story.md", "stories"))
+    assert schema.docs == ("spec/session.md", "spec/story.md")
 
 
 def test_list_form_of_external_tables_means_keep_fk(tmp_path: Path) -> None:
@@ -545,7 +572,9 @@ def test_two_tables_one_class_name(tmp_path: Path) -> None:
         ('external_tables = { users = "maybe" }\n', "external_tables.users = 'maybe'"),
         ('package = "not-a-package"\n', "package must be a dotted Python name"),
         ('class_names = { a = "not a class" }\n', "class_names.a = 'not a class'"),
-        ('[tool.mdschema.modules]\ndoc = "base"\n', "modules.doc = 'base' is not a usable module name"),
+        ('[tool.mdschema.modules]\ndoc = "not-a-module"\n', "modules.doc = 'not-a-module' is not a usable"),
+        ('templates = "../elsewhere"\n', "templates = '../elsewhere' must be a folder inside the project"),
+        ('templates = "missing"\n', "templates = 'missing' is not a folder"),
         ("unmanaged_tables = 3\n", "unmanaged_tables must be a list of strings"),
         ("docs = [\n", "pyproject.toml cannot be read"),
     ],
@@ -568,8 +597,10 @@ def test_modules_override_and_module_name_clash(tmp_path: Path) -> None:
     errors = errors_of(tmp_path / "clash", docs)
     assert [e.code for e in errors] == ["E304"]
     assert "both render to module my_doc.py" in errors[0].message
-    schema = schema_of(tmp_path / "ok", docs, '[tool.mdschema.modules]\n"My Doc" = "first"\n')
-    assert schema.docs == (("spec/My Doc.md", "first"), ("spec/my_doc.md", "my_doc"))
+    assert str(errors[0].span) == "spec/my_doc.md:1"
+    ok = make_project(tmp_path / "ok", docs, '[tool.mdschema.modules]\n"My Doc" = "first"\n')
+    files = render_project(ok)
+    assert "class A(Base):" in files["first.py"] and "class B(Base):" in files["my_doc.py"]
 
 
 def test_default_module_names_are_safe(tmp_path: Path) -> None:
@@ -578,8 +609,9 @@ def test_default_module_names_are_safe(tmp_path: Path) -> None:
         "class.md": sql_doc("CREATE TABLE b (id int PRIMARY KEY);"),
         "base.md": sql_doc("CREATE TABLE c (id int PRIMARY KEY);"),
     }
-    schema = schema_of(tmp_path, docs)
-    assert sorted(m for _, m in schema.docs) == ["base_models", "class_models", "doc_2024_plan"]
+    make_project(tmp_path, docs)
+    modules = {name for name in render_project(tmp_path) if name.endswith(("_models.py", "_plan.py"))}
+    assert modules == {"base_models.py", "class_models.py", "doc_2024_plan.py"}
 
 
 def test_no_docs_is_e303(tmp_path: Path) -> None:

@@ -1,6 +1,9 @@
-"""Decide what the generated modules say: classes, columns, relationships, imports, order.
+"""Decide what the generated package says, as data: modules, classes, column attributes, relationships,
+table arguments, imports, enums, stand-ins and the DDL registry.
 
-Everything here is a decision (sqlacodegen's generate_*); templates only print (render_*).
+Every Python decision is made here once (sqlacodegen's generate_*); `models`, `package_files` and
+`repositories` only print these values (render_*), and the templates print what those give them.
+Nothing here is source text except SQL and type expressions that are printed as they are.
 """
 
 from __future__ import annotations
@@ -8,34 +11,229 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import mdschema.spec.pg_names as naming
-from mdschema.codegen.source import LINE_LENGTH, Call, Node, flat, import_line, isort_names, statement
-from mdschema.schema import ClassView, ForeignKey, Index, ModuleView, Schema, Table
-from mdschema.spec.pg_names import py_str
-from mdschema.spec.pg_types import python_type
+from mdschema.codegen.options import RenderOptions
+from mdschema.codegen.py_names import Names, attr_name, enum_var, fk_stem, name_schema, plural
+from mdschema.codegen.py_types import python_type
+from mdschema.codegen.source import isort_names
+from mdschema.errors import SpecError
+from mdschema.schema import ForeignKey, Index, PgType, Schema, Table
+from mdschema.util.sql_text import always_quoted
 
 # The naming convention in generated base.py; a name PostgreSQL would give that equals what the
 # convention yields needs no name= in the model. No "ck" entry: a convention with
 # %(constraint_name)s would rewrite the explicit name every generated CheckConstraint carries
 # (product_price_check → product_product_price_check_check).
-CONVENTION = {
-    "ix": "%(table_name)s_%(column_0_N_name)s_idx",
-    "uq": "%(table_name)s_%(column_0_N_name)s_key",
-    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
-    "pk": "%(table_name)s_pkey",
-}
+CONVENTION = (
+    ("ix", "%(table_name)s_%(column_0_N_name)s_idx"),
+    ("uq", "%(table_name)s_%(column_0_N_name)s_key"),
+    ("fk", "%(table_name)s_%(column_0_N_name)s_fkey"),
+    ("pk", "%(table_name)s_pkey"),
+)
 
 
-def _convention(table: str, columns: tuple[str, ...], label: str) -> str:
-    return f"{table}_{'_'.join(columns)}_{label}" if columns else f"{table}_{label}"
+# ---- the decisions ------------------------------------------------------------------------------------
 
 
-def enum_var(name: str) -> str:
-    return naming.class_name(name) + "Enum"
+@dataclass(frozen=True, slots=True)
+class ImportBlock:
+    modules: tuple[str, ...] = ()  # `import datetime`, sorted
+    names: tuple[
+        tuple[str, tuple[str, ...]], ...
+    ] = ()  # `from m import a, b`: by module, names in isort order
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKeyArg:
+    """A foreign key: `ForeignKey(...)` on its column when it has one column, else a
+    `ForeignKeyConstraint(...)` in `__table_args__`."""
+
+    columns: tuple[str, ...]
+    targets: tuple[str, ...]  # "table.column", one per column
+    ondelete: str | None = None  # None: NO ACTION
+    onupdate: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    use_alter: bool = False  # on a cycle between tables: added after both tables exist
+    name: str | None = None  # None: the naming convention yields PostgreSQL's name
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKeyArg:
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueArg:
+    columns: tuple[str, ...]
+    name: str | None = None
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckArg:
+    expression: str  # SQL
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPart:
+    """One element of an index: a plain column, or SQL text (an expression, a DESC, an operator class on a
+    quoted column...)."""
+
+    column: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexArg:
+    name: str
+    parts: tuple[IndexPart, ...]
+    unique: bool = False
+    using: str | None = None  # None: btree
+    ops: tuple[tuple[str, str], ...] = ()  # (column, operator class)
+    with_options: tuple[tuple[str, int | str], ...] = ()
+    where: str | None = None  # SQL
+    include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TableComment:
+    text: str
+
+
+TableArg = PrimaryKeyArg | UniqueArg | ForeignKeyArg | CheckArg | IndexArg | TableComment
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnAttr:
+    """`attribute: Mapped[annotation] = mapped_column(...)`."""
+
+    attribute: str
+    column: str  # the column's name in the database
+    annotation: str  # the Python type, `| None` included when nullable
+    sql_type: str  # SQLAlchemy type expression, e.g. "String(200)"
+    foreign_key: ForeignKeyArg | None = None
+    identity: str | None = None  # "always" | "by default"
+    computed: str | None = None  # SQL of a STORED generated column
+    primary_key: bool = False  # primary_key=True (a one-column key)
+    autoincrement: bool | None = None  # None: SQLAlchemy's default
+    nullable: bool | None = None  # None: from the annotation (a composite key's columns say False)
+    unique: bool = False
+    server_default: str | None = None  # SQL
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipAttr:
+    """`attribute: Mapped[annotation] = relationship(...)`."""
+
+    attribute: str
+    target: str  # the related class
+    annotation: str  # "list[Target]" or "Target | None"
+    back_populates: str
+    foreign_keys: tuple[str, ...] = ()  # "Class.attribute", when two foreign keys join the same tables
+    remote_side: tuple[str, ...] = ()  # "Class.attribute", on a self-reference
+    uselist: bool | None = None  # False on the parent side of a one-to-one
+
+
+@dataclass(frozen=True, slots=True)
+class ModelClass:
+    name: str
+    table: str
+    docstring: str  # the text; printing wraps and escapes it
+    table_args: tuple[TableArg, ...]
+    columns: tuple[ColumnAttr, ...]  # in the doc's order
+    relationships: tuple[RelationshipAttr, ...]  # by attribute
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    module: str
+    doc: str
+    imports: ImportBlock
+    type_checking: ImportBlock  # classes of other modules, imported under `if TYPE_CHECKING:`
+    classes: tuple[ModelClass, ...]  # in the doc's order
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    variable: str  # MoodEnum
+    name: str  # mood
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EnumsModule:
+    imports: ImportBlock
+    enums: tuple[EnumType, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StandInColumn:
+    name: str
+    sql_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class StandInTable:
+    """A `Table(...)` for a table the docs reference but do not own, so that their foreign keys resolve."""
+
+    variable: str
+    name: str
+    columns: tuple[StandInColumn, ...]  # its key columns the docs reference
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalModule:
+    imports: ImportBlock
+    tables: tuple[StandInTable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DdlModule:
+    """ddl.py: what the migrations manage beyond tables."""
+
+    extensions: tuple[str, ...]
+    functions: tuple[tuple[str, str], ...]  # (signature, CREATE OR REPLACE FUNCTION …)
+    triggers: tuple[tuple[str, str, str], ...]  # (table, name, CREATE OR REPLACE TRIGGER …)
+    unmanaged: tuple[str, ...]
+    renames: tuple[tuple[str, str, str, str], ...]  # (kind, table or enum, old, new)
+    external: tuple[tuple[str, str], ...]  # (table, keep_fk | column_only)
+
+
+@dataclass(frozen=True, slots=True)
+class InitModule:
+    imports: ImportBlock
+    exports: tuple[str, ...]  # __all__, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Everything the generated package says."""
+
+    name: str  # the dotted package
+    sources: str  # the docs it comes from, for headers: "spec/a.md, spec/b.md"
+    naming_convention: tuple[tuple[str, str], ...]
+    models: tuple[ModelModule, ...]  # by module name
+    enums: EnumsModule | None  # None: no enums.py
+    external: ExternalModule | None  # None: no external.py
+    ddl: DdlModule
+    init: InitModule
+    session_layer: bool  # db.py
+    repositories: bool  # repositories.py
+
+
+# ---- deciding -------------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class _Imports:
+    """Collects what a module uses while its contents are decided."""
+
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     modules: set[str] = field(default_factory=set)
 
@@ -45,59 +243,60 @@ class _Imports:
         else:
             self.modules.add(module)
 
-    def lines(self) -> tuple[str, ...]:
-        """Sections the way ruff's isort sorts them: future, stdlib, third party, local."""
-        stdlib = {"datetime", "decimal", "uuid", "typing", "enum"}
-        sections: list[list[str]] = [[], [], [], []]
-        for module in sorted(self.modules):
-            sections[1 if module in stdlib else 2].append(f"import {module}")
-        straight = {1: len(sections[1]), 2: len(sections[2])}
-        del straight
-        for module in sorted(self.names):
-            names = isort_names(self.names[module])
-            if module == "__future__":
-                index = 0
-            elif module.startswith("."):
-                index = 3
-            elif module.split(".")[0] in stdlib:
-                index = 1
-            else:
-                index = 2
-            sections[index].extend(import_line(module, names))
-        out: list[str] = []
-        for section in sections:
-            if section:
-                if out:
-                    out.append("")
-                out.extend(section)
-        return tuple(out)
+    def block(self) -> ImportBlock:
+        return ImportBlock(
+            tuple(sorted(self.modules)),
+            tuple((m, tuple(isort_names(self.names[m]))) for m in sorted(self.names)),
+        )
+
+
+def decide_package(schema: Schema, options: RenderOptions) -> Package:
+    """Every decision for `schema`; SpecError when Python names clash (see py_names.name_schema)."""
+    naming = name_schema(schema, options)
+    errors = [d for d in naming.diagnostics if d.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    names = naming.names
+    models = decide_models(schema, names)
+    enums = decide_enums(schema)
+    external = decide_external(schema)
+    return Package(
+        name=options.package,
+        sources=", ".join(schema.docs) or "no docs",
+        naming_convention=CONVENTION,
+        models=models,
+        enums=enums,
+        external=external,
+        ddl=decide_ddl(schema),
+        init=decide_init(models, enums, external),
+        session_layer=options.session_layer,
+        repositories=options.repositories,
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class Relationship:
+class _Relationship:
     owner: str  # table that gets the attribute
     attr: str
     target: str  # table it points to
     many: bool  # list[...] side
     nullable: bool
     back_populates: str
-    foreign_keys: tuple[str, ...]  # owner-or-target columns, "Class.attr" form, when ambiguous
-    remote_side: str | None
+    foreign_keys: tuple[str, ...]  # "Class.attr" of the child's FK columns, when ambiguous
+    remote_side: tuple[str, ...]
     uselist_false: bool
 
 
-def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
+def _decide_relationships(schema: Schema, names: Names) -> dict[str, list[_Relationship]]:
     """Both sides of every FK between two mapped tables, with unique, collision-free names."""
     tables = {t.name: t for t in schema.tables}
-    taken: dict[str, set[str]] = {
-        t.name: {naming.attr_name(c.name) for c in t.columns} for t in schema.tables
-    }
+    taken: dict[str, set[str]] = {t.name: {attr_name(c.name) for c in t.columns} for t in schema.tables}
     pair_count: dict[frozenset[str], int] = defaultdict(int)
     for t in schema.tables:
         for fk in t.foreign_keys:
             if fk.ref_table in tables:
                 pair_count[frozenset((t.name, fk.ref_table))] += 1
-    out: dict[str, list[Relationship]] = defaultdict(list)
+    out: dict[str, list[_Relationship]] = defaultdict(list)
     for child in sorted(schema.tables, key=lambda t: t.name):
         for fk in sorted(child.foreign_keys, key=lambda f: f.name):
             parent = tables.get(fk.ref_table)
@@ -106,22 +305,22 @@ def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
             self_ref = parent.name == child.name
             ambiguous = pair_count[frozenset((child.name, parent.name))] > 1 or self_ref
             one_to_one = _is_unique(child, fk.columns)
-            stem = naming.fk_stem(fk.columns[0]) if len(fk.columns) == 1 else parent.name
+            stem = fk_stem(fk.columns[0]) if len(fk.columns) == 1 else parent.name
             child_attr = _free(stem, taken[child.name])
             if self_ref:
-                base = f"{stem}_{naming.plural(child.name)}" if not one_to_one else f"{stem}_{child.name}"
+                base = f"{stem}_{plural(child.name)}" if not one_to_one else f"{stem}_{child.name}"
             elif ambiguous:
-                base = f"{stem}_{child.name if one_to_one else naming.plural(child.name)}"
+                base = f"{stem}_{child.name if one_to_one else plural(child.name)}"
             else:
-                base = child.name if one_to_one else naming.plural(child.name)
+                base = child.name if one_to_one else plural(child.name)
             parent_attr = _free(base, taken[parent.name])
-            fk_cols = tuple(f"{child.class_name}.{naming.attr_name(c)}" for c in fk.columns)
+            fk_cols = tuple(f"{names.classes[child.name]}.{attr_name(c)}" for c in fk.columns)
             nullable = any(child.column(c).nullable for c in fk.columns)  # type: ignore[union-attr]
-            remote = None
+            remote: tuple[str, ...] = ()
             if self_ref:
-                remote = ", ".join(f"{parent.class_name}.{naming.attr_name(c)}" for c in fk.ref_columns)
+                remote = tuple(f"{names.classes[parent.name]}.{attr_name(c)}" for c in fk.ref_columns)
             out[child.name].append(
-                Relationship(
+                _Relationship(
                     owner=child.name,
                     attr=child_attr,
                     target=parent.name,
@@ -134,7 +333,7 @@ def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
                 )
             )
             out[parent.name].append(
-                Relationship(
+                _Relationship(
                     owner=parent.name,
                     attr=parent_attr,
                     target=child.name,
@@ -142,7 +341,7 @@ def decide_relationships(schema: Schema) -> dict[str, list[Relationship]]:
                     nullable=True,
                     back_populates=child_attr,
                     foreign_keys=fk_cols if ambiguous else (),
-                    remote_side=None,
+                    remote_side=(),
                     uselist_false=one_to_one,
                 )
             )
@@ -161,7 +360,7 @@ def _is_unique(table: Table, columns: tuple[str, ...]) -> bool:
 
 
 def _free(base: str, taken: set[str]) -> str:
-    name = naming.attr_name(base)
+    name = attr_name(base)
     candidate, n = name, 1
     while candidate in taken:
         n += 1
@@ -172,330 +371,255 @@ def _free(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _fk_call(fk: ForeignKey, single: bool, table: str, imports: _Imports) -> Call:
-    imports.add("sqlalchemy", "ForeignKey" if single else "ForeignKeyConstraint")
-    target = [f"{fk.ref_table}.{c}" for c in fk.ref_columns]
-    if single:
-        args: list[Node] = [py_str(target[0])]
-    else:
-        args = [_list(py_str(c) for c in fk.columns), _list(py_str(t) for t in target)]
-    if fk.on_delete != "NO ACTION":
-        args.append(f"ondelete={py_str(fk.on_delete)}")
-    if fk.on_update != "NO ACTION":
-        args.append(f"onupdate={py_str(fk.on_update)}")
-    if fk.deferrable:
-        args.append("deferrable=True")
-    if fk.initially_deferred:
-        args.append('initially="DEFERRED"')
-    if fk.use_alter:
-        args.append("use_alter=True")
-    if fk.name != _convention(table, fk.columns, "fkey") or naming.too_long(
-        _convention(table, fk.columns, "fkey")
-    ):
-        args.append(f"name={py_str(fk.name)}")
-    return Call("ForeignKey" if single else "ForeignKeyConstraint", tuple(args))
+def _convention(table: str, columns: tuple[str, ...], label: str) -> str:
+    return f"{table}_{'_'.join(columns)}_{label}" if columns else f"{table}_{label}"
 
 
-def _list(items: object) -> str:
-    return "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
+def _name_unless_conventional(name: str, table: str, columns: tuple[str, ...], label: str) -> str | None:
+    """`name`, or None when base.py's naming convention gives exactly it (a name longer than PostgreSQL
+    keeps never equals PostgreSQL's, which is clipped to 63 bytes)."""
+    return None if name == _convention(table, columns, label) else name
 
 
-def _needs_name(name: str, table: str, columns: tuple[str, ...], label: str) -> bool:
-    conv = _convention(table, columns, label)
-    return name != conv or naming.too_long(conv)
+def _foreign_key(fk: ForeignKey, table: str) -> ForeignKeyArg:
+    return ForeignKeyArg(
+        columns=fk.columns,
+        targets=tuple(f"{fk.ref_table}.{c}" for c in fk.ref_columns),
+        ondelete=fk.on_delete if fk.on_delete != "NO ACTION" else None,
+        onupdate=fk.on_update if fk.on_update != "NO ACTION" else None,
+        deferrable=fk.deferrable,
+        initially_deferred=fk.initially_deferred,
+        use_alter=fk.use_alter,
+        name=_name_unless_conventional(fk.name, table, fk.columns, "fkey"),
+    )
 
 
-def _index_call(index: Index, imports: _Imports) -> Call:
+def _index(index: Index, imports: _Imports) -> IndexArg:
     imports.add("sqlalchemy", "Index")
-    args: list[Node] = [py_str(index.name)]
+    parts: list[IndexPart] = []
     ops: list[tuple[str, str]] = []
     for el in index.elements:
         if el.column and not el.descending and el.nulls is None:
-            args.append(py_str(el.column))
+            parts.append(IndexPart(column=el.column))
             if el.opclass:
                 ops.append((el.column, el.opclass))
             continue
         imports.add("sqlalchemy", "text")
         expr = el.column if el.column else el.expression or ""
         if el.column and not _plain_identifier(el.column):
-            expr = '"' + el.column.replace('"', '""') + '"'
+            expr = always_quoted(el.column)
         if el.opclass:
             expr += f" {el.opclass}"
         if el.descending:
             expr += " DESC"
         if el.nulls:
             expr += f" NULLS {el.nulls.upper()}"
-        args.append(f"text({py_str(expr)})")
-    if index.unique:
-        args.append("unique=True")
-    if index.method != "btree":
-        args.append(f"postgresql_using={py_str(index.method)}")
-    if ops:
-        args.append("postgresql_ops={" + ", ".join(f"{py_str(c)}: {py_str(o)}" for c, o in ops) + "}")
-    if index.with_options:
-        args.append(
-            "postgresql_with={"
-            + ", ".join(f"{py_str(k)}: {_with_value(v)}" for k, v in index.with_options)
-            + "}"
-        )
+        parts.append(IndexPart(text=expr))
     if index.where:
         imports.add("sqlalchemy", "text")
-        args.append(f"postgresql_where=text({py_str(index.where)})")
-    if index.include:
-        args.append("postgresql_include=" + _list(py_str(c) for c in index.include))
-    if index.nulls_not_distinct:
-        args.append("postgresql_nulls_not_distinct=True")
-    return Call("Index", tuple(args))
-
-
-def _with_value(value: str) -> str:
-    return value if value.isdigit() else py_str(value)
+    return IndexArg(
+        name=index.name,
+        parts=tuple(parts),
+        unique=index.unique,
+        using=index.method if index.method != "btree" else None,
+        ops=tuple(ops),
+        with_options=tuple((k, int(v) if v.isdigit() else v) for k, v in index.with_options),
+        where=index.where,
+        include=index.include,
+        nulls_not_distinct=index.nulls_not_distinct,
+    )
 
 
 def _plain_identifier(name: str) -> bool:
     return name.isidentifier() and name == name.lower() and name.isascii()
 
 
-_BY_NAME: list[tuple[Schema, dict[str, Table]]] = []
+def _add_type_imports(imports: _Imports, annotation: str) -> None:
+    if "Any" in annotation:
+        imports.add("typing", "Any")
+    for module in ("datetime", "uuid", "decimal"):
+        if f"{module}." in annotation:
+            imports.add(module)
 
 
-def _tables_by_name(schema: Schema) -> dict[str, Table]:
-    """{name: table} of `schema`, built once per schema, not once per class (quadratic in tables)."""
-    if not _BY_NAME or _BY_NAME[0][0] is not schema:
-        _BY_NAME[:] = [(schema, {t.name: t for t in schema.tables})]
-    return _BY_NAME[0][1]
-
-
-def decide_class(
+def _decide_class(
     table: Table,
-    rels: list[Relationship],
-    schema: Schema,
+    rels: list[_Relationship],
+    names: Names,
+    tables: dict[str, Table],
     imports: _Imports,
     type_checking: dict[str, set[str]],
     module: str,
-) -> ClassView:
+) -> ModelClass:
     imports.add("sqlalchemy.orm", "Mapped")
     imports.add("sqlalchemy.orm", "mapped_column")
-    arg_nodes: list[Node] = []  # the elements of __table_args__
-    single_pk = table.primary_key is not None and len(table.primary_key.columns) == 1
-    if table.primary_key and (
-        len(table.primary_key.columns) > 1 or _needs_name(table.primary_key.name, table.name, (), "pkey")
-    ):
-        imports.add("sqlalchemy", "PrimaryKeyConstraint")
-        pk_args: list[Node] = [py_str(c) for c in table.primary_key.columns]
-        if _needs_name(table.primary_key.name, table.name, (), "pkey"):
-            pk_args.append(f"name={py_str(table.primary_key.name)}")
-        arg_nodes.append(Call("PrimaryKeyConstraint", tuple(pk_args)))
-        single_pk = False
+    args: list[TableArg] = []  # the elements of __table_args__
+    pk = table.primary_key
+    single_pk = pk is not None and len(pk.columns) == 1
+    if pk is not None:
+        pk_name = _name_unless_conventional(pk.name, table.name, (), "pkey")
+        if len(pk.columns) > 1 or pk_name is not None:
+            imports.add("sqlalchemy", "PrimaryKeyConstraint")
+            args.append(PrimaryKeyArg(pk.columns, pk_name))
+            single_pk = False
     fk_by_col = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     inline_unique: set[str] = set()
     for u in table.uniques:
+        u_name = _name_unless_conventional(u.name, table.name, u.columns, "key")
         if (
             len(u.columns) == 1
             and not u.named
             and not u.nulls_not_distinct
             and not u.deferrable
-            and not _needs_name(u.name, table.name, u.columns, "key")
+            and not u_name
         ):
             inline_unique.add(u.columns[0])
             continue
         imports.add("sqlalchemy", "UniqueConstraint")
-        u_args: list[Node] = [py_str(c) for c in u.columns]
-        if _needs_name(u.name, table.name, u.columns, "key"):
-            u_args.append(f"name={py_str(u.name)}")
-        if u.nulls_not_distinct:
-            u_args.append("postgresql_nulls_not_distinct=True")
-        if u.deferrable:
-            u_args.append("deferrable=True")
-        if u.initially_deferred:
-            u_args.append('initially="DEFERRED"')
-        arg_nodes.append(Call("UniqueConstraint", tuple(u_args)))
+        args.append(UniqueArg(u.columns, u_name, u.nulls_not_distinct, u.deferrable, u.initially_deferred))
     for fk in table.foreign_keys:
         if len(fk.columns) > 1:
-            arg_nodes.append(_fk_call(fk, False, table.name, imports))
+            imports.add("sqlalchemy", "ForeignKeyConstraint")
+            args.append(_foreign_key(fk, table.name))
     for ck in table.checks:
         imports.add("sqlalchemy", "CheckConstraint")
-        arg_nodes.append(Call("CheckConstraint", (py_str(ck.expression), f"name={py_str(ck.name)}")))
+        args.append(CheckArg(ck.expression, ck.name))
     for index in table.indexes:
-        arg_nodes.append(_index_call(index, imports))
+        args.append(_index(index, imports))
     if table.description:
-        arg_nodes.append(Call("{", (f'"comment": {py_str(table.description)}',)))
+        args.append(TableComment(table.description))
 
-    columns: list[str] = []
-    enum_names = {e.name for e in schema.enums}
+    columns: list[ColumnAttr] = []
     for col in table.columns:
-        attr = naming.attr_name(col.name)
-        pt = python_type(col.type, enum_var(col.type.enum) if col.type.enum else None)
+        variable = enum_var(col.type.enum) if col.type.enum else None
+        pt = python_type(col.type, variable)
         for mod, name in pt.imports:
             imports.add(mod, name)
-        if col.type.enum:
-            imports.add(".enums", enum_var(col.type.enum))
-        assert col.type.enum is None or col.type.enum in enum_names
+        if variable:
+            imports.add(".enums", variable)
         annotation = pt.annotation + (" | None" if col.nullable else "")
-        margs: list[Node] = []
-        if attr != col.name:
-            margs.append(py_str(col.name))
-        margs.append(pt.sa)
+        _add_type_imports(imports, annotation)
         col_fk = fk_by_col.get(col.name)
         if col_fk is not None:
-            margs.append(_fk_call(col_fk, True, table.name, imports))
+            imports.add("sqlalchemy", "ForeignKey")
         if col.identity:
             imports.add("sqlalchemy", "Identity")
-            margs.append("Identity(always=True)" if col.identity == "always" else "Identity()")
         if col.generated:
             imports.add("sqlalchemy", "Computed")
-            margs.append(Call("Computed", (py_str(col.generated), "persisted=True")))
-        is_pk = table.primary_key is not None and col.name in table.primary_key.columns
-        if is_pk and single_pk:
-            margs.append("primary_key=True")
-        if (
-            is_pk
-            and col.type.base in ("smallint", "integer", "bigint")
-            and not col.type.serial
-            and not col.identity
-        ):
-            margs.append("autoincrement=False")
-        if col.type.serial and not is_pk:
-            margs.append("autoincrement=True")
-        if is_pk and not single_pk:
-            margs.append("nullable=False")
-        if col.name in inline_unique:
-            margs.append("unique=True")
         if col.default is not None:
             imports.add("sqlalchemy", "text")
-            margs.append(f"server_default=text({py_str(col.default)})")
-        if col.comment:
-            margs.append(f"comment={py_str(col.comment)}")
-        if "Any" in annotation:
-            imports.add("typing", "Any")
-        if "datetime." in annotation:
-            imports.add("datetime")
-        if "uuid." in annotation:
-            imports.add("uuid")
-        if "decimal." in annotation:
-            imports.add("decimal")
-        columns += statement(f"{attr}: Mapped[{annotation}] = ", Call("mapped_column", tuple(margs)), 4)
-
-    relationships: list[str] = []
-    classes = _tables_by_name(schema)
-    for rel in sorted(rels, key=lambda r: r.attr):
-        target = classes[rel.target]
-        imports.add("sqlalchemy.orm", "relationship")
-        if target.module != module:
-            type_checking[f".{target.module}"].add(target.class_name)
-        if rel.many:
-            annotation = f"list[{target.class_name}]"
-        else:
-            annotation = target.class_name + (" | None" if rel.nullable else "")
-        rargs: list[Node] = [f"back_populates={py_str(rel.back_populates)}"]
-        if rel.foreign_keys:
-            rargs.append(f"foreign_keys={py_str('[' + ', '.join(rel.foreign_keys) + ']')}")
-        if rel.remote_side:
-            rargs.append(f"remote_side={py_str('[' + rel.remote_side + ']')}")
-        if rel.uselist_false:
-            rargs.append("uselist=False")
-        relationships += statement(
-            f"{rel.attr}: Mapped[{annotation}] = ", Call("relationship", tuple(rargs)), 4
+        is_pk = pk is not None and col.name in pk.columns
+        integer = col.type.base in ("smallint", "integer", "bigint")
+        autoincrement = None
+        if is_pk and integer and not col.type.serial and not col.identity:
+            autoincrement = False
+        elif col.type.serial and not is_pk:
+            autoincrement = True
+        columns.append(
+            ColumnAttr(
+                attribute=attr_name(col.name),
+                column=col.name,
+                annotation=annotation,
+                sql_type=pt.sa,
+                foreign_key=_foreign_key(col_fk, table.name) if col_fk is not None else None,
+                identity=col.identity,
+                computed=col.generated,
+                primary_key=is_pk and single_pk,
+                autoincrement=autoincrement,
+                nullable=False if is_pk and not single_pk else None,
+                unique=col.name in inline_unique,
+                server_default=col.default,
+                comment=col.comment or None,
+            )
         )
 
-    args_lines: list[str] = []
-    for node in arg_nodes:
-        args_lines += statement("", node, 8, ",")
-    # A one-element tuple's comma is not a magic trailing comma: ruff format joins it when it fits.
-    inline = f"    __table_args__ = ({flat(arg_nodes[0])},)" if len(arg_nodes) == 1 else None
-    if inline is not None and len(inline) > LINE_LENGTH:
-        inline = None
-    doc = naming.docstring_lines(table.description or f"Table {table.name}.", 110, 4)
-    return ClassView(
-        name=table.class_name,
-        table=py_str(table.name),
-        docstring=doc,
-        table_args=tuple(args_lines),
-        table_args_inline=inline,
+    relationships: list[RelationshipAttr] = []
+    for rel in sorted(rels, key=lambda r: r.attr):
+        imports.add("sqlalchemy.orm", "relationship")
+        target = names.classes[rel.target]
+        target_module = names.modules[tables[rel.target].doc]
+        if target_module != module:
+            type_checking[f".{target_module}"].add(target)
+        relationships.append(
+            RelationshipAttr(
+                attribute=rel.attr,
+                target=target,
+                annotation=f"list[{target}]" if rel.many else target + (" | None" if rel.nullable else ""),
+                back_populates=rel.back_populates,
+                foreign_keys=rel.foreign_keys,
+                remote_side=rel.remote_side,
+                uselist=False if rel.uselist_false else None,
+            )
+        )
+    return ModelClass(
+        name=names.classes[table.name],
+        table=table.name,
+        docstring=table.description or f"Table {table.name}.",
+        table_args=tuple(args),
         columns=tuple(columns),
         relationships=tuple(relationships),
     )
 
 
-def decide_modules(schema: Schema) -> list[ModuleView]:
-    rels = decide_relationships(schema)
+def decide_models(schema: Schema, names: Names) -> tuple[ModelModule, ...]:
+    """One module per doc (by module name), its classes in the doc's order."""
+    rels = _decide_relationships(schema, names)
+    tables = {t.name: t for t in schema.tables}
     by_module: dict[str, list[Table]] = defaultdict(list)
     for t in schema.tables:
-        by_module[t.module].append(t)
-    docs = dict((m, d) for d, m in schema.docs)
-    views: list[ModuleView] = []
-    for module in sorted(set(m for _, m in schema.docs)):
-        tables = sorted(by_module.get(module, []), key=lambda t: t.span.line)
+        by_module[names.modules[t.doc]].append(t)
+    docs = {m: d for d, m in names.modules.items()}
+    out: list[ModelModule] = []
+    for module in sorted(docs):
         imports = _Imports()
         imports.add("__future__", "annotations")
         imports.add(".base", "Base")
         type_checking: dict[str, set[str]] = defaultdict(set)
         classes = tuple(
-            decide_class(t, rels.get(t.name, []), schema, imports, type_checking, module) for t in tables
+            _decide_class(t, rels.get(t.name, []), names, tables, imports, type_checking, module)
+            for t in sorted(by_module.get(module, []), key=lambda t: t.span.line)
         )
-        tc_lines: list[str] = []
+        tc = _Imports()
+        for mod, classes_there in type_checking.items():
+            for name in classes_there:
+                tc.add(mod, name)
         if type_checking:
             imports.add("typing", "TYPE_CHECKING")
-            for mod in sorted(type_checking):
-                tc_lines += ["    " + line for line in import_line(mod, isort_names(type_checking[mod]))]
-        views.append(
-            ModuleView(
-                module=module,
-                doc=docs[module],
-                imports=imports.lines(),
-                type_checking_imports=tuple(tc_lines),
-                classes=classes,
-                all_names=tuple(sorted(c.name for c in classes)),
-            )
-        )
-    return views
+        out.append(ModelModule(module, docs[module], imports.block(), tc.block(), classes))
+    return tuple(out)
 
 
-def decide_enums(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(import lines, assignment lines) for generated enums.py."""
+def decide_enums(schema: Schema) -> EnumsModule | None:
+    if not schema.enums:
+        return None
     imports = _Imports()
     imports.add("sqlalchemy.dialects.postgresql", "ENUM")
     imports.add(".base", "Base")
-    lines: list[str] = []
-    for e in schema.enums:
-        args: list[Node] = [py_str(label) for label in e.labels]
-        args += [f"name={py_str(e.name)}", "metadata=Base.metadata"]
-        lines += statement(f"{enum_var(e.name)} = ", Call("ENUM", tuple(args)), 0)
-    return imports.lines(), tuple(lines)
+    return EnumsModule(
+        imports.block(), tuple(EnumType(enum_var(e.name), e.name, e.labels) for e in schema.enums)
+    )
 
 
-def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def decide_external(schema: Schema) -> ExternalModule | None:
     """Stand-ins for external tables, so FKs to them resolve in the metadata (never created by us)."""
-    from dataclasses import replace
-
-    from mdschema.schema import PgType
-    from mdschema.spec.pg_types import make_type
-    from mdschema.spec.pg_types import python_type as pyt
-
     imports = _Imports()
-    imports.add("sqlalchemy", "Column")
-    imports.add("sqlalchemy", "Table")
-    imports.add(".base", "Base")
-    lines: list[str] = []
+    tables: list[StandInTable] = []
+
+    def column(name: str, t: PgType) -> StandInColumn:
+        variable = enum_var(t.enum) if t.enum else None
+        pt = python_type(t, variable)
+        for mod, imp in pt.imports:
+            if mod not in ("uuid", "datetime", "decimal", "typing"):
+                imports.add(mod, imp)
+        if variable:
+            imports.add(".enums", variable)
+        return StandInColumn(name, pt.sa)
+
     for ext in schema.external:
         if ext.mode != "keep_fk" or not ext.key_columns:
             continue
-        cols: list[Node] = [py_str(ext.name), "Base.metadata"]
-        for name, sql in ext.key_columns:
-            base = sql.split("(")[0]
-            t = make_type(
-                base if base != "character varying" else "varchar",
-                tuple(int(x) for x in sql[len(base) + 1 : -1].split(",")) if "(" in sql else (),
-                False,
-            )
-            pt = pyt(t)
-            for mod, imp in pt.imports:
-                if mod not in ("uuid", "datetime", "decimal", "typing"):
-                    imports.add(mod, imp)
-            cols.append(Call("Column", (py_str(name), pt.sa, "primary_key=True")))
-        cols.append('info={"mdschema": "external"}')
-        var = "_".join(p for p in ext.name.split(".")) + "_table"
-        lines += statement(f"{naming.attr_name(var)} = ", Call("Table", tuple(cols)), 0)
+        variable = attr_name("_".join(ext.name.split(".")) + "_table")
+        tables.append(StandInTable(variable, ext.name, tuple(column(n, t) for n, t in ext.key_columns)))
     # Unmanaged tables that the docs' foreign keys point at need a stand-in too, or the metadata
     # cannot resolve ForeignKey("events.id") (NoReferencedTableError in create_all/sorted_tables).
     unmanaged: dict[str, dict[str, PgType]] = defaultdict(dict)
@@ -507,13 +631,55 @@ def decide_external(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
                     if col is not None:
                         unmanaged[fk.ref_table].setdefault(theirs, col.type)
     for name in sorted(unmanaged):
-        cols = [py_str(name), "Base.metadata"]
-        for col_name, pg_type in sorted(unmanaged[name].items()):
-            pt = pyt(replace(pg_type, serial=False))
-            for mod, imp in pt.imports:
-                if mod not in ("uuid", "datetime", "decimal", "typing"):
-                    imports.add(mod, imp)
-            cols.append(Call("Column", (py_str(col_name), pt.sa, "primary_key=True")))
-        cols.append('info={"mdschema": "external"}')
-        lines += statement(f"{naming.attr_name(name + '_table')} = ", Call("Table", tuple(cols)), 0)
-    return imports.lines(), tuple(lines)
+        columns = tuple(column(n, t) for n, t in sorted(unmanaged[name].items()))
+        tables.append(StandInTable(attr_name(name + "_table"), name, columns))
+    if not tables:
+        return None
+    imports.add("sqlalchemy", "Column")
+    imports.add("sqlalchemy", "Table")
+    imports.add(".base", "Base")
+    return ExternalModule(imports.block(), tuple(tables))
+
+
+def decide_ddl(schema: Schema) -> DdlModule:
+    renames: list[tuple[str, str, str, str]] = []
+    for t in schema.tables:
+        if t.renamed_from:
+            renames.append(("table", "", t.renamed_from, t.name))
+        for c in t.columns:
+            if c.renamed_from:
+                renames.append(("column", t.name, c.renamed_from, c.name))
+    for e in schema.enums:
+        for old, new in e.renamed_labels:
+            renames.append(("enum_label", e.name, old, new))
+    return DdlModule(
+        extensions=tuple(e.name for e in schema.extensions),
+        functions=tuple((f.signature, f.sql) for f in schema.functions),
+        triggers=tuple((t.table, t.name, t.sql) for t in schema.triggers),
+        unmanaged=schema.unmanaged,
+        renames=tuple(renames),
+        external=tuple((e.name, e.mode) for e in schema.external),
+    )
+
+
+def decide_init(
+    models: tuple[ModelModule, ...], enums: EnumsModule | None, external: ExternalModule | None
+) -> InitModule:
+    """__init__.py imports every model (so that `Base.metadata` is complete), never db or repositories:
+    importing the models never needs a database."""
+    imports = _Imports()
+    exports: list[str] = []
+    for enum in enums.enums if enums else ():
+        imports.add(".enums", enum.variable)
+        exports.append(enum.variable)
+    if external is not None:
+        imports.add(".", "external")
+        exports.append("external")
+    imports.add(".", "ddl")
+    imports.add(".base", "Base")
+    exports += ["ddl", "Base"]
+    for module in models:
+        for cls in module.classes:
+            imports.add(f".{module.module}", cls.name)
+            exports.append(cls.name)
+    return InitModule(imports.block(), tuple(sorted(exports)))

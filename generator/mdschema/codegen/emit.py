@@ -1,8 +1,9 @@
 """Write rendered files atomically, or compare them with what is on disk.
 
 The manifest (`<package>/.mdschema-manifest.json`) records a hash of every input (docs, config,
-generator code and templates) and of every file written. `check --offline` compares hashes first
-and only parses and renders when something changed, so the pre-commit path stays instant.
+generator code and templates, a project's own templates) and of every file written. `check --offline`
+compares hashes first and only parses and renders when something changed, so the pre-commit path stays
+instant.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def _sha(data: bytes) -> str:
 
 
 def inputs_hash(config: Config) -> str:
-    """One hash over everything generation depends on."""
-    from mdschema.util.hashing import package_hash
+    """One hash over everything generation depends on: mdschema's own package (every source file,
+    recursively), pyproject.toml, the docs, and the project's template overrides."""
+    from mdschema.util.hashing import package_hash, tree_files
 
     h = hashlib.sha256()
     h.update(package_hash().encode())
@@ -36,6 +38,11 @@ def inputs_hash(config: Config) -> str:
     for path in config.doc_paths():
         h.update(config.rel(path).encode())
         h.update(path.read_bytes())
+    templates = config.templates_dir
+    if templates is not None and templates.is_dir():
+        for path in tree_files(templates):  # files only; never a directory or __pycache__
+            h.update(b"template:" + path.relative_to(templates).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

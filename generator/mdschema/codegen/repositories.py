@@ -1,7 +1,9 @@
-"""Decide the generated repositories: one typed async class per table, and what each method is called.
+"""The generated repositories: one typed async class per table, what each method is called, and their lines.
 
-Decisions only (names, signatures, which columns, the order of listings); templates/repositories.py.j2
-prints them, and the runtime behaviour shared by every repository lives in that template's base class.
+`plan` decides (names, signatures, which columns, the order of listings) from the model decisions, so a
+repository uses exactly the class, attribute and annotation its model has; `render_repositories` prints
+the plans through templates/repositories.py.j2, whose base class holds the runtime behaviour that every
+repository shares.
 
 Per table with a primary key (a table without one gets no repository: no row can be addressed):
 - ``get(pk...)`` → the row or None;
@@ -19,12 +21,25 @@ Order of every listing: ``created_at`` then the primary key when the table has a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import mdschema.spec.pg_names as naming
-from mdschema.codegen.decide import enum_var
-from mdschema.codegen.source import Call, Node, import_line, isort_names, statement
-from mdschema.schema import Column, Schema, Table
-from mdschema.spec.pg_types import python_type
+from mdschema.codegen.decide import ColumnAttr, Package
+from mdschema.codegen.py_names import attr_name, column_stem, singular
+from mdschema.codegen.source import (
+    Call,
+    Node,
+    comment_line,
+    docstring_lines,
+    docstring_text,
+    import_line,
+    isort_names,
+    py_str,
+    statement,
+)
+from mdschema.schema import Schema, Table
+
+if TYPE_CHECKING:
+    import jinja2
 
 DEFAULT_LIMIT = 100
 ORDER_COLUMN = "created_at"
@@ -92,50 +107,26 @@ class RepositoryPlan:
 @dataclass(frozen=True, slots=True)
 class MethodView:
     signature: tuple[str, ...]  # formatted `async def …:` lines, indented 4
-    docstring: str  # one line
+    docstring: tuple[str, ...]  # whole lines, indented 8
     body: tuple[str, ...]  # formatted lines, indented 8
 
 
 @dataclass(frozen=True, slots=True)
 class RepositoryView:
+    """One repository as the template prints it; `plan` is the decision it was printed from."""
+
+    plan: RepositoryPlan
     name: str
     model: str
-    docstring: tuple[str, ...]
+    docstring: tuple[str, ...]  # whole lines, indented 4
     attributes: tuple[str, ...]  # formatted class attribute lines, indented 4
     methods: tuple[MethodView, ...]
 
 
-def singular(class_name: str) -> str:
-    """Users → User, Categories → Category, Addresses → Address, Statuses → Status, Courses → Course."""
-    lower = class_name.lower()
-    if lower.endswith("ies") and len(class_name) > 3:
-        return class_name[:-3] + "y"
-    if lower.endswith(("sses", "xes", "zzes", "ches", "shes", "tuses", "buses", "puses", "ruses", "nuses")):
-        return class_name[:-2]
-    if lower.endswith(("ss", "us", "is")) or not lower.endswith("s") or len(class_name) < 3:
-        return class_name
-    return class_name[:-1]
-
-
-def _stem(column: str) -> str:
-    """user_id → user; a column without such a suffix stays as it is (tenant → tenant)."""
-    for suffix in ("_id", "_uuid", "_fk", "_key"):
-        if column.endswith(suffix) and len(column) > len(suffix):
-            return column[: -len(suffix)]
-    return column
-
-
-def _annotation(col: Column) -> str:
-    pt = python_type(col.type, enum_var(col.type.enum) if col.type.enum else None)
-    return pt.annotation + (" | None" if col.nullable else "")
-
-
-def _param(table: Table, column: str) -> Param:
-    col = table.column(column)
-    assert col is not None, (table.name, column)
-    attr = naming.attr_name(col.name)
-    name = attr + "_" if attr in _PARAM_NAMES else attr
-    return Param(name=name, attr=attr, column=col.name, annotation=_annotation(col))
+def _param(columns: dict[str, ColumnAttr], column: str) -> Param:
+    col = columns[column]
+    name = col.attribute + "_" if col.attribute in _PARAM_NAMES else col.attribute
+    return Param(name=name, attr=col.attribute, column=col.column, annotation=col.annotation)
 
 
 def _unique_keys(table: Table) -> list[tuple[tuple[str, ...], str]]:
@@ -148,8 +139,10 @@ def _unique_keys(table: Table) -> list[tuple[tuple[str, ...], str]]:
     return keys
 
 
-def plan_table(table: Table, model: str, name: str) -> RepositoryPlan:
+def plan_table(table: Table, decided: tuple[ColumnAttr, ...], model: str, name: str) -> RepositoryPlan:
+    """The repository of `table`, whose model's column attributes were decided as `decided`."""
     assert table.primary_key is not None
+    attrs = {c.column: c for c in decided}
     pk_cols = table.primary_key.columns
     seen: set[frozenset[str]] = {frozenset(pk_cols)}
     get_by: list[Lookup] = []
@@ -157,7 +150,7 @@ def plan_table(table: Table, model: str, name: str) -> RepositoryPlan:
         if frozenset(columns) in seen:
             continue
         seen.add(frozenset(columns))
-        params = tuple(_param(table, c) for c in columns)
+        params = tuple(_param(attrs, c) for c in columns)
         get_by.append(Lookup("get_by_" + "_and_".join(p.attr for p in params), params, source))
 
     fks: list[tuple[tuple[str, ...], str]] = []
@@ -166,29 +159,29 @@ def plan_table(table: Table, model: str, name: str) -> RepositoryPlan:
         if fk.columns not in fk_seen:
             fk_seen.add(fk.columns)
             fks.append((fk.columns, fk.name))
-    stems = ["_and_".join(naming.attr_name(_stem(c)) for c in cols) for cols, _ in fks]
+    stems = ["_and_".join(attr_name(column_stem(c)) for c in cols) for cols, _ in fks]
     list_by: list[Lookup] = []
     for (columns, source), stem in zip(fks, stems, strict=True):
         if stems.count(stem) > 1:
-            stem = "_and_".join(naming.attr_name(c) for c in columns)
-        params = tuple(_param(table, c) for c in columns)
+            stem = "_and_".join(attrs[c].attribute for c in columns)
+        params = tuple(_param(attrs, c) for c in columns)
         list_by.append(Lookup("list_by_" + stem, params, source))
 
     names = [lk.method for lk in (*get_by, *list_by)]
     assert len(names) == len(set(names)), names
-    order = tuple(naming.attr_name(c) for c in pk_cols)
+    order = tuple(attrs[c].attribute for c in pk_cols)
     created = table.column(ORDER_COLUMN)
     if created is not None and ORDER_COLUMN not in pk_cols:
-        order = (naming.attr_name(ORDER_COLUMN), *order)
+        order = (attrs[ORDER_COLUMN].attribute, *order)
     touched = table.column(TOUCH_COLUMN)
     touch = None
     if touched is not None and touched.type.base.startswith("timestamp") and not touched.type.array:
-        touch = naming.attr_name(TOUCH_COLUMN)
+        touch = attrs[TOUCH_COLUMN].attribute
     return RepositoryPlan(
         name=name,
         model=model,
         table=table.name,
-        primary_key=tuple(_param(table, c) for c in pk_cols),
+        primary_key=tuple(_param(attrs, c) for c in pk_cols),
         get_by=tuple(get_by),
         list_by=tuple(list_by),
         order_by=order,
@@ -196,9 +189,13 @@ def plan_table(table: Table, model: str, name: str) -> RepositoryPlan:
     )
 
 
-def plan(schema: Schema) -> tuple[list[RepositoryPlan], dict[str, dict[str, str]], list[str]]:
-    """(plans in the schema's order, {module: {class: name in this module}}, tables without a key)."""
-    model_names = {t.class_name for t in schema.tables}
+def plan(
+    schema: Schema, package: Package
+) -> tuple[list[RepositoryPlan], dict[str, dict[str, str]], list[str]]:
+    """(plans in the schema's order, {module: {class: name in this module}}, tables without a key), from the
+    classes `package` decided for `schema`."""
+    decided = {cls.table: (module.module, cls) for module in package.models for cls in module.classes}
+    model_names = {cls.name for _, cls in decided.values()}
     imports: dict[str, dict[str, str]] = {}
     taken = set(_MODULE_NAMES) | model_names
     plans: list[RepositoryPlan] = []
@@ -207,10 +204,11 @@ def plan(schema: Schema) -> tuple[list[RepositoryPlan], dict[str, dict[str, str]
         if table.primary_key is None:
             skipped.append(table.name)
             continue
-        local = table.class_name if table.class_name not in _MODULE_NAMES else table.class_name + "Model"
-        imports.setdefault(table.module, {})[table.class_name] = local
-        name = _free(singular(table.class_name) + "Repository", table.class_name + "Repository", taken)
-        plans.append(plan_table(table, local, name))
+        module, cls = decided[table.name]
+        local = cls.name if cls.name not in _MODULE_NAMES else cls.name + "Model"
+        imports.setdefault(module, {})[cls.name] = local
+        name = _free(singular(cls.name) + "Repository", cls.name + "Repository", taken)
+        plans.append(plan_table(table, cls.columns, local, name))
     return plans, imports, skipped
 
 
@@ -257,10 +255,9 @@ def _columns_text(params: tuple[Param, ...]) -> str:
     return ", ".join(k.column for k in params)
 
 
-def _doc(text: str) -> str:
-    """One docstring line: quotes and backslashes escaped, control characters blanked (names can hold any)."""
-    safe = text.replace("\\", "\\\\").replace('"', '\\"')
-    return "".join(ch if ch >= " " and ch not in "\u2028\u2029\x85\x7f" else " " for ch in safe)
+def _doc(text: str) -> tuple[str, ...]:
+    """A method's docstring: one line, whatever the names in it hold."""
+    return docstring_lines(text, 8, width=None)
 
 
 def view(p: RepositoryPlan) -> RepositoryView:
@@ -268,7 +265,7 @@ def view(p: RepositoryPlan) -> RepositoryView:
     methods = [
         MethodView(
             signature=_signature("get", pk_params, f"{p.model} | None"),
-            docstring="The row with this primary key, or None.",
+            docstring=_doc("The row with this primary key, or None."),
             body=_call("return await ", "self.session.get", [p.model, _pk_value(p)]),
         )
     ]
@@ -302,7 +299,7 @@ def view(p: RepositoryPlan) -> RepositoryView:
             signature=_signature(
                 "update", [f"obj_or_pk: {p.model} | {_pk_type(p)}", "**values: Any"], p.model
             ),
-            docstring=(
+            docstring=_doc(
                 "Set attributes of the row (given, or found by primary key); "
                 "NotFoundError when there is none."
             ),
@@ -312,18 +309,23 @@ def view(p: RepositoryPlan) -> RepositoryView:
     methods.append(
         MethodView(
             signature=_signature("delete", pk_params, "bool"),
-            docstring="Delete the row with this primary key; True when there was one.",
+            docstring=_doc("Delete the row with this primary key; True when there was one."),
             body=_call("return await ", "self._delete", _where(p, p.primary_key)),
         )
     )
     attributes = [f"    model = {p.model}"]
     attributes += statement("    order_by = ", Call("", tuple(f"{p.model}.{a}" for a in p.order_by)), 0)
     if p.touch:
-        attributes.append(f"    touch = {naming.py_str(p.touch)}")
+        attributes.append(f"    touch = {py_str(p.touch)}")
     order = ", ".join(p.order_by)
-    doc = naming.docstring_lines(f"Rows of {p.table}, as {p.model}. Listings are ordered by {order}.", 110, 4)
+    doc = docstring_lines(f"Rows of {p.table}, as {p.model}. Listings are ordered by {order}.", 4)
     return RepositoryView(
-        name=p.name, model=p.model, docstring=doc, attributes=tuple(attributes), methods=tuple(methods)
+        plan=p,
+        name=p.name,
+        model=p.model,
+        docstring=doc,
+        attributes=tuple(attributes),
+        methods=tuple(methods),
     )
 
 
@@ -355,12 +357,14 @@ def module_imports(plans: list[RepositoryPlan], models: dict[str, dict[str, str]
     return (*stdlib, "", *third, "", *local)
 
 
-Lines = tuple[str, ...]
-
-
-def decide(schema: Schema) -> tuple[Lines, tuple[RepositoryView, ...], Lines, Lines]:
-    """(imports, repository views, __all__ names, tables without a repository) for repositories.py."""
-    plans, models, skipped = plan(schema)
-    views = tuple(view(p) for p in plans)
+def render_repositories(env: jinja2.Environment, schema: Schema, package: Package) -> str:
+    """repositories.py for the models `package` decided for `schema`."""
+    plans, models, skipped = plan(schema, package)
     all_names = sorted({"DuplicateError", "NotFoundError", "Repository", *(p.name for p in plans)})
-    return module_imports(plans, models), views, tuple(naming.py_str(n) for n in all_names), tuple(skipped)
+    return env.get_template("repositories.py.j2").render(
+        sources=docstring_text(package.sources),
+        imports=module_imports(plans, models),
+        repositories=tuple(view(p) for p in plans),
+        exports=tuple(py_str(n) for n in all_names),
+        skipped=comment_line(", ".join(skipped)) if skipped else "",
+    )

@@ -3,10 +3,15 @@
 Generated files must pass `ruff format --check` without running ruff; this module reproduces its
 line-splitting for calls, tuples and imports (right-hand split, then one item per line with a
 magic trailing comma).
+
+It is also the one place text from the docs becomes Python source: `py_str` for string literals,
+`docstring_lines` / `docstring_text` for docstrings and `comment_line` for `#` comments. Nothing else
+puts a doc's text into generated code.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 LINE_LENGTH = 110
@@ -60,9 +65,10 @@ def statement(prefix: str, node: Node, indent: int, suffix: str = "") -> list[st
     return lines
 
 
-def import_line(module: str, names: list[str]) -> list[str]:
+def import_line(module: str, names: list[str], indent: int = 0) -> list[str]:
+    """`from module import names`, split one name per line when it does not fit at `indent`."""
     one = f"from {module} import {', '.join(names)}"
-    if len(one) <= LINE_LENGTH:
+    if indent + len(one) <= LINE_LENGTH:
         return [one]
     return [f"from {module} import ("] + [f"    {n}," for n in names] + [")"]
 
@@ -78,3 +84,103 @@ def isort_names(names: set[str]) -> list[str]:
         return (2, name)
 
     return sorted(names, key=key)
+
+
+def import_sections(
+    modules: tuple[str, ...], names: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[str, ...]:
+    """An import block the way ruff's isort sorts it: future, stdlib, third party, local, a blank line
+    between sections. `modules` are `import x` lines; `names` are (module, names in isort order)."""
+    sections: list[list[str]] = [[], [], [], []]
+    for module in sorted(modules):
+        sections[1 if module.split(".")[0] in STDLIB else 2].append(f"import {module}")
+    for module, imported in sorted(names):
+        if module == "__future__":
+            index = 0
+        elif module.startswith("."):
+            index = 3
+        elif module.split(".")[0] in STDLIB:
+            index = 1
+        else:
+            index = 2
+        sections[index].extend(import_line(module, list(imported)))
+    out: list[str] = []
+    for section in sections:
+        if section:
+            if out:
+                out.append("")
+            out.extend(section)
+    return tuple(out)
+
+
+# The standard-library modules generated code imports (isort's "stdlib" section).
+STDLIB = frozenset({"collections", "datetime", "decimal", "enum", "typing", "uuid"})
+
+
+# ---- text from the docs, as Python source ---------------------------------------------------------
+
+
+def py_str(value: str) -> str:
+    """A Python string literal of exactly `value`, the way ruff format prints it (double quotes unless
+    that needs more escapes). Backslashes, quotes and every character that is not printable (line breaks,
+    control characters, U+2028, bidi overrides...) are escaped: the literal is one line and shows what is
+    really there."""
+    body = value.replace("\\", "\\\\")
+    if not body.isprintable():  # rare: only those characters go through _escape_char
+        body = "".join(ch if ch.isprintable() else _escape_char(ch) for ch in body)
+    if value.count('"') > value.count("'"):
+        return "'" + body.replace("'", "\\'") + "'"
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def docstring_text(text: str) -> str:
+    """`text` made safe inside a triple-quoted docstring, on one line.
+
+    Docstrings are prose: characters that are not printable (line breaks, tabs, U+2028...) become
+    spaces, and the ends are stripped as ruff format strips them. Backslashes are doubled; a `\"\"\"`
+    and a quote at either end are escaped, so nothing can close the docstring early (ruff format would
+    also pad a leading quote with a space).
+    """
+    words = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    safe = words.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if safe.startswith('"'):
+        safe = "\\" + safe
+    if safe.endswith('"') and (len(safe) - len(safe[:-1].rstrip("\\")) - 1) % 2 == 0:
+        safe = safe[:-1] + '\\"'  # a quote not escaped yet (an even run of backslashes before it)
+    return safe
+
+
+def docstring_lines(text: str, indent: int, width: int | None = LINE_LENGTH) -> tuple[str, ...]:
+    """The lines of a docstring at `indent`: `\"\"\"text\"\"\"` when it is one line, else wrapped at `width`
+    (the text, not counting indent; None: never wrapped) with the closing quotes on a line of their own."""
+    safe = docstring_text(text)
+    pad = " " * indent
+    if width is None:
+        return (f'{pad}"""{safe}"""',)
+    lines = textwrap.wrap(safe, width=max(20, width - indent), break_long_words=False, break_on_hyphens=False)
+    if len(lines) <= 1:
+        return (f'{pad}"""{lines[0] if lines else ""}"""',)
+    return (f'{pad}"""{lines[0]}', *(f"{pad}{line}" for line in lines[1:]), f'{pad}"""')
+
+
+def comment_line(text: str) -> str:
+    """A `#` comment of `text`: one line whatever it holds (what is not printable shown escaped), its ends
+    stripped as ruff format strips them."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
+    text = text.strip()
+    return f"# {text}" if text else "#"

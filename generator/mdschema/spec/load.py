@@ -1,49 +1,41 @@
-"""The stages in order: config → docs → SQL → IR → files. Each stage lives in its own module."""
+"""The spec stage in order: config → docs (markdown) → statements (pglast) → the validated Schema."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from mdschema.config import Config
 from mdschema.errors import Collector, Diagnostic, Span, SpecError
 from mdschema.schema import Schema
 
-_RESERVED_MODULES = frozenset({"base", "enums", "external", "ddl", "__init__", "repositories", "db"})
-
-
-def doc_module(stem: str, config: Config) -> str:
-    """The module a doc renders into: configured, else a safe form of its file name."""
-    configured = dict(config.modules).get(stem)
-    if configured:
-        return configured
-    name = re.sub(r"\W", "_", stem.lower(), flags=re.ASCII).strip("_") or "doc"
-    if name[0].isdigit():
-        name = "doc_" + name
-    import keyword
-
-    if keyword.iskeyword(name) or name in _RESERVED_MODULES:
-        name += "_models"
-    return name
+# A later stage's look at the resolved schema (codegen's Python names): its diagnostics are reported
+# together with the docs' own.
+SchemaCheck = Callable[[Schema], Iterable[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """The docs' schema and the warnings found on the way (errors raise SpecError instead)."""
+    """A validated schema and the warnings it was accepted with (errors are raised, never returned)."""
 
     schema: Schema
     warnings: tuple[Diagnostic, ...]
 
 
-def load_schema(config: Config, strict: bool = False) -> Loaded:
-    """Read and validate every doc; raise SpecError with all diagnostics when anything is wrong."""
+def load_schema(config: Config, strict: bool = False, checks: Sequence[SchemaCheck] = ()) -> Loaded:
+    """Read and validate every doc; raise SpecError with all diagnostics when anything is wrong.
+
+    `checks` run on the resolved schema even when the docs have errors of their own, so that one run
+    reports everything (e.g. codegen's class-name clashes next to an unknown foreign key target).
+    With `strict`, warnings fail too.
+    """
     from mdschema.util.perf import gc_paused
 
     with gc_paused():
-        return _load_schema(config, strict)
+        return _load_schema(config, strict, checks)
 
 
-def _load_schema(config: Config, strict: bool) -> Loaded:
+def _load_schema(config: Config, strict: bool, checks: Sequence[SchemaCheck]) -> Loaded:
     from mdschema.spec.markdown import read_doc
     from mdschema.spec.resolve import resolve
     from mdschema.spec.statements import parse_docs
@@ -62,27 +54,15 @@ def _load_schema(config: Config, strict: bool) -> Loaded:
         )
     diag = Collector()
     docs = []
-    modules: dict[str, str] = {}
-    owners: dict[str, str] = {}
     for path in paths:
-        shown = config.rel(path)
         try:
-            docs.append(read_doc(path, shown))
+            docs.append(read_doc(path, config.rel(path)))
         except SpecError as exc:
             diag.items.extend(exc.diagnostics)
-            continue
-        module = doc_module(path.stem, config)
-        if module in owners:
-            diag.error(
-                Span(shown, 1),
-                "E304",
-                f"docs {owners[module]} and {shown} both render to module {module}.py",
-                "rename one, or set [tool.mdschema.modules]",
-            )
-        owners[module] = shown
-        modules[shown] = module
     parsed = parse_docs(docs, diag)
     diag.raise_if_any(strict)
-    schema = resolve(parsed, config, modules, diag)
+    schema = resolve(parsed, config, tuple(doc.path for doc in docs), diag)
+    for check in checks:
+        diag.items.extend(check(schema))
     diag.raise_if_any(strict)
     return Loaded(schema, tuple(sorted(diag.items)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import keyword
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -29,12 +28,15 @@ from mdschema.schema import (
     Trigger,
     Unique,
 )
-from mdschema.spec.statements import Parsed, RawColumn, RawConstraint, RawIndex, RawTable
+from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
+from mdschema.util.graph import cyclic_edges, topological_order
 
 _STRING_DEFAULT = re.compile(r"^'((?:[^']|'')*)'(?:::[\w\s\".]+)?$")
 
 
-def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: Collector) -> Schema:
+def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collector) -> Schema:
+    """The validated Schema of `parsed` (the statements of `docs`); problems go to `diag`. A schema is
+    returned even when there are errors, so that later checks can report theirs alongside."""
     enums = _enums(parsed, diag)
     tables = _pick_tables(parsed, config, diag)
     external = dict(config.external_tables)
@@ -77,7 +79,6 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
 
     _check_foreign_keys(built, external, unmanaged, diag)
     ext_tables = _external_tables(built, external)
-    keys = {(t, c) for t, b in built.items() for c in b.columns}
     final: dict[str, Table] = {}
     for name, b in built.items():
         fks = tuple(
@@ -87,8 +88,6 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
         final[name] = Table(
             name=name,
             doc=raw.doc.path,
-            module=doc_modules[raw.doc.path],
-            class_name=dict(config.class_names).get(name, naming.class_name(name)),
             description=b.description,
             columns=tuple(b.columns.values()),
             primary_key=b.primary_key,
@@ -99,9 +98,7 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
             span=raw.span,
             renamed_from=raw.renamed_from,
         )
-    del keys
     final = _mark_cycles(final)
-    _check_class_names(final, diag)
     named = _named(parsed, final, diag)
     return Schema(
         tables=_dependency_order(final),
@@ -111,7 +108,7 @@ def resolve(parsed: Parsed, config: Config, doc_modules: dict[str, str], diag: C
         triggers=named[2],
         external=ext_tables,
         unmanaged=tuple(sorted(unmanaged)),
-        docs=tuple(sorted(doc_modules.items())),
+        docs=tuple(sorted(docs)),
     )
 
 
@@ -213,7 +210,7 @@ def _build_table(
     raw: RawTable,
     alters: list[RawConstraint],
     enums: dict[str, Enum],
-    comments: Mapping[tuple[str, str | None], object],
+    comments: Mapping[tuple[str, str | None], RawComment],
     relation_names: set[str],
     diag: Collector,
     schema_constraints: set[str] | None = None,
@@ -226,22 +223,11 @@ def _build_table(
     table = raw.name
     table_constraints: list[RawConstraint] = list(raw.constraints)
     constraint_names: set[str] = set()  # this table's: explicit names must be unique here
-    attrs: dict[str, str] = {}  # Python attribute → column: two columns on one attribute lose one
     for col in raw.columns:
         _ident(col.name, "column", col.span, diag)
         if col.name in b.columns:
             diag.error(col.span, "E108", f"column {table}.{col.name} is defined twice")
             continue
-        attr = naming.attr_name(col.name)
-        if attr in attrs:
-            diag.error(
-                col.span,
-                "E108",
-                f"columns {table}.{attrs[attr]} and {table}.{col.name} would both be "
-                f"the Python attribute {attr}",
-                "rename one of the two columns",
-            )
-        attrs.setdefault(attr, col.name)
         t = _column_type(col, enums, diag, table)
         kinds = {c.kind for c in col.constraints}
         default = next((c.expression for c in col.constraints if c.kind == "default"), None)
@@ -275,7 +261,7 @@ def _build_table(
         comment_override = comments.get((table, col.name))
         comment = col.comment
         if comment_override is not None:
-            comment = getattr(comment_override, "text", None)
+            comment = comment_override.text
         if t is None:
             t = PgType("text", "text")
         b.columns[col.name] = Column(
@@ -294,7 +280,7 @@ def _build_table(
                 table_constraints.append(c)
     table_comment = comments.get((table, None))
     if table_comment is not None:
-        b.description = getattr(table_comment, "text", None)
+        b.description = table_comment.text
     table_constraints.sort(key=lambda c: c.span.line)  # PostgreSQL names them in order of appearance
     table_constraints.extend(alters)
     # PostgreSQL names index-backed constraints first (they are relations), then checks, then FKs.
@@ -530,13 +516,12 @@ def _compatible(a: PgType, b: PgType) -> bool:
 
 
 def _external_tables(built: dict[str, _TableBuild], external: dict[str, str]) -> tuple[ExternalTable, ...]:
-    keys: dict[str, dict[str, str]] = defaultdict(dict)
+    keys: dict[str, dict[str, PgType]] = defaultdict(dict)
     for b in built.values():
         for fk in b.foreign_keys:
             if fk.ref_table in external:
                 for mine, theirs in zip(fk.columns, fk.ref_columns, strict=False):
-                    t = b.columns[mine].type
-                    keys[fk.ref_table].setdefault(theirs, t.sql)
+                    keys[fk.ref_table].setdefault(theirs, b.columns[mine].type)
     return tuple(
         ExternalTable(name, mode, tuple(sorted(keys.get(name, {}).items())))
         for name, mode in sorted(external.items())
@@ -552,7 +537,7 @@ def _index_column_name(el: IndexElement) -> str:
 
 
 def _indexes(
-    raws: list[RawIndex], built: dict[str, _TableBuild], relation_names: set[str], diag: Collector
+    raws: tuple[RawIndex, ...], built: dict[str, _TableBuild], relation_names: set[str], diag: Collector
 ) -> dict[str, list[Index]]:
     out: dict[str, list[Index]] = defaultdict(list)
     for raw in raws:
@@ -564,9 +549,7 @@ def _indexes(
                 f'index {raw.name or ""} is on unknown table "{raw.table}"' + _did_you_mean(raw.table, built),
             )
             continue
-        elements = tuple(
-            IndexElement(col, expr, opclass, desc, nulls) for col, expr, opclass, desc, nulls in raw.elements
-        )
+        elements = raw.elements
         plain = tuple(el.column for el in elements if el.column)
         ok = _known_columns(b, plain + raw.include, f"index {raw.name or ''}".strip(), raw.span, diag)
         if raw.method not in ("btree", "hash", "gin", "gist", "brin", "spgist", "hnsw", "ivfflat"):
@@ -602,112 +585,24 @@ def _mark_cycles(tables: dict[str, Table]) -> dict[str, Table]:
     """FKs between tables that reference each other (directly or around a loop) get use_alter."""
     from dataclasses import replace
 
-    graph = {
-        n: sorted({fk.ref_table for fk in t.foreign_keys if fk.ref_table in tables and fk.ref_table != n})
-        for n, t in tables.items()
-    }
-    component = _strongly_connected(graph)
-    result: dict[str, Table] = {}
-    for name, t in tables.items():
-        fks = tuple(
-            replace(fk, use_alter=True)
-            if fk.ref_table in tables and fk.ref_table != name and component[fk.ref_table] == component[name]
-            else fk
-            for fk in t.foreign_keys
+    graph = {n: {fk.ref_table for fk in t.foreign_keys if fk.ref_table in tables} for n, t in tables.items()}
+    on_cycle = cyclic_edges(graph)
+    return {
+        name: replace(
+            t,
+            foreign_keys=tuple(
+                replace(fk, use_alter=True) if (name, fk.ref_table) in on_cycle else fk
+                for fk in t.foreign_keys
+            ),
         )
-        result[name] = replace(t, foreign_keys=fks)
-    return result
-
-
-def _strongly_connected(graph: dict[str, list[str]]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    comp: dict[str, int] = {}
-    counter = [0, 0]
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(graph[root]))]
-        index[root] = low[root] = counter[0]
-        counter[0] += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter[0]
-                    counter[0] += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(graph[child])))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    comp[member] = counter[1]
-                    if member == node:
-                        break
-                counter[1] += 1
-    return comp
+        for name, t in tables.items()
+    }
 
 
 def _dependency_order(tables: dict[str, Table]) -> tuple[Table, ...]:
     """Referenced tables first; FKs marked use_alter don't order; ties broken by name."""
-    import heapq
-
-    deps = {
-        n: {
-            fk.ref_table
-            for fk in t.foreign_keys
-            if fk.ref_table in tables and fk.ref_table != n and not fk.use_alter
-        }
-        for n, t in tables.items()
-    }
-    users: dict[str, set[str]] = defaultdict(set)
-    for n, ds in deps.items():
-        for d in ds:
-            users[d].add(n)
-    ready = [n for n, ds in deps.items() if not ds]
-    heapq.heapify(ready)
-    order: list[str] = []
-    remaining = {n: set(ds) for n, ds in deps.items()}
-    while ready:
-        n = heapq.heappop(ready)
-        order.append(n)
-        for u in sorted(users[n]):
-            remaining[u].discard(n)
-            if not remaining[u]:
-                heapq.heappush(ready, u)
-    return tuple(tables[n] for n in order)
-
-
-def _check_class_names(tables: dict[str, Table], diag: Collector) -> None:
-    seen: dict[str, Table] = {}
-    for t in sorted(tables.values(), key=lambda t: t.name):
-        if t.class_name in seen:
-            diag.error(
-                t.span,
-                "E101",
-                f"tables {seen[t.class_name].name} and {t.name} both become class {t.class_name}",
-                f'set [tool.mdschema.class_names] {t.name} = "OtherName"',
-            )
-        if keyword.iskeyword(t.class_name):
-            diag.error(t.span, "E101", f"class name {t.class_name} is a Python keyword")
-        seen[t.class_name] = t
+    deps = {n: {fk.ref_table for fk in t.foreign_keys if not fk.use_alter} for n, t in tables.items()}
+    return tuple(tables[n] for n in topological_order(deps))
 
 
 def _named(

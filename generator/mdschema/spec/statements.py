@@ -1,39 +1,36 @@
 """SQL blocks → raw statements (pglast, PostgreSQL's own grammar). No regexes on SQL.
 
-Raw records keep what was written; `resolve` turns them into the validated IR.
+One handler per statement kind; the raw records (`raw`) keep what was written, comments are read by
+`comments`, and `resolve` turns the records into the validated IR.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import mdschema.spec.pg_names as naming
 from mdschema.errors import Collector, Span
+from mdschema.schema import IndexElement
+from mdschema.spec.comments import BlockText, column_comment, label_renames, split_renamed
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
+from mdschema.spec.raw import (
+    Parsed,
+    RawAddConstraint,
+    RawColumn,
+    RawComment,
+    RawConstraint,
+    RawEnum,
+    RawIndex,
+    RawNamed,
+    RawTable,
+    RawType,
+)
 
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
-# "renamed from: old_name" in a column comment, a table's prose, or a comment on an enum label's line
-RENAMED = re.compile(
-    r"\s*\(?\brenamed\s+from:?\s*[`\"']?([A-Za-z_][A-Za-z0-9_$]*)[`\"']?\)?\.?", re.IGNORECASE
-)
-_LABEL = re.compile(r"'((?:[^']|'')*)'")
-
-
-def split_renamed(text: str | None) -> tuple[str | None, str | None]:
-    """(text without the marker, the old name) — the marker is prose, never SQL."""
-    if not text:
-        return text, None
-    m = RENAMED.search(text)
-    if not m:
-        return text, None
-    rest = (text[: m.start()].rstrip(" ,;:-–—") + text[m.end() :]).strip()
-    return rest or None, m.group(1)
-
 
 _SKIPPED = {
     "InsertStmt",
@@ -52,108 +49,10 @@ _SKIPPED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RawType:
-    names: tuple[str, ...]
-    args: tuple[int, ...]
-    array: bool
-    span: Span
-    bad_args: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RawConstraint:
-    kind: str  # primary, unique, foreign, check, not_null, null, default, identity, generated
-    span: Span
-    name: str | None = None
-    columns: tuple[str, ...] = ()
-    ref_table: str | None = None
-    ref_schema: str | None = None
-    ref_columns: tuple[str, ...] = ()
-    on_delete: str = "NO ACTION"
-    on_update: str = "NO ACTION"
-    expression: str | None = None
-    identity: str | None = None
-    deferrable: bool = False
-    initially_deferred: bool = False
-    nulls_not_distinct: bool = False
-    include: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RawColumn:
-    name: str
-    type: RawType
-    constraints: tuple[RawConstraint, ...]
-    comment: str | None
-    span: Span
-    renamed_from: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RawTable:
-    name: str
-    schema: str | None
-    columns: tuple[RawColumn, ...]
-    constraints: tuple[RawConstraint, ...]
-    span: Span
-    doc: Doc
-    description: str | None
-    if_not_exists: bool
-    renamed_from: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RawIndex:
-    name: str | None
-    table: str
-    schema: str | None
-    elements: tuple[tuple[str | None, str | None, str | None, bool, str | None], ...]
-    unique: bool
-    method: str
-    where: str | None
-    include: tuple[str, ...]
-    with_options: tuple[tuple[str, str], ...]
-    span: Span
-    nulls_not_distinct: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RawEnum:
-    name: str
-    labels: tuple[str, ...]
-    span: Span
-    renamed_labels: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RawNamed:
-    """Extensions, functions and triggers: kept as deparsed SQL."""
-
-    kind: str
-    name: str
-    sql: str
-    span: Span
-    table: str | None = None
-    signature: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RawAddConstraint:
-    table: str
-    constraint: RawConstraint
-
-
-@dataclass(frozen=True, slots=True)
-class RawComment:
-    table: str
-    column: str | None
-    text: str | None
-    span: Span
-
-
 @dataclass(slots=True)
-class Parsed:
+class _Out:
+    """The records of the docs being read, in the order written (frozen into Parsed at the end)."""
+
     tables: list[RawTable] = field(default_factory=list)
     indexes: list[RawIndex] = field(default_factory=list)
     enums: list[RawEnum] = field(default_factory=list)
@@ -163,50 +62,35 @@ class Parsed:
 
 
 def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
-    out = Parsed()
+    """Every statement of every doc's SQL blocks as raw records; problems go to `diag`."""
+    out = _Out()
     for doc in docs:
         for block in doc.blocks:
             _parse_block(doc, block, out, diag)
-    return out
+    return Parsed(
+        tables=tuple(out.tables),
+        indexes=tuple(out.indexes),
+        enums=tuple(out.enums),
+        named=tuple(out.named),
+        alters=tuple(out.alters),
+        comments=tuple(out.comments),
+    )
 
 
-class _Block:
-    """Offsets in a block ↔ lines in the .md file, and the block's comments."""
+class _Block(BlockText):
+    """A block being read: its text and comments, where it sits in the .md file, and the statement now."""
 
     def __init__(self, doc: Doc, block: SqlBlock) -> None:
-        self.doc, self.block, self.text = doc, block, block.text
-        self.line_starts = [0]
-        i = self.text.find("\n")
-        while i >= 0:
-            self.line_starts.append(i + 1)
-            i = self.text.find("\n", i + 1)
-        self.comments: list[tuple[int, int]] = []  # (start, end) of each comment token
+        super().__init__(block.text)
+        self.doc, self.block = doc, block
         self.long_idents: list[tuple[int, str]] = []  # (offset, name) of identifiers over 63 bytes
         self.base = 0  # offset of the statement being read (node locations are relative to it)
-
-    def line_index(self, offset: int) -> int:
-        return max(0, bisect_right(self.line_starts, offset) - 1)
 
     def span(self, offset: int) -> Span:
         return Span(self.doc.path, self.block.first_line + self.line_index(max(0, offset)))
 
-    def comments_in(self, start: int, end: int) -> Iterator[tuple[int, int]]:
-        """The comment tokens starting in [start, end), in order: a bisection, not a scan of every
-        comment (a scan per column or statement made a block of 50,000 columns take minutes)."""
-        i = bisect_left(self.comments, (start,))
-        while i < len(self.comments) and self.comments[i][0] < end:
-            yield self.comments[i]
-            i += 1
 
-    def column_of(self, offset: int) -> int:
-        return offset - self.line_starts[self.line_index(offset)]
-
-    def code_before_on_line(self, offset: int) -> bool:
-        start = self.line_starts[self.line_index(offset)]
-        return bool(self.text[start:offset].strip())
-
-
-def _parse_block(doc: Doc, block: SqlBlock, out: Parsed, diag: Collector) -> None:
+def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
     import pglast
     from pglast import parser
 
@@ -313,36 +197,21 @@ def _first_code(b: _Block, offset: int) -> int:
     return offset
 
 
-def _statement(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Collector) -> None:
+def _statement(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     kind = type(node).__name__
-    span = b.span(start)
     if kind in _SKIPPED:
         return
-    if kind == "CreateStmt":
-        _create_table(b, node, start, end, out, diag)
-    elif kind == "IndexStmt":
-        out.indexes.append(_index(b, node, span))
-    elif kind == "CreateEnumStmt":
-        labels = tuple(v.sval for v in node.vals or ())
-        out.enums.append(RawEnum(_last(node.typeName), labels, span, _label_renames(b, start, end, labels)))
-    elif kind == "CreateExtensionStmt":
-        out.named.append(RawNamed("extension", node.extname, "", span))
-    elif kind == "CreateFunctionStmt":
-        _function(node, span, out, diag)
-    elif kind == "CreateTrigStmt":
-        _trigger(node, span, out)
-    elif kind == "AlterTableStmt":
-        _alter_table(b, node, span, out, diag)
-    elif kind == "CommentStmt":
-        _comment(node, span, out, diag)
-    else:
-        diag.error(
-            span,
-            "E202",
-            f"unsupported statement {_statement_name(kind)}",
-            "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
-            "move other SQL out of ```sql blocks or into a ```text block",
-        )
+    handler = _HANDLERS.get(kind)
+    if handler is not None:
+        handler(b, node, start, end, out, diag)
+        return
+    diag.error(
+        b.span(start),
+        "E202",
+        f"unsupported statement {_statement_name(kind)}",
+        "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
+        "move other SQL out of ```sql blocks or into a ```text block",
+    )
 
 
 def _statement_name(kind: str) -> str:
@@ -362,19 +231,6 @@ def _statement_name(kind: str) -> str:
         "TruncateStmt": "TRUNCATE",
     }
     return names.get(kind, kind.removesuffix("Stmt"))
-
-
-def _label_renames(b: _Block, start: int, end: int, labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for s, e in b.comments_in(start, end):
-        _, old = split_renamed(_comment_text(b.text[s:e]))
-        if old is None:
-            continue
-        line_start = b.line_starts[b.line_index(s)]
-        m = _LABEL.search(b.text, line_start, s)
-        if m and m.group(1).replace("''", "'") in labels:
-            out.append((old, m.group(1).replace("''", "'")))
-    return tuple(out)
 
 
 def _last(names: Any) -> str:
@@ -432,7 +288,7 @@ def _shape(value: Any, node: type) -> Any:
     return (kind, value)
 
 
-def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag: Collector) -> None:
+def _create_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast import ast
 
     span = b.span(start)
@@ -455,7 +311,7 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Parsed, diag:
     for i, element in enumerate(elements):
         if isinstance(element, ast.ColumnDef):
             loc = b.base + (element.location or 0)
-            comment = _column_comment(b, loc, bounds[i + 1])
+            comment = column_comment(b, loc, bounds[i + 1])
             columns.append(_column(b, element, comment, name, diag))
         elif isinstance(element, ast.Constraint):
             c = _constraint(b, element, name, None, diag)
@@ -491,37 +347,6 @@ def _heading_for(headings: tuple[Heading, ...], table: str) -> Heading | None:
     if headings and headings[-1].names(table):
         return headings[-1]
     return None
-
-
-def _column_comment(b: _Block, start: int, end: int) -> str | None:
-    """The trailing comment of a column line, plus its continuation lines.
-
-    A `--` standing alone at the column's own indent is a section label, not a description.
-    """
-    inside = b.comments_in(start, end)
-    col_indent = b.column_of(start)
-    parts: list[str] = []
-    last_line = -1
-    for s, e in inside:
-        line = b.line_index(s)
-        if not parts:
-            if b.code_before_on_line(s):
-                parts.append(_comment_text(b.text[s:e]))
-                last_line = b.line_index(e - 1)
-            continue
-        if not b.code_before_on_line(s) and line == last_line + 1 and b.column_of(s) > col_indent:
-            parts.append(_comment_text(b.text[s:e]))
-            last_line = b.line_index(e - 1)
-        else:
-            break
-    text = " ".join(p for p in parts if p)
-    return text or None
-
-
-def _comment_text(token: str) -> str:
-    if token.startswith("--"):
-        return token[2:].strip()
-    return " ".join(token[2:-2].replace("*", " ").split()) if token.startswith("/*") else token.strip()
 
 
 def _type(b: _Block, tn: Any, loc: int) -> RawType:
@@ -659,7 +484,7 @@ def column_refs(node: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _index(b: _Block, node: Any, span: Span) -> RawIndex:
+def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast.enums import SortByDir, SortByNulls
 
     elements = []
@@ -671,20 +496,22 @@ def _index(b: _Block, node: Any, span: Span) -> RawIndex:
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(
             el.nulls_ordering
         )
-        elements.append((column, expression, opclass, desc, nulls))
+        elements.append(IndexElement(column, expression, opclass, desc, nulls))
     options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
-    return RawIndex(
-        name=node.idxname,
-        table=node.relation.relname,
-        schema=node.relation.schemaname,
-        elements=tuple(elements),
-        unique=bool(node.unique),
-        method=(node.accessMethod or "btree").lower(),
-        where=deparse(node.whereClause) if node.whereClause is not None else None,
-        include=tuple(str(getattr(p, "name", "")) for p in node.indexIncludingParams or ()),
-        with_options=options,
-        span=span,
-        nulls_not_distinct=bool(node.nulls_not_distinct),
+    out.indexes.append(
+        RawIndex(
+            name=node.idxname,
+            table=node.relation.relname,
+            schema=node.relation.schemaname,
+            elements=tuple(elements),
+            unique=bool(node.unique),
+            method=(node.accessMethod or "btree").lower(),
+            where=deparse(node.whereClause) if node.whereClause is not None else None,
+            include=tuple(str(getattr(p, "name", "")) for p in node.indexIncludingParams or ()),
+            with_options=options,
+            span=b.span(start),
+            nulls_not_distinct=bool(node.nulls_not_distinct),
+        )
     )
 
 
@@ -696,7 +523,19 @@ def _option_value(arg: Any) -> str:
     return deparse(arg)
 
 
-def _function(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+def _create_enum(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    labels = tuple(v.sval for v in node.vals or ())
+    out.enums.append(
+        RawEnum(_last(node.typeName), labels, b.span(start), label_renames(b, start, end, labels))
+    )
+
+
+def _create_extension(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    out.named.append(RawNamed("extension", node.extname, "", b.span(start)))
+
+
+def _create_function(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    span = b.span(start)
     if node.is_procedure:
         diag.error(span, "E202", "unsupported statement CREATE PROCEDURE")
         return
@@ -712,14 +551,17 @@ def _function(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
     )
 
 
-def _trigger(node: Any, span: Span, out: Parsed) -> None:
+def _create_trigger(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     node.replace = True
-    out.named.append(RawNamed("trigger", node.trigname, deparse(node), span, table=node.relation.relname))
+    out.named.append(
+        RawNamed("trigger", node.trigname, deparse(node), b.span(start), table=node.relation.relname)
+    )
 
 
-def _alter_table(b: _Block, node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+def _alter_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast.enums import AlterTableType
 
+    span = b.span(start)
     table = node.relation.relname
     for cmd in node.cmds or ():
         if cmd.subtype == AlterTableType.AT_AddConstraint:
@@ -735,9 +577,10 @@ def _alter_table(b: _Block, node: Any, span: Span, out: Parsed, diag: Collector)
             )
 
 
-def _comment(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
+def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast.enums import ObjectType
 
+    span = b.span(start)
     obj = node.object  # a table or column is a plain sequence of String nodes: (schema.)table(.column)
     items = obj if isinstance(obj, (list, tuple)) else getattr(obj, "items", None) or ()
     names = [str(getattr(n, "sval", n)) for n in items]
@@ -747,3 +590,17 @@ def _comment(node: Any, span: Span, out: Parsed, diag: Collector) -> None:
         out.comments.append(RawComment(names[-2], names[-1], node.comment, span))
     else:
         diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")
+
+
+_Handler = Callable[[_Block, Any, int, int, _Out, Collector], None]
+# One handler per statement kind: (block, node, start and end offset in the block, records, diagnostics).
+_HANDLERS: dict[str, _Handler] = {
+    "CreateStmt": _create_table,
+    "IndexStmt": _create_index,
+    "CreateEnumStmt": _create_enum,
+    "CreateExtensionStmt": _create_extension,
+    "CreateFunctionStmt": _create_function,
+    "CreateTrigStmt": _create_trigger,
+    "AlterTableStmt": _alter_table,
+    "CommentStmt": _comment,
+}

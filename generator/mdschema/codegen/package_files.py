@@ -1,0 +1,112 @@
+"""Print the package's other files: base.py, enums.py, external.py, ddl.py, __init__.py and db.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdschema.codegen.decide import DdlModule, EnumsModule, ExternalModule, Package
+from mdschema.codegen.models import imports_lines
+from mdschema.codegen.source import Call, Node, docstring_text, py_str, statement
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+def render_package_files(env: jinja2.Environment, package: Package) -> dict[str, str]:
+    sources = docstring_text(package.sources)
+    plain = env.get_template("plain_module.py.j2")
+    files = {
+        "base.py": env.get_template("base.py.j2").render(
+            sources=sources, convention=[(py_str(k), py_str(v)) for k, v in package.naming_convention]
+        ),
+        "ddl.py": plain.render(
+            title=docstring_text(
+                f"Schema objects beyond tables, from {package.sources}: managed by mdschema's migrations."
+            ),
+            imports=(),
+            body=ddl_lines(package.ddl),
+        ),
+        "__init__.py": env.get_template("init.py.j2").render(
+            sources=sources,
+            imports=imports_lines(package.init.imports),
+            exports=[py_str(n) for n in package.init.exports],
+        ),
+    }
+    if package.enums is not None:
+        files["enums.py"] = plain.render(
+            title=docstring_text(f"PostgreSQL enum types of {package.sources}."),
+            imports=imports_lines(package.enums.imports),
+            body=enum_lines(package.enums),
+        )
+    if package.external is not None:
+        files["external.py"] = plain.render(
+            title=docstring_text(
+                f"Stand-ins for tables the docs reference but do not own ({package.sources})."
+            ),
+            imports=imports_lines(package.external.imports),
+            body=external_lines(package.external),
+        )
+    if package.session_layer:  # not imported by __init__.py: importing the models never needs a database
+        files["db.py"] = env.get_template("db.py.j2").render(sources=sources, package=package.name)
+    return files
+
+
+def enum_lines(enums: EnumsModule) -> tuple[str, ...]:
+    lines: list[str] = []
+    for e in enums.enums:
+        args: list[Node] = [py_str(label) for label in e.labels]
+        args += [f"name={py_str(e.name)}", "metadata=Base.metadata"]
+        lines += statement(f"{e.variable} = ", Call("ENUM", tuple(args)), 0)
+    return tuple(lines)
+
+
+def external_lines(external: ExternalModule) -> tuple[str, ...]:
+    lines: list[str] = []
+    for table in external.tables:
+        args: list[Node] = [py_str(table.name), "Base.metadata"]
+        args += [Call("Column", (py_str(c.name), c.sql_type, "primary_key=True")) for c in table.columns]
+        args.append('info={"mdschema": "external"}')
+        lines += statement(f"{table.variable} = ", Call("Table", tuple(args)), 0)
+    return tuple(lines)
+
+
+def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
+    lines: list[str] = ["# Extensions, created before first use."]
+    lines += statement("EXTENSIONS: tuple[str, ...] = ", _tuple([py_str(e) for e in ddl.extensions]), 0)
+    lines += ["", "# Functions: (signature, CREATE OR REPLACE FUNCTION …)."]
+    lines += statement(
+        "FUNCTIONS: tuple[tuple[str, str], ...] = ",
+        _tuple([Call("", (py_str(signature), py_str(sql))) for signature, sql in ddl.functions]),
+        0,
+    )
+    lines += ["", "# Triggers: (table, name, CREATE OR REPLACE TRIGGER …)."]
+    lines += statement(
+        "TRIGGERS: tuple[tuple[str, str, str], ...] = ",
+        _tuple([Call("", tuple(py_str(v) for v in trigger)) for trigger in ddl.triggers]),
+        0,
+    )
+    lines += ["", "# Tables that exist in the database but are never created, altered or dropped."]
+    lines += statement(
+        "UNMANAGED_TABLES: frozenset[str] = ",
+        Call("frozenset", ("{" + ", ".join(py_str(n) for n in ddl.unmanaged) + "}",))
+        if ddl.unmanaged
+        else "frozenset()",
+        0,
+    )
+    lines += ["", "# Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new)."]
+    lines += statement(
+        "RENAMES: tuple[tuple[str, str, str, str], ...] = ",
+        _tuple([Call("", tuple(py_str(v) for v in rename)) for rename in ddl.renames]),
+        0,
+    )
+    lines += ["", "# Tables the docs reference but do not own: {name: keep_fk | column_only}."]
+    lines += statement(
+        "EXTERNAL_TABLES: dict[str, str] = ",
+        "{" + ", ".join(f"{py_str(name)}: {py_str(mode)}" for name, mode in ddl.external) + "}",
+        0,
+    )
+    return tuple(lines)
+
+
+def _tuple(items: list[Node]) -> Node:
+    return Call("", tuple(items)) if items else "()"

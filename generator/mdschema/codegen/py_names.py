@@ -1,0 +1,271 @@
+"""The Python names mdschema gives: modules per doc, classes per table, attributes per column, plurals.
+
+Every rule lives here once, and so does the check that two things do not end up with one name (E101 for
+classes, E108 for attributes, E304 for modules): `name_schema` decides the names and reports the clashes
+as diagnostics at the doc (or pyproject.toml) line.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from mdschema.codegen.options import RenderOptions
+from mdschema.errors import Diagnostic, Span
+from mdschema.schema import Schema
+
+# The files the generated package holds besides one module per doc: a doc module of the same name would
+# overwrite (or be overwritten by) one of them. The one list; `default_module` steers clear of it, and a
+# configured module on it is error E304.
+RESERVED_MODULES = frozenset({"__init__", "base", "db", "ddl", "enums", "external", "repositories"})
+
+# Attributes that declarative classes reserve; a column of that name gets another attribute name.
+RESERVED_ATTRS = frozenset({"metadata", "registry", "query", "query_class", "mapper", "type_annotation_map"})
+
+# Names a generated model module binds (its imports, enums.py's `<Name>Enum`s) and uses in class
+# bodies: an attribute of the same name would shadow it for the rest of the class, e.g. a column
+# `text` before `server_default=text(...)`, or `Text` before `mapped_column(Text)` (TypeError at import).
+MODULE_NAMES = frozenset(
+    {
+        "annotations",
+        "datetime",
+        "uuid",
+        "decimal",
+        "Any",
+        "TYPE_CHECKING",
+        "Base",
+        "Mapped",
+        "mapped_column",
+        "relationship",
+        "text",
+        "Column",
+        "Table",
+        "Index",
+        "ForeignKey",
+        "ForeignKeyConstraint",
+        "PrimaryKeyConstraint",
+        "UniqueConstraint",
+        "CheckConstraint",
+        "Identity",
+        "Computed",
+        "Uuid",
+        "Text",
+        "String",
+        "CHAR",
+        "SmallInteger",
+        "Integer",
+        "BigInteger",
+        "Boolean",
+        "REAL",
+        "Double",
+        "Numeric",
+        "Date",
+        "DateTime",
+        "Time",
+        "TIMESTAMP",
+        "TIME",
+        "INTERVAL",
+        "JSON",
+        "JSONB",
+        "LargeBinary",
+        "INET",
+        "CIDR",
+        "MACADDR",
+        "MONEY",
+        "TSVECTOR",
+        "OID",
+        "ARRAY",
+        "CITEXT",
+        "ENUM",
+        "Vector",
+        "HALFVEC",
+        "SPARSEVEC",
+    }
+)
+
+# Python 3.11's soft keywords, fixed here: keyword.softkwlist grows with the interpreter (3.12 adds
+# "type"), and generated code must not depend on which Python ran the generator.
+_SOFT_KEYWORDS = frozenset({"_", "case", "match"})
+
+
+def class_name(table: str) -> str:
+    """The model class of a table: `life_event` → `LifeEvent`."""
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", table) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Table"
+    if name[0].isdigit():
+        name = "T" + name
+    if keyword.iskeyword(name) or name in {"Base", "Any", "Mapped"}:
+        name += "Model"
+    return name
+
+
+def enum_var(name: str) -> str:
+    """The variable enums.py binds a PostgreSQL enum type to: `mood` → `MoodEnum`."""
+    return class_name(name) + "Enum"
+
+
+def attr_name(column: str) -> str:
+    """A safe Python attribute for a column name."""
+    name = re.sub(r"\W", "_", column, flags=re.ASCII)
+    if not name or name[0].isdigit():
+        name = "c_" + name
+    if (
+        keyword.iskeyword(name)
+        or name in _SOFT_KEYWORDS
+        or name in RESERVED_ATTRS
+        or name in MODULE_NAMES
+        or (name.endswith("Enum") and name[:1].isupper())
+    ):
+        name += "_"
+    if name.startswith(("__", "_sa_")):  # dunders; `_sa_*` is skipped by declarative mapping
+        name = "c" + name
+    return name
+
+
+def default_module(stem: str) -> str:
+    """The module a doc renders into when none is configured: a safe form of its file name."""
+    name = re.sub(r"\W", "_", stem.lower(), flags=re.ASCII).strip("_") or "doc"
+    if name[0].isdigit():
+        name = "doc_" + name
+    if keyword.iskeyword(name) or name in RESERVED_MODULES:
+        name += "_models"
+    return name
+
+
+def plural(word: str) -> str:
+    """English plural of a table name; a name already plural (`messages`, `chunks`) stays as it is."""
+    if word.endswith(("ss", "us", "is", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def singular(class_name: str) -> str:
+    """Users → User, Categories → Category, Addresses → Address, Statuses → Status, Courses → Course."""
+    lower = class_name.lower()
+    if lower.endswith("ies") and len(class_name) > 3:
+        return class_name[:-3] + "y"
+    if lower.endswith(("sses", "xes", "zzes", "ches", "shes", "tuses", "buses", "puses", "ruses", "nuses")):
+        return class_name[:-2]
+    if lower.endswith(("ss", "us", "is")) or not lower.endswith("s") or len(class_name) < 3:
+        return class_name
+    return class_name[:-1]
+
+
+def column_stem(column: str) -> str:
+    """A foreign key column without its key suffix: `user_id` → `user`; `tenant` stays `tenant`."""
+    for suffix in ("_id", "_uuid", "_fk", "_key"):
+        if column.endswith(suffix) and len(column) > len(suffix):
+            return column[: -len(suffix)]
+    return column
+
+
+def fk_stem(column: str) -> str:
+    """A relationship's name from its foreign key column: `author_id` → `author`, `mentor` → `mentor_ref`."""
+    stem = column_stem(column)
+    return stem if stem != column else column + "_ref"
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The module of every doc and the class of every table (read-only lookups)."""
+
+    modules: dict[str, str]  # doc (as in Schema.docs) → module
+    classes: dict[str, str]  # table → class
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    names: Names
+    diagnostics: tuple[Diagnostic, ...]  # clashes; the names are not usable when there is one
+
+
+def name_schema(schema: Schema, options: RenderOptions) -> Naming:
+    """Module, class and attribute names for `schema`, and every clash between them."""
+    problems: list[Diagnostic] = []
+    configured = dict(options.modules)
+    spans = dict(options.module_spans)
+    for stem, module in options.modules:
+        reason = (
+            f"mdschema writes {module}.py itself"
+            if module in RESERVED_MODULES
+            else "it is a Python keyword"
+            if keyword.iskeyword(module)
+            else None
+        )
+        if reason:
+            problems.append(
+                Diagnostic(
+                    spans.get(stem, Span("pyproject.toml", 1)),
+                    "E304",
+                    f"[tool.mdschema] modules.{stem} = {module!r} is not a usable module name: {reason}",
+                    f"choose another name; reserved: {', '.join(sorted(RESERVED_MODULES))}",
+                )
+            )
+
+    modules: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for doc in schema.docs:
+        stem = PurePosixPath(doc).stem
+        module = configured.get(stem) or default_module(stem)
+        if module in owners:
+            problems.append(
+                Diagnostic(
+                    Span(doc, 1),
+                    "E304",
+                    f"docs {owners[module]} and {doc} both render to module {module}.py",
+                    "rename one, or set [tool.mdschema.modules]",
+                )
+            )
+        owners[module] = doc
+        modules[doc] = module
+
+    chosen = dict(options.class_names)
+    classes = {t.name: chosen.get(t.name) or class_name(t.name) for t in schema.tables}
+    seen: dict[str, str] = {}
+    for table in sorted(schema.tables, key=lambda t: t.name):
+        name = classes[table.name]
+        if name in seen:
+            problems.append(
+                Diagnostic(
+                    table.span,
+                    "E101",
+                    f"tables {seen[name]} and {table.name} both become class {name}",
+                    f'set [tool.mdschema.class_names] {table.name} = "OtherName"',
+                )
+            )
+        if keyword.iskeyword(name):
+            problems.append(Diagnostic(table.span, "E101", f"class name {name} is a Python keyword"))
+        seen[name] = table.name
+
+    for table in schema.tables:
+        attrs: dict[str, str] = {}  # attribute → column: two columns on one attribute lose one
+        for col in table.columns:
+            attr = attr_name(col.name)
+            if attr in attrs:
+                problems.append(
+                    Diagnostic(
+                        col.span,
+                        "E108",
+                        f"columns {table.name}.{attrs[attr]} and {table.name}.{col.name} would both be "
+                        f"the Python attribute {attr}",
+                        "rename one of the two columns",
+                    )
+                )
+            attrs.setdefault(attr, col.name)
+    return Naming(Names(modules, classes), tuple(problems))
+
+
+def naming_check(options: RenderOptions) -> Callable[[Schema], tuple[Diagnostic, ...]]:
+    """`name_schema`'s clashes, as a check `spec.load.load_schema(checks=...)` runs with the docs' own."""
+
+    def check(schema: Schema) -> tuple[Diagnostic, ...]:
+        return name_schema(schema, options).diagnostics
+
+    return check

@@ -1,0 +1,97 @@
+"""PostgreSQL types → SQLAlchemy type expressions and Python annotations (for `Mapped[...]`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mdschema.codegen.source import py_str
+from mdschema.schema import PgType
+
+
+@dataclass(frozen=True, slots=True)
+class PyType:
+    sa: str  # SQLAlchemy type expression
+    annotation: str  # Python type for Mapped[...]
+    imports: tuple[tuple[str, str], ...]  # (module, name)
+
+
+_SA = "sqlalchemy"
+_PG = "sqlalchemy.dialects.postgresql"
+_SIMPLE: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
+    "uuid": ("Uuid", "uuid.UUID", ((_SA, "Uuid"), ("uuid", ""))),
+    "text": ("Text", "str", ((_SA, "Text"),)),
+    "smallint": ("SmallInteger", "int", ((_SA, "SmallInteger"),)),
+    "integer": ("Integer", "int", ((_SA, "Integer"),)),
+    "bigint": ("BigInteger", "int", ((_SA, "BigInteger"),)),
+    "boolean": ("Boolean", "bool", ((_SA, "Boolean"),)),
+    "real": ("REAL", "float", ((_SA, "REAL"),)),
+    "double precision": ("Double", "float", ((_SA, "Double"),)),
+    "date": ("Date", "datetime.date", ((_SA, "Date"), ("datetime", ""))),
+    "interval": ("INTERVAL", "datetime.timedelta", ((_PG, "INTERVAL"), ("datetime", ""))),
+    "json": ("JSON", "Any", ((_PG, "JSON"), ("typing", "Any"))),
+    "jsonb": ("JSONB", "Any", ((_PG, "JSONB"), ("typing", "Any"))),
+    "bytea": ("LargeBinary", "bytes", ((_SA, "LargeBinary"),)),
+    "inet": ("INET", "str", ((_PG, "INET"),)),
+    "cidr": ("CIDR", "str", ((_PG, "CIDR"),)),
+    "macaddr": ("MACADDR", "str", ((_PG, "MACADDR"),)),
+    "money": ("MONEY", "str", ((_PG, "MONEY"),)),
+    "tsvector": ("TSVECTOR", "str", ((_PG, "TSVECTOR"),)),
+    "oid": ("OID", "int", ((_PG, "OID"),)),
+}
+
+
+def python_type(t: PgType, enum_var: str | None = None) -> PyType:
+    """SQLAlchemy type and Python annotation for one column type (arrays wrap the element)."""
+    element = _element(t, enum_var)
+    if not t.array:
+        return element
+    imports = element.imports + ((_PG, "ARRAY"),)
+    return PyType(f"ARRAY({element.sa})", f"list[{element.annotation}]", imports)
+
+
+def _element(t: PgType, enum_var: str | None) -> PyType:
+    base, args = t.base, t.args
+    if t.enum is not None:
+        assert enum_var is not None
+        return PyType(enum_var, "str", ())
+    if base == "interval" and (t.fields or t.precision is not None):
+        inner = ", ".join(
+            ([f"fields={py_str(t.fields)}"] if t.fields else [])
+            + ([f"precision={t.precision}"] if t.precision is not None else [])
+        )
+        return PyType(f"INTERVAL({inner})", "datetime.timedelta", ((_PG, "INTERVAL"), ("datetime", "")))
+    if base in _SIMPLE:
+        sa, annotation, imports = _SIMPLE[base]
+        return PyType(sa, annotation, imports)
+    if base == "character varying":
+        return PyType(f"String({args[0]})" if args else "String()", "str", ((_SA, "String"),))
+    if base == "character":
+        return PyType(f"CHAR({args[0]})", "str", ((_SA, "CHAR"),))
+    if base == "numeric":
+        inner = ", ".join(str(a) for a in args)
+        return PyType(f"Numeric({inner})", "decimal.Decimal", ((_SA, "Numeric"), ("decimal", "")))
+    if base.startswith("timestamp"):
+        return _temporal("DateTime", "datetime.datetime", base, t.precision)
+    if base.startswith("time"):
+        return _temporal("Time", "datetime.time", base, t.precision)
+    if base in ("vector", "halfvec", "sparsevec"):
+        name = {"vector": "Vector", "halfvec": "HALFVEC", "sparsevec": "SPARSEVEC"}[base]
+        inner = str(args[0]) if args else ""
+        return PyType(f"{name}({inner})", "Any", (("pgvector.sqlalchemy", name), ("typing", "Any")))
+    if base == "citext":
+        return PyType("CITEXT", "str", ((_PG, "CITEXT"),))
+    if base == "xml":
+        return PyType("Text", "str", ((_SA, "Text"),))
+    raise KeyError(base)
+
+
+def _temporal(sa_name: str, annotation: str, base: str, precision: int | None) -> PyType:
+    tz = "with time zone" in base
+    if precision is not None:
+        pg = "TIMESTAMP" if sa_name == "DateTime" else "TIME"
+        return PyType(
+            f"{pg}(timezone={tz}, precision={precision})", annotation, ((_PG, pg), ("datetime", ""))
+        )
+    return PyType(
+        f"{sa_name}(timezone=True)" if tz else f"{sa_name}()", annotation, ((_SA, sa_name), ("datetime", ""))
+    )

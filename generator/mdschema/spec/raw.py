@@ -1,0 +1,126 @@
+"""Raw records: what the SQL blocks wrote, statement by statement, before any validation.
+
+`statements` builds them from pglast's tree; `resolve` turns them into the validated Schema. Frozen and
+slotted like the IR, but nothing here is checked yet: names may be unknown, types unresolved, constraints
+unnamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mdschema.errors import Span
+from mdschema.schema import IndexElement
+from mdschema.spec.markdown import Doc
+
+
+@dataclass(frozen=True, slots=True)
+class RawType:
+    names: tuple[str, ...]  # as pglast gives them: ("pg_catalog", "int4"), ("mood",)
+    args: tuple[int, ...]
+    array: bool
+    span: Span
+    bad_args: bool = False  # a type modifier that is not an integer, %TYPE, SETOF
+
+
+@dataclass(frozen=True, slots=True)
+class RawConstraint:
+    kind: str  # primary, unique, foreign, check, not_null, null, default, identity, generated
+    span: Span
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    ref_table: str | None = None
+    ref_schema: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    expression: str | None = None
+    identity: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    nulls_not_distinct: bool = False
+    include: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawColumn:
+    name: str
+    type: RawType
+    constraints: tuple[RawConstraint, ...]
+    comment: str | None
+    span: Span
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    name: str
+    schema: str | None
+    columns: tuple[RawColumn, ...]
+    constraints: tuple[RawConstraint, ...]
+    span: Span
+    doc: Doc
+    description: str | None
+    if_not_exists: bool
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndex:
+    name: str | None
+    table: str
+    schema: str | None
+    elements: tuple[IndexElement, ...]  # as written (the IR's record: nothing in one needs resolving)
+    unique: bool
+    method: str
+    where: str | None
+    include: tuple[str, ...]
+    with_options: tuple[tuple[str, str], ...]
+    span: Span
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RawEnum:
+    name: str
+    labels: tuple[str, ...]
+    span: Span
+    renamed_labels: tuple[tuple[str, str], ...] = ()  # (old, new)
+
+
+@dataclass(frozen=True, slots=True)
+class RawNamed:
+    """Extensions, functions and triggers: kept as deparsed SQL."""
+
+    kind: str  # extension | function | trigger
+    name: str
+    sql: str
+    span: Span
+    table: str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawAddConstraint:
+    table: str
+    constraint: RawConstraint
+
+
+@dataclass(frozen=True, slots=True)
+class RawComment:
+    table: str
+    column: str | None
+    text: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Every statement of every doc, in the order written."""
+
+    tables: tuple[RawTable, ...] = ()
+    indexes: tuple[RawIndex, ...] = ()
+    enums: tuple[RawEnum, ...] = ()
+    named: tuple[RawNamed, ...] = ()
+    alters: tuple[RawAddConstraint, ...] = ()
+    comments: tuple[RawComment, ...] = ()
