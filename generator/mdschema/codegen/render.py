@@ -20,10 +20,11 @@ from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import Schema
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import jinja2
 
     from mdschema.config import Config
-    from mdschema.spec.load import SchemaCheck
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -71,7 +72,7 @@ def render_project(config: Config, schema: Schema) -> dict[str, str]:
     return render(schema, RenderOptions.from_config(config))
 
 
-def project_checks(config: Config) -> tuple[SchemaCheck, ...]:
+def project_checks(config: Config) -> tuple[Callable[[Schema], tuple[Diagnostic, ...]], ...]:
     """What `spec.load.load_schema(checks=...)` runs so that codegen's Python-name clashes (E101, E108,
     E304) are reported together with the docs' own diagnostics, in one run."""
     return (naming_check(RenderOptions.from_config(config)),)
