@@ -64,7 +64,7 @@ def test_long_steps_show_progress_on_a_terminal_and_not_with_q(tmp_path: Path, p
     project = make_project(tmp_path, {"library.md": LIBRARY}, shadow_url=pg_server)
     rc, stderr = _run_on_a_terminal(project, "revision", "-m", "initial")
     assert rc == 0, stderr
-    assert "mdschema: replaying 0 revision(s) into a shadow database" in stderr
+    assert "mdschema: building the models' schema (3 tables) on a shadow" in stderr
     assert "mdschema: proving" in stderr
     project.edit("library.md", "    bio TEXT,", "    bio TEXT,\n    subtitle TEXT,")
     rc, stderr = _run_on_a_terminal(project, "revision", "-m", "subtitle", "-q")
