@@ -314,6 +314,58 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- adoption: import, baseline ------------------------------------------------------------------
+
+
+def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.importer.catalog_import import (
+        ImportFailure,
+        ImportOptions,
+        conflicts,
+        docs_covered,
+        import_database,
+        write_docs,
+    )
+
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    if not url:
+        _err("mdschema: import needs a database: --database-url URL or $DATABASE_URL")
+        return EXIT_ERROR
+    options = ImportOptions(
+        url, tuple(args.schema or ("public",)), args.out, args.group_by, tuple(args.exclude or ())
+    )
+    try:
+        docs = import_database(config, options)
+    except ImportFailure as exc:
+        from mdschema.util.redact import redact
+
+        _err(f"mdschema: import: {redact(str(exc))}")
+        return EXIT_ERROR
+    clash = conflicts(config, docs)
+    if clash and not args.force:
+        _out(f"mdschema: not importing: the project already has docs ({', '.join(clash.existing)})")
+        _out("  pass --force to write the imported docs anyway (files of the same name are replaced)")
+        return EXIT_DRIFT
+    written = write_docs(config, docs)
+    _out(
+        f"mdschema: imported {docs.tables} tables from schema {', '.join(options.schemas)} into "
+        f"{len(docs.files)} doc(s) ({len(written)} written):"
+    )
+    for path, _ in docs.files:
+        _out(f"  {path}")
+    for note in docs.notes:
+        _out(f"  note: {note}")
+    for hint in docs.hints:
+        _out(f"  hint: {hint}")
+    if not docs_covered(config, docs):
+        _out(
+            f'  hint: the docs are not matched by docs = {list(config.docs)}: set docs = ["{args.out}/*.md"]'
+        )
+    target = "" if args.database_url is None else " --database-url URL"
+    _out(f"next: mdschema generate && mdschema baseline{target}   (then: mdschema check{target})")
+    return EXIT_OK
+
+
 # --- arguments ------------------------------------------------------------------------------------
 
 
@@ -430,6 +482,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("current", cmd_current, "show the database's revision")
     db_url(p)
     add("history", cmd_history, "list the migrations")
+
+    p = add("import", cmd_import, "write docs in the spec format from a live database")
+    db_url(p)
+    p.add_argument("--schema", action="append", metavar="NAME", help="schema to import (default public)")
+    p.add_argument(
+        "--out", default="spec", help="folder for the docs, relative to the project (default spec)"
+    )
+    p.add_argument(
+        "--group-by",
+        choices=("schema", "prefix", "fk-components"),
+        default="schema",
+        help="one doc per schema (default), per table-name prefix, or per connected part of the FK graph",
+    )
+    p.add_argument("--exclude", action="append", metavar="TABLE", help="leave a table out; repeatable")
+    p.add_argument("--force", action="store_true", help="write even when the project already has docs")
 
     p = add("db", cmd_db, "the embedded PostgreSQL server: start, stop, url, status")
     p.add_argument(
