@@ -366,6 +366,31 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_baseline(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.baseline import baseline
+
+    schema, _ = _generate_quietly(config)
+    result = baseline(config, schema, args.database_url, args.message)
+    if result.differences:
+        _out(
+            f"mdschema: not baselining {result.target}: it differs from the docs in "
+            f"{len(result.differences)} place(s) (database → docs):"
+        )
+        for d in result.differences:
+            _out(f"  {d.where}: {d.what}")
+        _out(
+            "  nothing was written: make the docs say what the database is (or fix the database), then retry"
+        )
+        return EXIT_DRIFT
+    assert result.path is not None
+    _out(
+        f"mdschema: {result.target} equals the docs ({result.tables} tables): wrote "
+        f"{config.rel(result.path)}, proven on a shadow database"
+    )
+    _out(f"mdschema: stamped {result.target} at {result.revision} (no DDL ran); next: mdschema check")
+    return EXIT_OK
+
+
 # --- arguments ------------------------------------------------------------------------------------
 
 
@@ -497,6 +522,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--exclude", action="append", metavar="TABLE", help="leave a table out; repeatable")
     p.add_argument("--force", action="store_true", help="write even when the project already has docs")
+
+    p = add("baseline", cmd_baseline, "record an existing database as the first revision and stamp it")
+    db_url(p)
+    p.add_argument("-m", "--message", default="baseline", help="the revision's message (default baseline)")
 
     p = add("db", cmd_db, "the embedded PostgreSQL server: start, stop, url, status")
     p.add_argument(
