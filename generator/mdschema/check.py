@@ -49,6 +49,7 @@ class OfflineResult:
 
     differences: tuple[Any, ...]  # codegen.emit.Difference
     from_manifest: bool  # True when the manifest proved the package current without rendering
+    findings: tuple[Finding, ...] = ()  # at doc lines: stale diagrams (and, when required, descriptions)
 
 
 def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) -> OfflineResult:
@@ -61,7 +62,22 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
     from mdschema.spec.load import load_schema
 
     schema = load_schema(config, strict=strict).schema
-    return OfflineResult(tuple(emit.compare(config, render_project(config, schema))), False)
+    differences = tuple(emit.compare(config, render_project(config, schema)))
+    return OfflineResult(differences, False, tuple(diagram_findings(config, schema)))
+
+
+def diagram_findings(config: Config, schema: Any) -> list[Finding]:
+    """A stale ER diagram is drift at its start marker's line."""
+    from mdschema.diagrams.refresh import plan
+
+    return [
+        Finding(
+            "docs",
+            f"{s.path}:{s.line}",
+            f"the ER diagram of {s.doc or 'the schema'} is stale: run `mdschema generate`",
+        )
+        for s in plan(config, schema).stale
+    ]
 
 
 def full_check(
@@ -78,10 +94,12 @@ def full_check(
     from mdschema.migrations.shadow import shadow_server, shadows
 
     package = config.rel(config.package_dir) + "/"
+    docs_level = offline(config, strict=strict)
     findings = [
         Finding("docs", d.path, "generated file differs from the docs: run `mdschema generate`")
-        for d in offline(config, strict=strict).differences
+        for d in docs_level.differences
     ]
+    findings += docs_level.findings
     check_env(config)
     schema_box: list[Any] = []
 

@@ -45,6 +45,7 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
     loaded = load_schema(config, strict=strict)
     for w in loaded.warnings:
         _err(w.format())
+    refreshed = _refresh_diagrams(config, loaded.schema)  # before the manifest hashes the docs
     files = render_project(config, loaded.schema)
     written, removed = emit.write(config, files)
     pkg = config.rel(config.package_dir)
@@ -56,7 +57,18 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
         _out(f"  wrote {path}")
     for path in removed:
         _out(f"  removed {path}")
+    for path in refreshed:
+        _out(f"  refreshed the diagram in {path}")
     return loaded.schema, len(written)
+
+
+def _refresh_diagrams(config: Config, schema: object) -> list[str]:
+    """Rewrite stale ER diagrams between their markers; the files written."""
+    from mdschema.diagrams.refresh import refresh
+    from mdschema.schema import Schema
+
+    assert isinstance(schema, Schema)
+    return refresh(config, schema)
 
 
 def cmd_generate(config: Config, args: argparse.Namespace) -> int:
@@ -69,10 +81,14 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 
     if args.offline:
         result = check.offline(config, use_manifest=not args.no_cache, strict=args.strict)
-        if not result.differences:
+        if not result.differences and not result.findings:
             if args.format == "text" and not args.quiet:
                 _out(f"mdschema: {config.rel(config.package_dir)}/ is current for the docs")
             return EXIT_OK
+        for f in result.findings:  # stale diagrams, missing descriptions: at their doc line
+            _out(f"{f.where}: {f.level}: {f.message}")
+        if not result.differences:
+            return EXIT_DRIFT
         _out(
             f"mdschema: {len(result.differences)} generated file(s) differ from the docs; "
             "run `mdschema generate`:"
@@ -232,6 +248,7 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
     from mdschema.spec.load import load_schema
 
     loaded = load_schema(config)
+    _refresh_diagrams(config, loaded.schema)
     written, _ = emit.write(config, render_project(config, loaded.schema))
     return loaded.schema, len(written)
 

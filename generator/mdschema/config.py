@@ -28,6 +28,8 @@ class Config:
     prefer: tuple[tuple[str, str], ...] = ()
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
+    require_descriptions: bool = False  # check: every table and column has a description
+    diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
     pyproject: Path | None = field(default=None, compare=False)
 
     @property
@@ -92,6 +94,8 @@ def load_config(root: Path) -> Config:
         "prefer",
         "repositories",
         "session_layer",
+        "require_descriptions",
+        "diagram_files",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")
@@ -123,6 +127,9 @@ def load_config(root: Path) -> Config:
     for pattern in docs:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
+    for pattern in _str_list(raw.get("diagram_files", []), "diagram_files", lambda *a: None):
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            bad(f"diagram_files pattern {pattern!r} reaches outside the project", 'e.g. ["docs/*.md"]')
     config = Config(
         root=root,
         docs=tuple(docs),
@@ -136,6 +143,8 @@ def load_config(root: Path) -> Config:
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
+        require_descriptions=_flag(raw, "require_descriptions", bad),
+        diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),
         pyproject=pyproject,
     )
     if problems:

@@ -95,4 +95,5 @@ CODES = {
     "E302": "invalid configuration",
     "E303": "no documents matched",
     "E304": "unsafe module name",
+    "E305": "diagram marker without its pair, or naming an unknown doc",
 }

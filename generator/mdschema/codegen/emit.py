@@ -36,6 +36,11 @@ def inputs_hash(config: Config) -> str:
     for path in config.doc_paths():
         h.update(config.rel(path).encode())
         h.update(path.read_bytes())
+    for pattern in config.diagram_files:  # files holding ER diagrams: a stale one is drift too
+        for path in sorted(config.root.glob(pattern)):
+            if path.is_file():
+                h.update(config.rel(path).encode())
+                h.update(path.read_bytes())
     return h.hexdigest()
 
 

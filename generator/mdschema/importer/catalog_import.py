@@ -94,6 +94,7 @@ def import_database(config: Config, options: ImportOptions) -> ImportedDocs:
         left = [w for s in sources if (w := _mismatches(s, schema, docs)).explicit or w.comment_on]
         if left:  # pragma: no cover - explicit names and COMMENT ON always read back
             raise ImportFailure(f"the docs do not read back as the database: {left}")
+    docs = _render(plans, choices, out, schema)  # now with their ER diagrams
     files = tuple(sorted((path, doc.text) for path, doc in docs.items()))
     notes = tuple(
         f"{obj} (schema {s.schema}): not imported; mdschema does not manage it"
@@ -152,7 +153,12 @@ def _plan_docs(sources: list[Source], options: ImportOptions) -> list[_DocPlan]:
     return plans
 
 
-def _render(plans: list[_DocPlan], choices: dict[int, Choices], out: PurePosixPath) -> dict[str, DocText]:
+def _render(
+    plans: list[_DocPlan], choices: dict[int, Choices], out: PurePosixPath, schema: Schema | None = None
+) -> dict[str, DocText]:
+    """The docs' text; with `schema` (what they read back as), their ER diagrams too."""
+    from mdschema.diagrams.mermaid import er_diagram
+
     by_source: dict[int, list[_DocPlan]] = defaultdict(list)
     for plan in plans:
         by_source[id(plan.source)].append(plan)
@@ -170,9 +176,9 @@ def _render(plans: list[_DocPlan], choices: dict[int, Choices], out: PurePosixPa
             plural = "s" if n != 1 else ""
             intro = f"Imported by `mdschema import` from schema `{source.schema}`: {n} table{plural}."
             title = plan.group.stem if plan.group.stem != source.schema else f"Schema {source.schema}"
-            docs[str(out / plan.path)] = render_doc(
-                title, intro, shared.get(plan.group.stem, Shared()), tables
-            )
+            path = str(out / plan.path)
+            diagram = er_diagram(schema, path) if schema is not None else None
+            docs[path] = render_doc(title, intro, shared.get(plan.group.stem, Shared()), tables, diagram)
     return docs
 
 

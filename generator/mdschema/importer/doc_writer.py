@@ -4,6 +4,13 @@
 
     Imported by `mdschema import` from schema `public`: 12 tables.
 
+    <!-- mdschema:diagram -->
+    ```mermaid
+    erDiagram
+        …
+    ```
+    <!-- /mdschema:diagram -->
+
     ## Types, extensions and functions
     ```sql
     CREATE EXTENSION IF NOT EXISTS vector;
@@ -31,6 +38,8 @@ from dataclasses import dataclass
 
 from mdschema.importer.catalog_to_docs import LINE, PLACEHOLDER, Line, TableText
 
+DIAGRAM_START = "<!-- mdschema:diagram -->"  # `mdschema generate` keeps the ER diagram between these
+DIAGRAM_END = "<!-- /mdschema:diagram -->"
 _BLOCK_START = re.compile(r"[#>*+\-=`~<|]|\d+[.)](\s|$)|\s")
 
 
@@ -49,8 +58,16 @@ class DocText:
     marks: tuple[tuple[int, tuple[tuple[str, str, str], ...]], ...]  # (1-based line, (table, kind, name)…)
 
 
-def render_doc(title: str, intro: str, shared: Shared, tables: tuple[TableText, ...]) -> DocText:
+def render_doc(
+    title: str, intro: str, shared: Shared, tables: tuple[TableText, ...], diagram: str | None = None
+) -> DocText:
+    """`diagram`: the Mermaid text between the diagram markers (None: the markers only, empty)."""
+    from mdschema.diagrams.markers import fenced
+
     out: list[Line] = [Line(f"# {title}"), Line(""), *(Line(p) for p in _paragraph(intro)), Line("")]
+    if tables:
+        drawn = fenced(diagram).splitlines() if diagram is not None else []
+        out += [Line(DIAGRAM_START), *(Line(line) for line in drawn), Line(DIAGRAM_END), Line("")]
     statements = [*shared.extensions, *shared.enums, *shared.functions]
     if statements:
         out += [Line("## Types, extensions and functions"), Line("")]
