@@ -57,13 +57,29 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
     from mdschema.codegen import emit
 
     if use_manifest and emit.manifest_clean(config):
-        return OfflineResult((), True)
+        if not config.require_descriptions:
+            return OfflineResult((), True)
+        from mdschema import lint
+
+        known = lint.cached(config)
+        if known is not None:
+            return OfflineResult((), True, tuple(known))
     from mdschema.codegen.render import render_project
     from mdschema.spec.load import load_schema
 
     schema = load_schema(config, strict=strict).schema
     differences = tuple(emit.compare(config, render_project(config, schema)))
-    return OfflineResult(differences, False, tuple(diagram_findings(config, schema)))
+    findings = diagram_findings(config, schema)
+    if config.require_descriptions:
+        from mdschema import lint
+
+        required = [
+            Finding(f.level, f.where, f"{f.message} (require_descriptions)")
+            for f in lint.undocumented(schema)
+        ]
+        lint.store(config, required)
+        findings += required
+    return OfflineResult(differences, False, tuple(findings))
 
 
 def diagram_findings(config: Config, schema: Any) -> list[Finding]:

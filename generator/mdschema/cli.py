@@ -331,6 +331,23 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lint(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.check import Report
+    from mdschema.lint import undocumented
+    from mdschema.spec.load import load_schema
+
+    findings = undocumented(load_schema(config, strict=args.strict).schema)  # --docs: the only lint so far
+    report = Report(tuple(findings), ("docs",))
+    if args.format == "text":
+        for f in findings:
+            _out(f"{f.where}: {f.message}")
+        described = "every table and column is described" if not findings else f"{len(findings)} undescribed"
+        _out(f"mdschema: lint --docs: {described}")
+    else:
+        _print_report(report, args.format)
+    return EXIT_OK if report.clean else EXIT_DRIFT
+
+
 # --- adoption: import, baseline ------------------------------------------------------------------
 
 
@@ -496,6 +513,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--no-cache", action="store_true", help="ignore the manifest; always render and compare")
     db_url(p)
+
+    p = add("lint", cmd_lint, "report what the docs leave undescribed: every table and column, at its line")
+    p.add_argument(
+        "--docs", action="store_true", help="tables and columns without a description (the default)"
+    )
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     p = add("revision", cmd_revision, "write a new migration from the docs, proven on a shadow database")
     p.add_argument(
