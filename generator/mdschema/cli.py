@@ -43,9 +43,11 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
     from mdschema.spec.load import load_schema
 
     loaded = load_schema(config, strict=strict)
+    refreshed = _refresh_diagrams(config, loaded.schema)  # before the manifest hashes the docs
+    if refreshed:  # a diagram of another length moved the lines below it: spans from the docs as they are
+        loaded = load_schema(config, strict=strict)
     for w in loaded.warnings:
         _err(w.format())
-    refreshed = _refresh_diagrams(config, loaded.schema)  # before the manifest hashes the docs
     files = render_project(config, loaded.schema)
     written, removed = emit.write(config, files)
     pkg = config.rel(config.package_dir)
@@ -248,7 +250,8 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
     from mdschema.spec.load import load_schema
 
     loaded = load_schema(config)
-    _refresh_diagrams(config, loaded.schema)
+    if _refresh_diagrams(config, loaded.schema):  # lines moved: read the docs as they now are
+        loaded = load_schema(config)
     written, _ = emit.write(config, render_project(config, loaded.schema))
     return loaded.schema, len(written)
 
@@ -518,7 +521,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--docs", action="store_true", help="tables and columns without a description (the default)"
     )
-    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="text (default); json; github: workflow annotations at the doc line; sarif: code scanning",
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     p = add("revision", cmd_revision, "write a new migration from the docs, proven on a shadow database")

@@ -60,8 +60,8 @@ def test_baseline_refuses_a_database_that_differs_and_writes_nothing(
     )
     project.edit(
         "public.md",
-        "    description text,",
-        "    description text,\n    owner text,  -- Who changed it last",
+        "    value jsonb NOT NULL,",
+        "    owner text,                        -- Who changed it last\n    value jsonb NOT NULL,",
     )
     refused = project.run("baseline")
     assert refused.rc == 1, refused.output
@@ -73,5 +73,6 @@ def test_baseline_refuses_a_database_that_differs_and_writes_nothing(
         "character varying(60)" in refused.out
     )
     assert "nothing was written" in refused.out
+    assert refused.out.count("\n  spec/public.md:") == 2  # exactly those two differences
     assert project.revisions() == []
     assert query(url, "SELECT to_regclass('alembic_version')") == [(None,)]
