@@ -105,6 +105,19 @@ def import_database(config: Config, options: ImportOptions) -> ImportedDocs:
 
 
 def _hints(sources: list[Source]) -> tuple[str, ...]:
+    others = [s.schema for s in sources if s.schema != "public"]
+    schemas = (
+        (
+            f"mdschema manages one schema, public: the models of these docs create their tables there, "
+            f"not in {', '.join(others)}",
+        )
+        if others
+        else ()
+    )
+    return schemas + _external_hints(sources)
+
+
+def _external_hints(sources: list[Source]) -> tuple[str, ...]:
     outside = sorted(
         {
             con.ref_table
@@ -128,7 +141,6 @@ class _DocPlan:
     source: Source
     group: Group
     path: str  # relative to the out folder
-    shared: tuple[str, ...]  # kinds of statements, see _shared
 
 
 def _plan_docs(sources: list[Source], options: ImportOptions) -> list[_DocPlan]:
@@ -149,7 +161,7 @@ def _plan_docs(sources: list[Source], options: ImportOptions) -> list[_DocPlan]:
                 n += 1
                 name = f"{stem}_{n}.md"
             taken.add(name)
-            plans.append(_DocPlan(source, group, name, ()))
+            plans.append(_DocPlan(source, group, name))
     return plans
 
 
