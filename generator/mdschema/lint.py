@@ -2,7 +2,7 @@
 undescribed, at its doc line, so undocumented columns fail review before they exist in any database.
 
 A table is described by the first paragraph under its heading (or COMMENT ON TABLE), a column by its
-trailing `-- comment` (or COMMENT ON COLUMN). Findings are cached under `.mdschema/cache/`, keyed by the
+trailing `-- comment` (or COMMENT ON COLUMN). Findings are cached in the user's cache folder, keyed by the
 hash the manifest uses, so `check --offline` stays instant when nothing changed.
 """
 
@@ -47,29 +47,31 @@ def undocumented(schema: Schema) -> list[Finding]:
 
 
 def _cache_file(config: Config) -> Path:
+    """In the user's cache folder, never in the checkout: a findings file committed to a repository (or
+    forged in its .mdschema/) must not be able to hide an undescribed column from CI."""
+    import hashlib
+    import os
+
     from mdschema.codegen.emit import inputs_hash
 
-    return config.root / ".mdschema" / "cache" / f"undocumented-{inputs_hash(config)[:20]}.json"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mdschema" / "projects"
+    project = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16]
+    return base / project / f"undocumented-{inputs_hash(config)[:32]}.json"
 
 
 def cached(config: Config) -> list[Finding] | None:
-    """The findings for the docs as they are, if they were computed before."""
+    """The findings for the docs as they are, if they were computed before on this machine."""
     try:
         rows = json.loads(_cache_file(config).read_text(encoding="utf-8"))
         return [Finding(str(r[0]), str(r[1]), str(r[2])) for r in rows]
-    except (OSError, ValueError, TypeError, IndexError):
+    except (OSError, ValueError, TypeError, IndexError, KeyError):
         return None
 
 
 def store(config: Config, findings: list[Finding]) -> None:
     from mdschema.util.atomic import write_text
 
-    path = _cache_file(config)
     try:
-        state = config.root / ".mdschema"
-        state.mkdir(exist_ok=True)
-        if not (state / ".gitignore").exists():
-            (state / ".gitignore").write_text("*\n")
-        write_text(path, json.dumps([[f.level, f.where, f.message] for f in findings]))
-    except OSError:  # a read-only checkout: no cache, the next check parses again
+        write_text(_cache_file(config), json.dumps([[f.level, f.where, f.message] for f in findings]))
+    except OSError:  # no writable cache folder: the next check parses again
         pass

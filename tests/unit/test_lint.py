@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support.projects import make_project
 
 DOC = """
@@ -68,7 +69,11 @@ def test_lint_docs_names_every_undescribed_table_and_column(tmp_path: Path) -> N
     assert project.ok("lint", "--docs").out == "mdschema: lint --docs: every table and column is described\n"
 
 
-def test_require_descriptions_makes_check_fail_even_on_the_fast_path(tmp_path: Path) -> None:
+def test_require_descriptions_makes_check_fail_even_on_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     project = make_project(tmp_path, {"shop.md": DOC}, "")
     project.ok("generate")
     assert project.run("check", "--offline").rc == 0  # not required: fine
@@ -91,6 +96,13 @@ def test_require_descriptions_makes_check_fail_even_on_the_fast_path(tmp_path: P
         timeout=60,
     )
     assert json.loads(probe.stdout.splitlines()[-1]) == {"rc": 1, "loaded": []}
+    # the cache lives outside the checkout: nothing committed to a repository can stand in for it, and a
+    # machine without it (CI) parses and still fails
+    assert list(cache.glob("mdschema/projects/*/undocumented-*.json"))
+    assert not list(project.root.rglob("undocumented-*"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-machine"))
+    assert project.run("check", "--offline").rc == 1
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     project.edit(
         "shop.md", "    name text NOT NULL,", "    name text NOT NULL,              -- Shown in the shop"
     )
