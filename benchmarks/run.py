@@ -506,6 +506,18 @@ def environment(pg_version: str) -> dict[str, str]:
     }
 
 
+def kept_sections(path: Path) -> str:
+    """Sections other scripts own (import_bench.py's), carried over when this one rewrites the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start, end = "<!-- import-benchmark -->", "<!-- /import-benchmark -->"
+    if start not in text or end not in text:
+        return ""
+    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="spec/ and 500 tables, fewer runs (< 2 minutes)")
@@ -564,7 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    args.out.write_text(render(results, mode, command, date, elapsed, load_start, os.getloadavg()))
+    text = render(results, mode, command, date, elapsed, load_start, os.getloadavg())
+    args.out.write_text(text.rstrip("\n") + "\n" + kept_sections(args.out))
     log(f"wrote {args.out} in {elapsed / 60:.1f} min")
     return 0
 

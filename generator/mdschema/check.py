@@ -13,24 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mdschema.config import Config
+from mdschema.findings import Finding
 
 LEVELS = ("docs", "migrations", "database")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    level: str  # docs | migrations | database
-    where: str  # "spec/story.md:88", a generated file's path, or "alembic_version"
-    message: str
-
-    @property
-    def path(self) -> str:
-        return self.where.rpartition(":")[0] if self.line is not None else self.where
-
-    @property
-    def line(self) -> int | None:
-        _, _, line = self.where.rpartition(":")
-        return int(line) if line.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +34,7 @@ class OfflineResult:
 
     differences: tuple[Any, ...]  # codegen.emit.Difference
     from_manifest: bool  # True when the manifest proved the package current without rendering
+    findings: tuple[Finding, ...] = ()  # at doc lines: stale diagrams (and, when required, descriptions)
 
 
 def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) -> OfflineResult:
@@ -56,12 +42,43 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
     from mdschema.codegen import emit
 
     if use_manifest and emit.manifest_clean(config):
-        return OfflineResult((), True)
+        if not config.require_descriptions:
+            return OfflineResult((), True)
+        from mdschema import lint
+
+        known = lint.cached(config)
+        if known is not None:
+            return OfflineResult((), True, tuple(known))
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
     schema = load_schema(config, strict=strict, checks=project_checks(config)).schema
-    return OfflineResult(tuple(emit.compare(config, render_project(config, schema))), False)
+    differences = tuple(emit.compare(config, render_project(config, schema)))
+    findings = diagram_findings(config, schema)
+    if config.require_descriptions:
+        from mdschema import lint
+
+        required = [
+            Finding(f.level, f.where, f"{f.message} (require_descriptions)")
+            for f in lint.undocumented(schema)
+        ]
+        lint.store(config, required)
+        findings += required
+    return OfflineResult(differences, False, tuple(findings))
+
+
+def diagram_findings(config: Config, schema: Any) -> list[Finding]:
+    """A stale ER diagram is drift at its start marker's line."""
+    from mdschema.diagrams.refresh import plan
+
+    return [
+        Finding(
+            "docs",
+            f"{s.path}:{s.line}",
+            f"the ER diagram of {s.doc or 'the schema'} is stale: run `mdschema generate`",
+        )
+        for s in plan(config, schema).stale
+    ]
 
 
 def full_check(
@@ -78,10 +95,12 @@ def full_check(
     from mdschema.migrations.shadow import shadow_server, shadows
 
     package = config.rel(config.package_dir) + "/"
+    docs_level = offline(config, strict=strict)
     findings = [
         Finding("docs", d.path, "generated file differs from the docs: run `mdschema generate`")
-        for d in offline(config, strict=strict).differences
+        for d in docs_level.differences
     ]
+    findings += docs_level.findings
     check_env(config)
     schema_box: list[Any] = []
 

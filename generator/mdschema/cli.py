@@ -43,6 +43,9 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
     from mdschema.spec.load import load_schema
 
     loaded = load_schema(config, strict=strict, checks=project_checks(config))
+    refreshed = _refresh_diagrams(config, loaded.schema)  # before the manifest hashes the docs
+    if refreshed:  # a diagram of another length moved the lines below it: spans from the docs as they are
+        loaded = load_schema(config, strict=strict, checks=project_checks(config))
     for w in loaded.warnings:
         _err(w.format())
     files = render_project(config, loaded.schema)
@@ -56,7 +59,18 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
         _out(f"  wrote {path}")
     for path in removed:
         _out(f"  removed {path}")
+    for path in refreshed:
+        _out(f"  refreshed the diagram in {path}")
     return loaded.schema, len(written)
+
+
+def _refresh_diagrams(config: Config, schema: object) -> list[str]:
+    """Rewrite stale ER diagrams between their markers; the files written."""
+    from mdschema.diagrams.refresh import refresh
+    from mdschema.schema import Schema
+
+    assert isinstance(schema, Schema)
+    return refresh(config, schema)
 
 
 def cmd_generate(config: Config, args: argparse.Namespace) -> int:
@@ -69,10 +83,14 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 
     if args.offline:
         result = check.offline(config, use_manifest=not args.no_cache, strict=args.strict)
-        if not result.differences:
+        if not result.differences and not result.findings:
             if args.format == "text" and not args.quiet:
                 _out(f"mdschema: {config.rel(config.package_dir)}/ is current for the docs")
             return EXIT_OK
+        for f in result.findings:  # stale diagrams, missing descriptions: at their doc line
+            _out(f"{f.where}: {f.level}: {f.message}")
+        if not result.differences:
+            return EXIT_DRIFT
         _out(
             f"mdschema: {len(result.differences)} generated file(s) differ from the docs; "
             "run `mdschema generate`:"
@@ -232,6 +250,8 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
     from mdschema.spec.load import load_schema
 
     loaded = load_schema(config, checks=project_checks(config))
+    if _refresh_diagrams(config, loaded.schema):  # lines moved: read the docs as they now are
+        loaded = load_schema(config, checks=project_checks(config))
     written, _ = emit.write(config, render_project(config, loaded.schema))
     return loaded.schema, len(written)
 
@@ -311,6 +331,100 @@ def cmd_db(config: Config, args: argparse.Namespace) -> int:
     else:
         running = embedded_status(root)
         _out(f"running: {running}" if running else "stopped")
+    return EXIT_OK
+
+
+def cmd_lint(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.check import Report
+    from mdschema.lint import undocumented
+    from mdschema.spec.load import load_schema
+
+    findings = undocumented(load_schema(config, strict=args.strict).schema)  # --docs: the only lint so far
+    report = Report(tuple(findings), ("docs",))
+    if args.format == "text":
+        for f in findings:
+            _out(f"{f.where}: {f.message}")
+        described = "every table and column is described" if not findings else f"{len(findings)} undescribed"
+        _out(f"mdschema: lint --docs: {described}")
+    else:
+        _print_report(report, args.format)
+    return EXIT_OK if report.clean else EXIT_DRIFT
+
+
+# --- adoption: import, baseline ------------------------------------------------------------------
+
+
+def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.importer.catalog_import import (
+        ImportFailure,
+        ImportOptions,
+        conflicts,
+        docs_covered,
+        import_database,
+        write_docs,
+    )
+
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    if not url:
+        _err("mdschema: import needs a database: --database-url URL or $DATABASE_URL")
+        return EXIT_ERROR
+    options = ImportOptions(
+        url, tuple(args.schema or ("public",)), args.out, args.group_by, tuple(args.exclude or ())
+    )
+    try:
+        docs = import_database(config, options)
+    except ImportFailure as exc:
+        from mdschema.util.redact import redact
+
+        _err(f"mdschema: import: {redact(str(exc))}")
+        return EXIT_ERROR
+    clash = conflicts(config, docs)
+    if clash and not args.force:
+        _out(f"mdschema: not importing: the project already has docs ({', '.join(clash.existing)})")
+        _out("  pass --force to write the imported docs anyway (files of the same name are replaced)")
+        return EXIT_DRIFT
+    written = write_docs(config, docs)
+    _out(
+        f"mdschema: imported {docs.tables} tables from schema {', '.join(options.schemas)} into "
+        f"{len(docs.files)} doc(s) ({len(written)} written):"
+    )
+    for path, _ in docs.files:
+        _out(f"  {path}")
+    for note in docs.notes:
+        _out(f"  note: {note}")
+    for hint in docs.hints:
+        _out(f"  hint: {hint}")
+    if not docs_covered(config, docs):
+        _out(
+            f'  hint: the docs are not matched by docs = {list(config.docs)}: set docs = ["{args.out}/*.md"]'
+        )
+    target = "" if args.database_url is None else " --database-url URL"
+    _out(f"next: mdschema generate && mdschema baseline{target}   (then: mdschema check{target})")
+    return EXIT_OK
+
+
+def cmd_baseline(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.baseline import baseline
+
+    schema, _ = _generate_quietly(config)
+    result = baseline(config, schema, args.database_url, args.message)
+    if result.differences:
+        _out(
+            f"mdschema: not baselining {result.target}: it differs from the docs in "
+            f"{len(result.differences)} place(s) (database → docs):"
+        )
+        for d in result.differences:
+            _out(f"  {d.where}: {d.what}")
+        _out(
+            "  nothing was written: make the docs say what the database is (or fix the database), then retry"
+        )
+        return EXIT_DRIFT
+    assert result.path is not None
+    _out(
+        f"mdschema: {result.target} equals the docs ({result.tables} tables): wrote "
+        f"{config.rel(result.path)}, proven on a shadow database"
+    )
+    _out(f"mdschema: stamped {result.target} at {result.revision} (no DDL ran); next: mdschema check")
     return EXIT_OK
 
 
@@ -403,6 +517,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="ignore the manifest; always render and compare")
     db_url(p)
 
+    p = add("lint", cmd_lint, "report what the docs leave undescribed: every table and column, at its line")
+    p.add_argument(
+        "--docs", action="store_true", help="tables and columns without a description (the default)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="text (default); json; github: workflow annotations at the doc line; sarif: code scanning",
+    )
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
     p = add("revision", cmd_revision, "write a new migration from the docs, proven on a shadow database")
     p.add_argument(
         "-m", "--message", required=True, help="what the revision does (its file name and docstring)"
@@ -430,6 +556,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("current", cmd_current, "show the database's revision")
     db_url(p)
     add("history", cmd_history, "list the migrations")
+
+    p = add("import", cmd_import, "write docs in the spec format from a live database")
+    db_url(p)
+    p.add_argument("--schema", action="append", metavar="NAME", help="schema to import (default public)")
+    p.add_argument(
+        "--out", default="spec", help="folder for the docs, relative to the project (default spec)"
+    )
+    p.add_argument(
+        "--group-by",
+        choices=("schema", "prefix", "fk-components"),
+        default="schema",
+        help="one doc per schema (default), per table-name prefix, or per connected part of the FK graph",
+    )
+    p.add_argument("--exclude", action="append", metavar="TABLE", help="leave a table out; repeatable")
+    p.add_argument("--force", action="store_true", help="write even when the project already has docs")
+
+    p = add("baseline", cmd_baseline, "record an existing database as the first revision and stamp it")
+    db_url(p)
+    p.add_argument("-m", "--message", default="baseline", help="the revision's message (default baseline)")
 
     p = add("db", cmd_db, "the embedded PostgreSQL server: start, stop, url, status")
     p.add_argument(

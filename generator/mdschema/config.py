@@ -29,6 +29,8 @@ class Config:
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
     templates: str | None = None  # a folder (inside the project) searched before the built-in templates
+    require_descriptions: bool = False  # check: every table and column has a description
+    diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
     pyproject: Path | None = field(default=None, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
@@ -102,6 +104,8 @@ def load_config(root: Path) -> Config:
         "repositories",
         "session_layer",
         "templates",
+        "require_descriptions",
+        "diagram_files",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")
@@ -134,6 +138,9 @@ def load_config(root: Path) -> Config:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
     templates = _templates(root, raw.get("templates"), bad)
+    for pattern in _str_list(raw.get("diagram_files", []), "diagram_files", lambda *a: None):
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            bad(f"diagram_files pattern {pattern!r} reaches outside the project", 'e.g. ["docs/*.md"]')
     config = Config(
         root=root,
         docs=tuple(docs),
@@ -148,6 +155,8 @@ def load_config(root: Path) -> Config:
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
         templates=templates,
+        require_descriptions=_flag(raw, "require_descriptions", bad),
+        diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),
         pyproject=pyproject,
         lines=_key_lines(text),
     )

@@ -96,4 +96,5 @@ CODES = {
     "E303": "no documents matched",
     "E304": "unsafe module name",
     "E305": "a project template cannot be rendered",
+    "E306": "diagram marker without its pair, or naming an unknown doc",
 }

@@ -15,6 +15,7 @@ import datetime
 import decimal
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -360,6 +361,11 @@ def repo_copy(tmp_path: Path, pg_server: str, make_database: Callable[..., str])
         )
     for name in ("alembic.ini", "pyproject.toml"):
         shutil.copy(REPO / name, root / name)
+    # alembic.ini formats revisions with the repository's own .venv/bin/ruff: the copy has no .venv
+    ini = root / "alembic.ini"
+    ini.write_text(
+        ini.read_text().replace("%(here)s/.venv/bin/ruff", str(Path(sys.executable).parent / "ruff"))
+    )
     url = make_database(template=None)
     with connect(url) as conn:  # the external `users` table (Supabase's auth.users) exists on a real database
         conn.execute("CREATE TABLE users (id uuid PRIMARY KEY)")

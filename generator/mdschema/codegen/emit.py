@@ -43,6 +43,11 @@ def inputs_hash(config: Config) -> str:
         for path in tree_files(templates):  # files only; never a directory or __pycache__
             h.update(b"template:" + path.relative_to(templates).as_posix().encode() + b"\0")
             h.update(path.read_bytes())
+    for pattern in config.diagram_files:  # files holding ER diagrams: a stale one is drift too
+        for path in sorted(config.root.glob(pattern)):
+            if path.is_file():
+                h.update(config.rel(path).encode())
+                h.update(path.read_bytes())
     return h.hexdigest()
 
 

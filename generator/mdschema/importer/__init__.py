@@ -1,0 +1,1 @@
+"""`mdschema import`: docs in the spec format from a live database (read → group → write → read back)."""
