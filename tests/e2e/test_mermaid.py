@@ -36,7 +36,7 @@ CREATE TABLE "class" (id integer PRIMARY KEY, parent_id integer REFERENCES "clas
 
 
 def _diagrams(schema: Schema) -> dict[str, str]:
-    out = {f"{doc} (doc)": er_diagram(schema, doc) for doc, _ in schema.docs}
+    out = {f"{doc} (doc)": er_diagram(schema, doc) for doc in schema.docs}
     out["(whole schema)"] = er_diagram(schema, None)
     return out
 

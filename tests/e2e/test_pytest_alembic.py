@@ -4,6 +4,7 @@ database, not $DATABASE_URL or the embedded server, and pass."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,9 @@ def test_pytest_alembic_builtin_tests_pass(
     root: Path, name: str, pg_server: str, make_database: Callable[..., str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = make_database(template=None)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # alembic.ini's prepend_sys_path = . adds the project
+    for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
+        monkeypatch.delitem(sys.modules, name)  # put back afterwards: other tests import the repo's own
     monkeypatch.setenv("MDSCHEMA_SHADOW_URL", pg_server)  # autogenerate builds the models' schema there
     monkeypatch.delenv("DATABASE_URL", raising=False)
     if root == REPO:
@@ -47,3 +51,5 @@ def test_pytest_alembic_builtin_tests_pass(
             assert "alembic_version" in tables and len(tables) > 2
     finally:
         engine.dispose()
+        for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
+            del sys.modules[name]  # this project's package: not for the tests that come next
