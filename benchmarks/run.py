@@ -229,6 +229,7 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT 
 def diff_child(url_a: str, url_b: str) -> None:
     """In a fresh process: connect + snapshot A, connect + snapshot B, diff; then the floor query."""
     import mdschema.catalog.snapshot as catalog
+    from mdschema.catalog.diff import diff
     from mdschema.database import connect
 
     start = time.perf_counter()
@@ -238,7 +239,7 @@ def diff_child(url_a: str, url_b: str) -> None:
     with connect(url_b) as conn:
         snap_b = catalog.snapshot(conn)
     t_b = time.perf_counter()
-    changes = catalog.diff(snap_a, snap_b)
+    changes = diff(snap_a, snap_b)
     end = time.perf_counter()
     f_start = time.perf_counter()
     with connect(url_a) as conn:

@@ -89,7 +89,9 @@ def full_check(
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Every level; the database level only with `database_url`."""
-    from mdschema.catalog.snapshot import describe, diff
+    from mdschema.catalog.describe import describe
+    from mdschema.catalog.diff import diff
+    from mdschema.locate import where
     from mdschema.migrations.cache import desired_snapshot, head_snapshot
     from mdschema.migrations.project import check_env
     from mdschema.migrations.shadow import shadow_server, shadows
@@ -131,7 +133,7 @@ def full_check(
             findings.append(
                 Finding(
                     "migrations",
-                    _span(schema(), change),
+                    where(schema(), change.subject),
                     f"the docs changed but no revision was made: {describe(change)} "
                     "(run `mdschema revision -m ...`)",
                 )
@@ -166,8 +168,11 @@ def _live_embedded(
 
 
 def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schema: Any) -> list[Finding]:
-    from mdschema.catalog.snapshot import diff, snapshot
+    from mdschema.catalog.describe import describe_drift
+    from mdschema.catalog.diff import diff
+    from mdschema.catalog.snapshot import snapshot
     from mdschema.database import connect, normalize_url
+    from mdschema.locate import where
     from mdschema.migrations.project import current_revisions, heads
 
     out: list[Finding] = []
@@ -188,44 +193,5 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
             )
         )
     for change in diff(live, desired):
-        out.append(Finding("database", _span(schema(), change), f"drift: {_drift_text(change)}"))
+        out.append(Finding("database", where(schema(), change.subject), f"drift: {describe_drift(change)}"))
     return out
-
-
-def _drift_text(change: Any) -> str:
-    """'story.title is character varying(100) in the database, character varying(300) in the docs'."""
-    from mdschema.catalog.snapshot import describe
-
-    if change.kind == "alter_type":
-        return f"{change.table}.{change.name} is {change.before} in the database, {change.after} in the docs"
-    if change.kind == "alter_nullable":
-        state = {True: "NOT NULL", False: "nullable"}
-        return (
-            f"{change.table}.{change.name} is {state[bool(change.before)]} in the database, "
-            f"{state[bool(change.after)]} in the docs"
-        )
-    if change.kind == "alter_default":
-        return (
-            f"{change.table}.{change.name} default is {change.before or 'none'} in the database, "
-            f"{change.after or 'none'} in the docs"
-        )
-    if change.kind.startswith("add_"):
-        return f"{describe(change).replace(': added', '')} is in the docs but not in the database"
-    if change.kind.startswith("drop_"):
-        return f"{describe(change).replace(': dropped', '')} is in the database but not in the docs"
-    return describe(change) + " (database → docs)"
-
-
-def _span(schema: Any, change: Any) -> str:
-    from mdschema.locate import span_for
-
-    noun = change.kind.split("_", 1)[1] if "_" in change.kind else change.kind
-    if noun in ("labels",):
-        noun = "enum"
-    if change.table is None:
-        return span_for(schema, f"{noun} {change.name}")
-    if noun in ("table", "table_comment"):
-        return span_for(schema, f"table {change.table}")
-    if noun in ("type", "nullable", "default", "identity", "generated", "column_comment", "column"):
-        return span_for(schema, f"column {change.table}.{change.name}")
-    return span_for(schema, f"{noun} {change.table}.{change.name}")

@@ -1,48 +1,52 @@
-"""Map a catalog object back to the doc line it comes from."""
+"""Map a catalog object (the subject of a change or a hazard) back to the doc line it comes from."""
 
 from __future__ import annotations
 
+from typing import Final
+
+from mdschema.catalog.diff import Subject
+from mdschema.errors import Span
 from mdschema.schema import Check, ForeignKey, Schema, Unique
 
+NOT_IN_DOCS: Final = "(not in the docs)"
 
-def span_for(schema: Schema, subject: str) -> str:
-    """`subject` like "table story", "column story.title", "index story.idx_x", "enum mood"."""
-    kind, _, name = subject.partition(" ")
-    table_name, _, part = name.partition(".")
+
+def locate(schema: Schema, subject: Subject) -> Span | None:
+    """Where the docs write `subject`: the object's own line, else its table's; None when the docs do
+    not have it (a table or enum they dropped, an object only the database has)."""
+    kind, name = subject.kind, subject.name
     if kind == "enum":
-        for e in schema.enums:
-            if e.name == name:
-                return str(e.span)
-        return "(not in the docs)"
+        return next((e.span for e in schema.enums if e.name == name), None)
     if kind == "extension":
-        for x in schema.extensions:
-            if x.name == name:
-                return str(x.span)
-        return "(not in the docs)"
+        return next((x.span for x in schema.extensions if x.name == name), None)
     if kind == "function":
-        for f in schema.functions:
-            if f.signature == name or f.name == name.split("(")[0]:
-                return str(f.span)
-        return "(not in the docs)"
-    table = schema.table(table_name)
+        bare = name.split("(")[0]
+        return next((f.span for f in schema.functions if f.signature == name or f.name == bare), None)
+    table = schema.table(name if kind == "table" else subject.table or "")
     if table is None:
-        return "(not in the docs)"
-    if kind == "column" and part:
-        col = table.column(part)
-        return str(col.span if col else table.span)
-    if kind == "constraint" and part:
+        return None
+    if kind == "column":
+        col = table.column(name)
+        return col.span if col else table.span
+    if kind == "constraint":
         named: list[Unique | ForeignKey | Check] = [*table.uniques, *table.foreign_keys, *table.checks]
         for obj in named:
-            if obj.name == part:
-                return str(obj.span)
-        if table.primary_key and table.primary_key.name == part:
-            return str(table.primary_key.span)
-    if kind == "index" and part:
+            if obj.name == name:
+                return obj.span
+        if table.primary_key and table.primary_key.name == name:
+            return table.primary_key.span
+    if kind == "index":
         for index in table.indexes:
-            if index.name == part:
-                return str(index.span)
-    if kind == "trigger" and part:
+            if index.name == name:
+                return index.span
+    if kind == "trigger":
         for trig in schema.triggers:
-            if trig.table == table_name and trig.name == part:
-                return str(trig.span)
-    return str(table.span)
+            if trig.table == table.name and trig.name == name:
+                return trig.span
+    return table.span
+
+
+def where(schema: Schema, subject: Subject) -> str:
+    """`locate` as text for a message: ``spec/story.md:88``, or ``(not in the docs)``."""
+    span = locate(schema, subject)
+    return str(span) if span is not None else NOT_IN_DOCS

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from mdschema.catalog.snapshot import Snapshot, Table, snapshot
 from mdschema.database import connect
-from mdschema.migrations.plan import qi
+from mdschema.util.sql_text import quote_ident as qi
 from support.projects import REPO, Project, query
 
 ROWS_PER_TABLE = 120

@@ -17,7 +17,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from mdschema.catalog.snapshot import describe, diff, snapshot
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import diff
+from mdschema.catalog.snapshot import snapshot
 from mdschema.database import connect, create_database, database_url, drop_database
 from support.projects import (
     LIBRARY,

@@ -1,16 +1,17 @@
-"""What PostgreSQL says the schema is: a hashable snapshot of one schema, and the diff of two snapshots."""
+"""What PostgreSQL says the schema is: a hashable snapshot of one schema, read with one query per kind."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 import psycopg
 
 from mdschema.util.perf import gc_paused
+from mdschema.util.sql_text import always_quoted
 
 ALWAYS_EXCLUDED: Final = frozenset({"alembic_version"})
 FK_ACTIONS: Final = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -206,7 +207,7 @@ def snapshot(
         if idle:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         # format_type and pg_get_*def qualify names outside search_path: pin it so the text is stable.
-        cur.execute("SELECT set_config('search_path', %s, true)", (_quote_ident(schema),))
+        cur.execute("SELECT set_config('search_path', %s, true)", (always_quoted(schema),))
 
         def rows(query: str, **params: Any) -> Rows:
             cur.execute(query, {"schema": schema, **params})
@@ -231,10 +232,6 @@ def snapshot(
             functions=tuple(Function(*row) for row in sorted(rows(_FUNCTIONS_SQL))),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
         )
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _triggers(names: dict[int, str], trigger_rows: Rows) -> Iterator[Trigger]:
@@ -329,270 +326,3 @@ def _second(item: tuple[int, str]) -> str:
 
 def _name_of(obj: Constraint | Index) -> str:
     return obj.name
-
-
-# --- diff -----------------------------------------------------------------------------------------
-
-KINDS: Final = (
-    "add_extension",
-    "drop_extension",
-    "change_extension",
-    "add_enum",
-    "drop_enum",
-    "enum_labels",
-    "add_function",
-    "drop_function",
-    "change_function",
-    "add_table",
-    "drop_table",
-    "add_column",
-    "drop_column",
-    "alter_type",
-    "alter_nullable",
-    "alter_default",
-    "alter_identity",
-    "alter_generated",
-    "alter_column_comment",
-    "alter_table_comment",
-    "add_constraint",
-    "drop_constraint",
-    "change_constraint",
-    "add_index",
-    "drop_index",
-    "change_index",
-    "add_trigger",
-    "drop_trigger",
-    "change_trigger",
-)
-_RANK: Final = {kind: i for i, kind in enumerate(KINDS)}
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One difference. ``table`` is None for extensions, enums and functions; ``name`` is the object's
-    name (column, constraint, index, trigger, enum, extension, function signature; the table for
-    table-level kinds). ``before``/``after`` hold the objects or the changed attribute values."""
-
-    kind: str
-    table: str | None
-    name: str
-    before: Any = None
-    after: Any = None
-
-
-def diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
-    """What would turn ``current`` into ``desired``: extensions, enums, functions, then tables by name."""
-    with gc_paused():
-        return _diff(current, desired)
-
-
-def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
-    changes = [
-        *_diff_named("extension", None, current.extensions, desired.extensions, _key_name),
-        *_diff_enums(current.enums, desired.enums),
-        *_diff_named("function", None, current.functions, desired.functions, _key_signature),
-        *_diff_tables(current, desired),
-        *_diff_triggers(current, desired),
-    ]
-    # stable: within one table and kind, the order of generation (column order, then names) is kept
-    return tuple(sorted(changes, key=_sort_key))
-
-
-def _sort_key(change: Change) -> tuple[int, str, int]:
-    section = 0 if change.table is None else 1
-    return section, change.table or "", _RANK[change.kind] if change.table is not None else 0
-
-
-def _key_name(obj: Any) -> str:
-    return str(obj.name)
-
-
-def _key_signature(obj: Any) -> str:
-    return str(obj.signature)
-
-
-def _diff_named(
-    noun: str, table: str | None, before: Iterable[Any], after: Iterable[Any], key: Any
-) -> Iterator[Change]:
-    """add_/drop_/change_<noun> for objects matched by ``key``."""
-    old = {key(o): o for o in before}
-    new = {key(o): o for o in after}
-    for name, obj in old.items():
-        if name not in new:
-            yield Change(f"drop_{noun}", table, name, obj, None)
-        elif new[name] != obj:
-            yield Change(f"change_{noun}", table, name, obj, new[name])
-    for name, obj in new.items():
-        if name not in old:
-            yield Change(f"add_{noun}", table, name, None, obj)
-
-
-def _diff_enums(before: tuple[Enum, ...], after: tuple[Enum, ...]) -> Iterator[Change]:
-    for change in _diff_named("enum", None, before, after, _key_name):
-        if change.kind == "change_enum":
-            assert isinstance(change.before, Enum) and isinstance(change.after, Enum)
-            yield Change("enum_labels", None, change.name, change.before.labels, change.after.labels)
-        else:
-            yield change
-
-
-def _diff_tables(current: Snapshot, desired: Snapshot) -> Iterator[Change]:
-    old = {t.name: t for t in current.tables}
-    new = {t.name: t for t in desired.tables}
-    for name, table in old.items():
-        if name not in new:
-            yield Change("drop_table", name, name, table, None)
-        else:
-            yield from _diff_table(table, new[name])
-    for name, table in new.items():
-        if name not in old:
-            yield Change("add_table", name, name, None, table)
-
-
-def _diff_table(old: Table, new: Table) -> Iterator[Change]:
-    t = old.name
-    yield from _diff_columns(t, old.columns, new.columns)
-    if old.comment != new.comment:
-        yield Change("alter_table_comment", t, t, old.comment, new.comment)
-    yield from _diff_named("constraint", t, old.constraints, new.constraints, _key_name)
-    yield from _diff_named("index", t, old.indexes, new.indexes, _key_name)
-
-
-def _diff_columns(table: str, before: tuple[Column, ...], after: tuple[Column, ...]) -> Iterator[Change]:
-    old = {c.name: c for c in before}
-    new_names = {c.name for c in after}
-    for col in before:
-        if col.name not in new_names:
-            yield Change("drop_column", table, col.name, col, None)
-    for col in after:
-        prev = old.get(col.name)
-        if prev is None:
-            yield Change("add_column", table, col.name, None, col)
-        elif prev != col:
-            yield from _diff_column(table, prev, col)
-
-
-def _diff_column(table: str, a: Column, b: Column) -> Iterator[Change]:
-    name = a.name
-    if a.type != b.type:
-        yield Change("alter_type", table, name, a.type, b.type)
-    if a.not_null != b.not_null:
-        yield Change("alter_nullable", table, name, a.not_null, b.not_null)
-    if a.generated or b.generated:
-        if (a.generated, a.default) != (b.generated, b.default):
-            yield Change("alter_generated", table, name, (a.generated, a.default), (b.generated, b.default))
-    elif a.default != b.default:
-        yield Change("alter_default", table, name, a.default, b.default)
-    if a.identity != b.identity:
-        yield Change("alter_identity", table, name, a.identity, b.identity)
-    if a.comment != b.comment:
-        yield Change("alter_column_comment", table, name, a.comment, b.comment)
-
-
-def _diff_triggers(current: Snapshot, desired: Snapshot) -> Iterator[Change]:
-    """Triggers of tables present in both, and of new tables; a dropped table drops its triggers."""
-    dropped = {t.name for t in current.tables} - {t.name for t in desired.tables}
-    old = {(t.table, t.name): t for t in current.triggers if t.table not in dropped}
-    new = {(t.table, t.name): t for t in desired.triggers}
-    for key, trig in old.items():
-        if key not in new:
-            yield Change("drop_trigger", trig.table, trig.name, trig, None)
-        elif new[key] != trig:
-            yield Change("change_trigger", trig.table, trig.name, trig, new[key])
-    for key, trig in new.items():
-        if key not in old:
-            yield Change("add_trigger", trig.table, trig.name, None, trig)
-
-
-# --- describing changes ---------------------------------------------------------------------------
-
-_IDENTITY: Final = {"": "none", "a": "always", "d": "by default"}
-_GENERATED: Final = {"": "none", "s": "stored", "v": "virtual"}
-
-
-def describe(change: Change) -> str:
-    """One human line, e.g. ``column story.title: type character varying(100) → character varying(300)``."""
-    kind, table, name, before, after = change.kind, change.table, change.name, change.before, change.after
-    verb, _, noun = kind.partition("_")
-    if kind == "enum_labels":
-        return f"enum {name}: labels {_labels(before)} → {_labels(after)}"
-    if kind.startswith("alter_"):
-        return _describe_alter(change)
-    subject = _subject(noun, table, name)
-    if verb == "add":
-        return f"{subject}: added{_summary(after)}"
-    if verb == "drop":
-        return f"{subject}: dropped"
-    if isinstance(before, Function) and isinstance(after, Function):
-        return f"{subject}: definition changed" + (
-            f" (language {before.language} → {after.language})" if before.language != after.language else ""
-        )
-    return f"{subject}: {_definition(before)} → {_definition(after)}"
-
-
-def _subject(noun: str, table: str | None, name: str) -> str:
-    if noun in ("column", "constraint", "index", "trigger"):
-        return f"{noun} {table}.{name}"
-    return f"{noun} {name}"
-
-
-def _describe_alter(change: Change) -> str:
-    kind, table, name, before, after = change.kind, change.table, change.name, change.before, change.after
-    if kind == "alter_table_comment":
-        return f"table {name}: comment {_text(before)} → {_text(after)}"
-    subject = f"column {table}.{name}"
-    if kind == "alter_type":
-        return f"{subject}: type {before} → {after}"
-    if kind == "alter_nullable":
-        return f"{subject}: {_nullability(before)} → {_nullability(after)}"
-    if kind == "alter_default":
-        return f"{subject}: default {_text(before, quote=False)} → {_text(after, quote=False)}"
-    if kind == "alter_identity":
-        return f"{subject}: identity {_IDENTITY[str(before)]} → {_IDENTITY[str(after)]}"
-    if kind == "alter_generated":
-        return f"{subject}: generated {_generated(before)} → {_generated(after)}"
-    return f"{subject}: comment {_text(before)} → {_text(after)}"
-
-
-def _nullability(not_null: object) -> str:
-    return "not null" if not_null else "nullable"
-
-
-def _generated(value: object) -> str:
-    kind, expression = value if isinstance(value, tuple) else ("", None)
-    return f"{_GENERATED[kind]} ({expression})" if kind else "none"
-
-
-def _text(value: object, quote: bool = True) -> str:
-    if value is None:
-        return "(none)"
-    return repr(value) if quote else str(value)
-
-
-def _labels(value: object) -> str:
-    labels = value if isinstance(value, tuple) else ()
-    return "(" + ", ".join(labels) + ")"
-
-
-def _definition(obj: object) -> str:
-    if isinstance(obj, Extension):
-        return f"version {obj.version}"
-    definition = getattr(obj, "definition", None)
-    return str(definition) if definition is not None else str(obj)
-
-
-def _summary(obj: object) -> str:
-    if isinstance(obj, Table):
-        return f" ({len(obj.columns)} columns)"
-    if isinstance(obj, Column):
-        extra = " not null" if obj.not_null else ""
-        extra += f" default {obj.default}" if obj.default is not None and not obj.generated else ""
-        return f" {obj.type}{extra}"
-    if isinstance(obj, Enum):
-        return f" {_labels(obj.labels)}"
-    if isinstance(obj, Extension):
-        return f" (version {obj.version})"
-    if isinstance(obj, Function):
-        return f" ({obj.language})"
-    definition = getattr(obj, "definition", None)
-    return f": {definition}" if definition else ""

@@ -1,105 +1,128 @@
 """Catalog differences → Alembic operations, in an order PostgreSQL accepts, for both directions.
 
-Upgrade operations come from the models where that reads best (op.create_table, op.add_column,
-op.alter_column); everything else, and every downgrade, is exact SQL taken from what PostgreSQL
-itself printed for the target state (pg_get_constraintdef, pg_get_indexdef, pg_get_functiondef,
-pg_get_triggerdef, format_type), so a downgrade restores the previous schema exactly.
+The order is one table, `PHASES`: each phase names the kinds of change it handles and the handler that
+turns them into operations, and the phases run top to bottom. Upgrade operations come from the models
+where that reads best (op.create_table, op.add_column, op.alter_column); everything else, and every
+downgrade, is exact SQL taken from what PostgreSQL itself printed for the target state
+(pg_get_constraintdef, pg_get_indexdef, pg_get_functiondef, pg_get_triggerdef, format_type), so a
+downgrade restores the previous schema exactly.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
-from mdschema.catalog.snapshot import Change, Column, Constraint, Enum, Index, Snapshot, Table, Trigger
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import (
+    Change,
+    ColumnAdded,
+    ColumnCommentChanged,
+    ColumnDefaultChanged,
+    ColumnDropped,
+    ColumnGeneratedChanged,
+    ColumnIdentityChanged,
+    ColumnNullabilityChanged,
+    ColumnTypeChanged,
+    ConstraintAdded,
+    ConstraintChanged,
+    ConstraintDropped,
+    ConstraintRenamed,
+    EnumAdded,
+    EnumDropped,
+    EnumLabelsChanged,
+    ExtensionAdded,
+    ExtensionDropped,
+    ExtensionVersionChanged,
+    FunctionAdded,
+    FunctionChanged,
+    FunctionDropped,
+    IndexAdded,
+    IndexChanged,
+    IndexDropped,
+    IndexRenamed,
+    Subject,
+    TableAdded,
+    TableCommentChanged,
+    TableDropped,
+    TriggerAdded,
+    TriggerChanged,
+    TriggerDropped,
+    diff,
+)
+from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
+from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
+from mdschema.util.graph import cyclic_edges, topological_order
+from mdschema.util.sql_text import quote_ident as qi
+from mdschema.util.sql_text import quote_literal as ql
 
-_SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
-_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
+if TYPE_CHECKING:
+    from alembic.operations.ops import MigrateOperation
 
+    Op: TypeAlias = MigrateOperation
+else:
+    Op = Any
 
-def qi(name: str) -> str:
-    """Quote an identifier the way PostgreSQL's quote_ident() does."""
-    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+_NEXTVAL: Final = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 
-    if (
-        _SIMPLE_IDENT.match(name)
-        and name not in RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
-    ):
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-def ql(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
+HazardKind: TypeAlias = Literal["drop_table", "drop_column", "drop_enum_label", "narrow_type", "set_not_null"]
 
 
 @dataclass(frozen=True, slots=True)
 class Hazard:
-    kind: str  # drop_table, drop_column, drop_enum_label, narrow_type, set_not_null
-    subject: str
+    kind: HazardKind
+    subject: Subject
     detail: str
 
 
 @dataclass(slots=True)
 class Plan:
-    upgrade: list[Any] = field(default_factory=list)  # alembic MigrateOperations
-    downgrade: list[Any] = field(default_factory=list)
+    upgrade: list[Op] = field(default_factory=list)
+    downgrade: list[Op] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
 
 
-def hazards_of(changes: tuple[Change, ...], current: Snapshot) -> list[Hazard]:
+# --- hazards --------------------------------------------------------------------------------------
+
+
+def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
     """Changes that can lose data or fail on existing rows."""
     out: list[Hazard] = []
     tables = {t.name: t for t in current.tables}
     for c in changes:
-        if c.kind == "drop_table":
-            out.append(Hazard("drop_table", f"table {c.name}", "drops the table and all its rows"))
-        elif c.kind == "drop_column":
-            out.append(Hazard("drop_column", f"column {c.table}.{c.name}", "drops the column and its data"))
-        elif c.kind == "enum_labels":
-            removed = [label for label in c.before if label not in c.after]  # type: ignore[attr-defined]
-            if removed:
-                out.append(
-                    Hazard(
-                        "drop_enum_label",
-                        f"enum {c.name}",
-                        f"removes label(s) {', '.join(removed)}; rows using them fail the upgrade",
-                    )
-                )
-        elif c.kind == "drop_enum":
-            out.append(Hazard("drop_enum_label", f"enum {c.name}", "drops the enum type"))
-        elif c.kind == "alter_type" and narrows(str(c.before), str(c.after)):
-            out.append(
-                Hazard(
-                    "narrow_type",
-                    f"column {c.table}.{c.name}",
-                    f"narrows {c.before} → {c.after}; values may be cut or rejected",
-                )
-            )
-        elif c.kind == "alter_nullable" and c.after is True:
-            col = _column(tables.get(c.table or ""), c.name)
-            if col is not None and col.default is None:
-                out.append(
-                    Hazard(
-                        "set_not_null",
-                        f"column {c.table}.{c.name}",
-                        "adds NOT NULL without a default; existing NULLs make the upgrade fail",
-                    )
-                )
+        match c:
+            case TableDropped():
+                out.append(Hazard("drop_table", c.subject, "drops the table and all its rows"))
+            case ColumnDropped():
+                out.append(Hazard("drop_column", c.subject, "drops the column and its data"))
+            case EnumLabelsChanged(before=before, after=after):
+                removed = [label for label in before if label not in after]
+                if removed:
+                    detail = f"removes label(s) {', '.join(removed)}; rows using them fail the upgrade"
+                    out.append(Hazard("drop_enum_label", c.subject, detail))
+            case EnumDropped():
+                out.append(Hazard("drop_enum_label", c.subject, "drops the enum type"))
+            case ColumnTypeChanged(before=before, after=after) if narrows(before, after):
+                detail = f"narrows {before} → {after}; values may be cut or rejected"
+                out.append(Hazard("narrow_type", c.subject, detail))
+            case ColumnNullabilityChanged(table=table, column=column, after=True):
+                col = _column(tables.get(table), column)
+                if col is not None and col.default is None:
+                    detail = "adds NOT NULL without a default; existing NULLs make the upgrade fail"
+                    out.append(Hazard("set_not_null", c.subject, detail))
     return out
 
 
 def _column(table: Table | None, name: str) -> Column | None:
-    if table is None:
-        return None
-    return next((c for c in table.columns if c.name == name), None)
+    return table.column(name) if table is not None else None
 
 
-_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
-_TYPMOD = re.compile(r"^(.*?)\((\d+)(?:,(\d+))?\)(\[\])?$")
+_INT_RANK: Final = {"smallint": 1, "integer": 2, "bigint": 3}
+_TYPMOD: Final = re.compile(r"^(.*?)\((\d+)(?:,(\d+))?\)(\[\])?$")
 
 
 def narrows(before: str, after: str) -> bool:
@@ -125,53 +148,88 @@ def narrows(before: str, after: str) -> bool:
     return False
 
 
-# --- operations -----------------------------------------------------------------------------------
+# --- the phases -----------------------------------------------------------------------------------
+
+C = TypeVar("C")
 
 
-def _sql(text: str) -> Any:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every handler may read: both snapshots and, for the upgrade, the models' MetaData."""
+
+    current: Snapshot
+    target: Snapshot
+    metadata: Any | None  # sqlalchemy MetaData: operations from the models; None: exact SQL from the catalog
+    current_tables: Mapping[str, Table]
+    target_tables: Mapping[str, Table]
+
+    @classmethod
+    def of(cls, current: Snapshot, target: Snapshot, metadata: Any | None) -> Context:
+        return cls(
+            current, target, metadata, {t.name: t for t in current.tables}, {t.name: t for t in target.tables}
+        )
+
+    def model_table(self, name: str) -> Any | None:
+        """The models' sqlalchemy Table called `name`, if there are models and it is one of them."""
+        if self.metadata is None or name not in self.metadata.tables:
+            return None
+        return self.metadata.tables[name]
+
+
+Handler: TypeAlias = Callable[[Sequence[C], Context], Iterable[Op]]
+
+
+@dataclass(frozen=True)  # not slots: Phase[X](...) sets __orig_class__, which a slotted frozen class refuses
+class Phase(Generic[C]):
+    """One step of PostgreSQL's statement order: every change of `kinds` (all of the first kind, then
+    all of the next, each in diff order) goes to `handle` at once."""
+
+    name: str
+    kinds: tuple[type[C], ...]
+    handle: Handler[C]
+
+
+def each(handle: Callable[[C, Context], Iterable[Op]], order: Callable[[C], Any] | None = None) -> Handler[C]:
+    """A phase handler that passes the changes one by one to `handle`, sorted by `order` if given."""
+
+    def run(changes: Sequence[C], ctx: Context) -> Iterator[Op]:
+        for change in sorted(changes, key=order) if order is not None else changes:
+            yield from handle(change, ctx)
+
+    run.__name__ = run.__qualname__ = f"each({handle.__name__})"
+    return run
+
+
+def _sql(text: str) -> Op:
     from alembic.operations import ops
 
     return ops.ExecuteSQLOp(text)
 
 
-def _table_sql(t: Table) -> list[str]:
-    """CREATE TABLE … exactly as the catalog describes it, then its constraints, indexes, comments."""
-    cols = [_column_sql(c) for c in t.columns]
-    # serial columns: their sequence went with the table, so it comes back first and is owned again
-    serials = [(c.name, m.group(1)) for c in t.columns if c.default and (m := _NEXTVAL.match(c.default))]
-    out = [f"CREATE SEQUENCE IF NOT EXISTS {seq}" for _, seq in serials]
-    out.append(f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})")
-    out += [f"ALTER SEQUENCE {seq} OWNED BY {qi(t.name)}.{qi(col)}" for col, seq in serials]
-    out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
-    out += [i.definition for i in t.indexes]
-    out += _comment_sql(t)
-    return out
+# renames
 
 
-def _comment_sql(t: Table) -> list[str]:
-    out = []
-    if t.comment is not None:
-        out.append(f"COMMENT ON TABLE {qi(t.name)} IS {ql(t.comment)}")
-    for c in t.columns:
-        if c.comment is not None:
-            out.append(f"COMMENT ON COLUMN {qi(t.name)}.{qi(c.name)} IS {ql(c.comment)}")
-    return out
+def _rename_constraint(c: ConstraintRenamed, ctx: Context) -> list[Op]:
+    return [_sql(f"ALTER TABLE {qi(c.table)} RENAME CONSTRAINT {qi(c.before)} TO {qi(c.after)}")]
 
 
-def _constraint_order(constraints: tuple[Constraint, ...]) -> list[Constraint]:
-    rank = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
-    return sorted(constraints, key=lambda c: (rank.get(c.kind, 5), c.name))
+def _rename_index(c: IndexRenamed, ctx: Context) -> list[Op]:
+    return [_sql(f"ALTER INDEX {qi(c.before)} RENAME TO {qi(c.after)}")]
 
 
-def _add_constraint_sql(table: str, con: Constraint) -> str:
-    return f"ALTER TABLE {qi(table)} ADD CONSTRAINT {qi(con.name)} {con.definition}"
+# extensions and enum types
 
 
-def _drop_constraint(table: str, con: Constraint) -> Any:
-    from alembic.operations import ops
+def _create_extension(c: ExtensionAdded, ctx: Context) -> list[Op]:
+    return [_sql(f"CREATE EXTENSION IF NOT EXISTS {qi(c.extension.name)}")]
 
-    type_ = {"p": "primary", "u": "unique", "f": "foreignkey", "c": "check"}.get(con.kind)
-    return ops.DropConstraintOp(con.name, table, type_=type_)
+
+def _create_enum(c: EnumAdded, ctx: Context) -> list[Op]:
+    return [_sql(_enum_create_sql(c.enum))]
+
+
+def _change_enum_labels(c: EnumLabelsChanged, ctx: Context) -> list[Op]:
+    return [_sql(s) for s in _enum_steps(c.name, c.before, c.after, ctx.target, ctx.current)]
 
 
 def _enum_create_sql(e: Enum) -> str:
@@ -212,6 +270,7 @@ def _enum_steps(
             if mentions.search(index.definition):
                 steps.append(f"DROP INDEX {qi(index.name)}")
                 recreate.append(index.definition)
+    target_tables = {t.name: t for t in target.tables}
     for t in current.tables:
         for c in t.columns:
             base = c.type.removesuffix("[]")
@@ -224,7 +283,7 @@ def _enum_steps(
                     f"USING {qi(c.name)}::text{arr}::{qi(name)}{arr}"
                 )
                 if c.default is not None:
-                    tcol = _column(next((x for x in target.tables if x.name == t.name), None), c.name)
+                    tcol = _column(target_tables.get(t.name), c.name)
                     if tcol is not None and tcol.default is not None:
                         steps.append(
                             f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} SET DEFAULT {tcol.default}"
@@ -234,153 +293,407 @@ def _enum_steps(
     return steps
 
 
+# what goes away first: triggers, constraints (foreign keys first, they depend on keys), indexes, tables
+
+
+def _drop_trigger(c: TriggerDropped, ctx: Context) -> list[Op]:
+    return [_sql(f"DROP TRIGGER IF EXISTS {qi(c.trigger.name)} ON {qi(c.trigger.table)}")]
+
+
+def _dropped_constraint(c: ConstraintDropped | ConstraintChanged) -> Constraint:
+    return c.constraint if isinstance(c, ConstraintDropped) else c.before
+
+
+def _foreign_keys_first(c: ConstraintDropped | ConstraintChanged) -> tuple[bool, str, str]:
+    con = _dropped_constraint(c)
+    return con.kind != "f", c.table, con.name
+
+
+def _drop_constraint(c: ConstraintDropped | ConstraintChanged, ctx: Context) -> list[Op]:
+    return [_drop_constraint_op(c.table, _dropped_constraint(c))]
+
+
+def _drop_constraint_op(table: str, con: Constraint) -> Op:
+    from alembic.operations import ops
+
+    type_ = {"p": "primary", "u": "unique", "f": "foreignkey", "c": "check"}.get(con.kind)
+    return ops.DropConstraintOp(con.name, table, type_=type_)
+
+
+def _drop_index(c: IndexDropped | IndexChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    name = c.index.name if isinstance(c, IndexDropped) else c.before.name
+    return [ops.DropIndexOp(name, table_name=c.table)]
+
+
+def _drop_foreign_keys_among(changes: Sequence[TableDropped], ctx: Context) -> list[Op]:
+    """The foreign keys of tables about to be dropped that point at other dropped tables."""
+    dropped = {c.table.name for c in changes}
+    return [
+        _drop_constraint_op(name, con)
+        for name in sorted(dropped)
+        for con in ctx.current_tables[name].constraints
+        if con.kind == "f" and con.ref_table in dropped and con.ref_table != name
+    ]
+
+
+def _drop_tables(changes: Sequence[TableDropped], ctx: Context) -> list[Op]:
+    """Referencing tables before the tables they reference."""
+    from alembic.operations import ops
+
+    order = _dependency_order([c.table for c in changes])
+    return [ops.DropTableOp(name) for name in reversed(order)]
+
+
+def _dependency_order(tables: Sequence[Table]) -> list[str]:
+    """Table names, each after the tables (of these) its foreign keys reference; ties by name. Foreign
+    keys on a cycle do not order anything: they are added once all tables exist, or dropped first."""
+    graph = {
+        t.name: {con.ref_table for con in t.constraints if con.kind == "f" and con.ref_table is not None}
+        for t in tables
+    }
+    cyclic = cyclic_edges(graph)
+    return topological_order({n: {d for d in deps if (n, d) not in cyclic} for n, deps in graph.items()})
+
+
+# new tables and columns; then what changes in place
+
+
+def _create_tables(changes: Sequence[TableAdded], ctx: Context) -> list[Op]:
+    """Referenced tables first; without their foreign keys (see _new_foreign_keys), so that order and
+    cycles never matter."""
+    from alembic.operations import ops
+
+    out: list[Op] = []
+    by_name = {c.table.name: c.table for c in changes}
+    for name in _dependency_order(list(by_name.values())):
+        model = ctx.model_table(name)
+        if model is not None:
+            op_ = ops.CreateTableOp.from_table(model)
+            op_.columns = [col for col in op_.columns if not _is_fk(col)]
+            out.append(op_)
+            out += [
+                ops.CreateIndexOp.from_index(i) for i in sorted(model.indexes, key=lambda i: i.name or "")
+            ]
+        else:
+            out += [_sql(s) for s in _table_sql(by_name[name])]
+    return out
+
+
+def _add_column(c: ColumnAdded, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    model = ctx.model_table(c.table)
+    if model is not None:
+        return [ops.AddColumnOp.from_column_and_tablename(None, c.table, model.c[c.column.name].copy())]
+    out = [_sql(f"ALTER TABLE {qi(c.table)} ADD COLUMN {_column_sql(c.column)}")]
+    if c.column.comment is not None:
+        out.append(_sql(f"COMMENT ON COLUMN {qi(c.table)}.{qi(c.column.name)} IS {ql(c.column.comment)}"))
+    return out
+
+
+def _change_type(c: ColumnTypeChanged, ctx: Context) -> list[Op]:
+    using = f"{qi(c.column)}::{c.after}"
+    model = ctx.model_table(c.table)
+    if model is None:
+        return [_sql(f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)} TYPE {c.after} USING {using}")]
+    from alembic.operations import ops
+
+    # same base type (varchar(200) → varchar(300)): no USING, so no needless rewrite
+    same_base = re.sub(r"\(.*\)", "", c.before) == re.sub(r"\(.*\)", "", c.after)
+    op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
+    return [
+        op_class(
+            c.table,
+            c.column,
+            modify_type=model.c[c.column].type,
+            postgresql_using=None if same_base else using,
+        )
+    ]
+
+
+def _change_default(c: ColumnDefaultChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+    from sqlalchemy import DefaultClause, text
+
+    # DefaultClause, not a bare text(): Alembic renders a bare TextClause as raw SQL
+    # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
+    return [
+        ops.AlterColumnOp(
+            c.table,
+            c.column,
+            modify_server_default=DefaultClause(text(c.after)) if c.after is not None else None,
+            existing_server_default=DefaultClause(text(c.before)) if c.before is not None else None,
+        )
+    ]
+
+
+def _change_nullability(c: ColumnNullabilityChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    return [ops.AlterColumnOp(c.table, c.column, modify_nullable=not c.after)]
+
+
+def _change_identity(c: ColumnIdentityChanged, ctx: Context) -> list[Op]:
+    alter = f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)}"
+    if not c.after:
+        return [_sql(f"{alter} DROP IDENTITY IF EXISTS")]
+    how = "ALWAYS" if c.after == "a" else "BY DEFAULT"
+    if c.before:
+        return [_sql(f"{alter} SET GENERATED {how}")]
+    return [_sql(f"{alter} ADD GENERATED {how} AS IDENTITY")]
+
+
+def _change_generated(c: ColumnGeneratedChanged, ctx: Context) -> list[Op]:
+    alter = f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)}"
+    if not c.after.kind:
+        return [_sql(f"{alter} DROP EXPRESSION")]
+    return [_sql(f"{alter} SET EXPRESSION AS ({c.after.expression})")]
+
+
+def _change_column_comment(c: ColumnCommentChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    return [ops.AlterColumnOp(c.table, c.column, modify_comment=c.after, existing_comment=c.before)]
+
+
+def _change_table_comment(c: TableCommentChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    if c.after is None:
+        return [ops.DropTableCommentOp(c.table, existing_comment=c.before)]
+    return [ops.CreateTableCommentOp(c.table, c.after, existing_comment=c.before)]
+
+
+# what comes back: constraints (foreign keys last), indexes, the foreign keys of new tables
+
+
+def _added_constraint(c: ConstraintAdded | ConstraintChanged) -> Constraint:
+    return c.constraint if isinstance(c, ConstraintAdded) else c.after
+
+
+def _foreign_keys_last(c: ConstraintAdded | ConstraintChanged) -> tuple[bool, str, str]:
+    con = _added_constraint(c)
+    return con.kind == "f", c.table, con.name
+
+
+def _add_constraint(c: ConstraintAdded | ConstraintChanged, ctx: Context) -> list[Op]:
+    return [_add_constraint_op(ctx, c.table, _added_constraint(c))]
+
+
+def _create_index(c: IndexAdded | IndexChanged, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    wanted = c.index if isinstance(c, IndexAdded) else c.after
+    model = ctx.model_table(c.table)
+    model_index = (
+        next((i for i in model.indexes if i.name == wanted.name), None) if model is not None else None
+    )
+    return [ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(wanted.definition)]
+
+
+def _new_foreign_keys(changes: Sequence[TableAdded], ctx: Context) -> list[Op]:
+    """The foreign keys of the new tables, now that every table exists."""
+    new_fks = [(c.table.name, con) for c in changes for con in c.table.constraints if con.kind == "f"]
+    return [
+        _add_constraint_op(ctx, table, con) for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name))
+    ]
+
+
+def _add_constraint_op(ctx: Context, table: str, con: Constraint) -> Op:
+    """op.create_foreign_key / create_unique_constraint / create_check_constraint from the model when
+    there is one; otherwise the definition PostgreSQL printed."""
+    from alembic.operations import ops
+    from sqlalchemy import CheckConstraint, ForeignKeyConstraint, UniqueConstraint
+
+    model_table = ctx.model_table(table)
+    model = (
+        next((m for m in model_table.constraints if m.name == con.name), None)
+        if model_table is not None
+        else None
+    )
+    if isinstance(model, ForeignKeyConstraint) and con.kind == "f":
+        return ops.CreateForeignKeyOp.from_constraint(model)
+    if isinstance(model, UniqueConstraint) and con.kind == "u":
+        return ops.CreateUniqueConstraintOp.from_constraint(model)
+    if isinstance(model, CheckConstraint) and con.kind == "c":
+        return ops.CreateCheckConstraintOp.from_constraint(model)
+    return _sql(_add_constraint_sql(table, con))
+
+
+# functions and triggers (new or replaced), then what goes away last
+
+
+def _create_function(c: FunctionAdded | FunctionChanged, ctx: Context) -> list[Op]:
+    return [_sql(c.function.definition if isinstance(c, FunctionAdded) else c.after.definition)]
+
+
+def _create_trigger(c: TriggerAdded | TriggerChanged, ctx: Context) -> list[Op]:
+    return [_sql(_trigger_sql(c.trigger if isinstance(c, TriggerAdded) else c.after))]
+
+
+def _drop_column(c: ColumnDropped, ctx: Context) -> list[Op]:
+    from alembic.operations import ops
+
+    return [ops.DropColumnOp(c.table, c.column.name)]
+
+
+def _drop_function(c: FunctionDropped, ctx: Context) -> list[Op]:
+    return [_sql(f"DROP FUNCTION IF EXISTS {c.function.signature}")]
+
+
+def _drop_enum(c: EnumDropped, ctx: Context) -> list[Op]:
+    return [_sql(f"DROP TYPE IF EXISTS {qi(c.enum.name)}")]
+
+
+def _drop_extension(c: ExtensionDropped, ctx: Context) -> list[Op]:
+    return [_sql(f"DROP EXTENSION IF EXISTS {qi(c.extension.name)}")]
+
+
+def _update_extension(c: ExtensionVersionChanged, ctx: Context) -> list[Op]:
+    return [_sql(f"ALTER EXTENSION {qi(c.name)} UPDATE TO {ql(c.after)}")]
+
+
+# PostgreSQL's statement order, top to bottom. Types before the tables that use them; what depends on an
+# object goes before the object (foreign keys before keys, constraints and indexes before tables); tables
+# before their columns' changes; foreign keys after every key they reference exists; functions before
+# the triggers that call them; columns, functions, types and extensions dropped last, once nothing uses them.
+PHASES: Final = (
+    Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
+    Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
+    Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
+    Phase("create enum types", (EnumAdded,), each(_create_enum)),
+    Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
+    Phase("drop triggers", (TriggerDropped,), each(_drop_trigger)),
+    Phase[ConstraintDropped | ConstraintChanged](
+        "drop constraints, foreign keys first",
+        (ConstraintDropped, ConstraintChanged),
+        each(_drop_constraint, order=_foreign_keys_first),
+    ),
+    Phase[IndexDropped | IndexChanged]("drop indexes", (IndexDropped, IndexChanged), each(_drop_index)),
+    Phase("drop foreign keys among dropped tables", (TableDropped,), _drop_foreign_keys_among),
+    Phase("drop tables, referencing ones first", (TableDropped,), _drop_tables),
+    Phase("create tables, referenced ones first", (TableAdded,), _create_tables),
+    Phase("add columns", (ColumnAdded,), each(_add_column)),
+    Phase("change column types", (ColumnTypeChanged,), each(_change_type)),
+    Phase("change column defaults", (ColumnDefaultChanged,), each(_change_default)),
+    Phase("change nullability", (ColumnNullabilityChanged,), each(_change_nullability)),
+    Phase("change identity", (ColumnIdentityChanged,), each(_change_identity)),
+    Phase("change generated expressions", (ColumnGeneratedChanged,), each(_change_generated)),
+    Phase("change column comments", (ColumnCommentChanged,), each(_change_column_comment)),
+    Phase("change table comments", (TableCommentChanged,), each(_change_table_comment)),
+    Phase[ConstraintAdded | ConstraintChanged](
+        "add constraints, foreign keys last",
+        (ConstraintAdded, ConstraintChanged),
+        each(_add_constraint, order=_foreign_keys_last),
+    ),
+    Phase[IndexAdded | IndexChanged]("create indexes", (IndexAdded, IndexChanged), each(_create_index)),
+    Phase("add foreign keys of new tables", (TableAdded,), _new_foreign_keys),
+    Phase[FunctionAdded | FunctionChanged](
+        "create or replace functions", (FunctionAdded, FunctionChanged), each(_create_function)
+    ),
+    Phase[TriggerAdded | TriggerChanged](
+        "create or replace triggers", (TriggerAdded, TriggerChanged), each(_create_trigger)
+    ),
+    Phase("drop columns", (ColumnDropped,), each(_drop_column)),
+    Phase("drop functions", (FunctionDropped,), each(_drop_function)),
+    Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
+    Phase("drop extensions", (ExtensionDropped,), each(_drop_extension)),
+    Phase("update extensions", (ExtensionVersionChanged,), each(_update_extension)),
+)
+
+
+def plan_direction(
+    changes: Iterable[Change], current: Snapshot, target: Snapshot, metadata: Any | None
+) -> list[Op]:
+    """Operations turning `current` into `target`, phase by phase. With `metadata`, new tables and
+    columns are written as Alembic operations from the models; without, as exact SQL from the catalog."""
+    by_kind: defaultdict[type, list[Change]] = defaultdict(list)
+    for change in changes:
+        by_kind[type(change)].append(change)
+    ctx = Context.of(current, target, metadata)
+    out: list[Op] = []
+    phases: tuple[Phase[Any], ...] = PHASES
+    for phase in phases:
+        selected = [change for kind in phase.kinds for change in by_kind[kind]]
+        if selected:
+            out += phase.handle(selected, ctx)
+    return out
+
+
+def plan(current: Snapshot, desired: Snapshot, metadata: Any, renames: Sequence[DeclaredRename] = ()) -> Plan:
+    """`current` is the head with the declared `renames` already applied (see migrations.revision).
+    The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
+    then undoes the declared renames."""
+    changes = detect_renames(diff(current, desired))
+    back = detect_renames(diff(desired, current))
+    return Plan(
+        upgrade=[_sql(s) for s in rename_sql(renames)] + plan_direction(changes, current, desired, metadata),
+        downgrade=plan_direction(back, desired, current, None)
+        + [_sql(s) for s in rename_sql(renames, reverse=True)],
+        hazards=hazards_of(changes, current),
+        summary=[describe(c) for c in (*renames, *changes)],
+    )
+
+
+# --- SQL from the catalog -------------------------------------------------------------------------
+
+
+def _table_sql(t: Table) -> list[str]:
+    """CREATE TABLE … exactly as the catalog describes it, then its constraints, indexes, comments."""
+    cols = [_column_sql(c) for c in t.columns]
+    # serial columns: their sequence went with the table, so it comes back first and is owned again
+    serials = [(c.name, m.group(1)) for c in t.columns if c.default and (m := _NEXTVAL.match(c.default))]
+    out = [f"CREATE SEQUENCE IF NOT EXISTS {seq}" for _, seq in serials]
+    out.append(f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})")
+    out += [f"ALTER SEQUENCE {seq} OWNED BY {qi(t.name)}.{qi(col)}" for col, seq in serials]
+    out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
+    out += [i.definition for i in t.indexes]
+    out += _comment_sql(t)
+    return out
+
+
+def _comment_sql(t: Table) -> list[str]:
+    out = []
+    if t.comment is not None:
+        out.append(f"COMMENT ON TABLE {qi(t.name)} IS {ql(t.comment)}")
+    for c in t.columns:
+        if c.comment is not None:
+            out.append(f"COMMENT ON COLUMN {qi(t.name)}.{qi(c.name)} IS {ql(c.comment)}")
+    return out
+
+
+def _constraint_order(constraints: tuple[Constraint, ...]) -> list[Constraint]:
+    rank = {"p": 0, "u": 1, "x": 2, "c": 3, "f": 4}
+    return sorted(constraints, key=lambda c: (rank.get(c.kind, 5), c.name))
+
+
+def _add_constraint_sql(table: str, con: Constraint) -> str:
+    return f"ALTER TABLE {qi(table)} ADD CONSTRAINT {qi(con.name)} {con.definition}"
+
+
+def _column_sql(c: Column) -> str:
+    piece = f"{qi(c.name)} {c.type}"
+    if c.generated == "s":
+        piece += f" GENERATED ALWAYS AS ({c.default}) STORED"
+    elif c.default is not None:
+        piece += f" DEFAULT {c.default}"
+    if c.identity:
+        piece += " GENERATED ALWAYS AS IDENTITY" if c.identity == "a" else " GENERATED BY DEFAULT AS IDENTITY"
+    if c.not_null:
+        piece += " NOT NULL"
+    return piece
+
+
 def _trigger_sql(t: Trigger) -> str:
     return re.sub(r"^CREATE TRIGGER", "CREATE OR REPLACE TRIGGER", t.definition)
 
 
-def plan_direction(
-    changes: tuple[Change, ...], current: Snapshot, target: Snapshot, metadata: Any | None
-) -> list[Any]:
-    """Operations turning `current` into `target`. With `metadata`, new tables and columns are
-    written as Alembic operations from the models; without, as exact SQL from the catalog."""
-    from alembic.operations import ops
+def _is_fk(item: Any) -> bool:
+    from sqlalchemy import ForeignKeyConstraint
 
-    by = _group(changes)
-    target_tables = {t.name: t for t in target.tables}
-    current_tables = {t.name: t for t in current.tables}
-    out: list[Any] = []
-
-    for c in by["add_extension"]:
-        out.append(_sql(f"CREATE EXTENSION IF NOT EXISTS {qi(c.name)}"))
-    for c in by["add_enum"]:
-        out.append(_sql(_enum_create_sql(c.after)))  # type: ignore[arg-type]
-    for c in by["enum_labels"]:
-        out += [_sql(s) for s in _enum_steps(c.name, c.before, c.after, target, current)]  # type: ignore[arg-type]
-    for c in by["drop_trigger"] + by["change_trigger"]:
-        if c.kind == "drop_trigger":
-            out.append(_sql(f"DROP TRIGGER IF EXISTS {qi(c.name)} ON {qi(c.table or '')}"))
-    # constraints and indexes that go away or change: FKs first, they depend on keys
-    dropping = [c for c in by["drop_constraint"] + by["change_constraint"]]
-    for c in sorted(dropping, key=lambda c: (c.before.kind != "f", c.table, c.name)):  # type: ignore[union-attr]
-        out.append(_drop_constraint(c.table or "", c.before))  # type: ignore[arg-type]
-    for c in by["drop_index"] + by["change_index"]:
-        out.append(ops.DropIndexOp(c.name, table_name=c.table))
-    # FKs of tables about to be dropped that point at other dropped tables
-    dropped = {c.name for c in by["drop_table"]}
-    for name in sorted(dropped):
-        for con in current_tables[name].constraints:
-            if con.kind == "f" and con.ref_table in dropped and con.ref_table != name:
-                out.append(_drop_constraint(name, con))
-    for name in _reverse_dependency_order(dropped, current_tables):
-        out.append(ops.DropTableOp(name))
-
-    added = [c.name for c in by["add_table"]]
-    new_fks: list[tuple[str, Constraint]] = []
-    for name in _dependency_order(set(added), target_tables):
-        t = target_tables[name]
-        if metadata is not None and name in metadata.tables:
-            table = metadata.tables[name]
-            op_ = ops.CreateTableOp.from_table(table)
-            # every FK is added after all tables exist, so order and cycles never matter
-            op_.columns = [col for col in op_.columns if not _is_fk(col)]
-            out.append(op_)
-            for index in sorted(table.indexes, key=lambda i: i.name or ""):
-                out.append(ops.CreateIndexOp.from_index(index))
-        else:
-            out += [_sql(s) for s in _table_sql(t)]
-        new_fks += [(name, con) for con in t.constraints if con.kind == "f"]
-
-    for c in by["add_column"]:
-        col: Column = c.after  # type: ignore[assignment]
-        if metadata is not None and c.table in metadata.tables:
-            out.append(
-                ops.AddColumnOp.from_column_and_tablename(
-                    None, _t(c), metadata.tables[c.table].c[c.name].copy()
-                )
-            )
-        else:
-            out.append(_sql(f"ALTER TABLE {qi(c.table or '')} ADD COLUMN {_column_sql(col)}"))
-            if col.comment is not None:
-                out.append(_sql(f"COMMENT ON COLUMN {qi(c.table or '')}.{qi(col.name)} IS {ql(col.comment)}"))
-    for c in by["alter_type"]:
-        tcol = _column(target_tables.get(c.table or ""), c.name)
-        using = f"{qi(c.name)}::{c.after}"
-        if metadata is not None and c.table in metadata.tables:
-            # same base type (varchar(200) → varchar(300)): no USING, so no needless rewrite
-            same_base = re.sub(r"\(.*\)", "", str(c.before)) == re.sub(r"\(.*\)", "", str(c.after))
-            op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
-            out.append(
-                op_class(
-                    _t(c),
-                    c.name,
-                    modify_type=metadata.tables[c.table].c[c.name].type,
-                    postgresql_using=None if same_base else using,
-                )
-            )
-        else:
-            out.append(
-                _sql(
-                    f"ALTER TABLE {qi(c.table or '')} ALTER COLUMN {qi(c.name)} TYPE {c.after} USING {using}"
-                )
-            )
-        del tcol
-    for c in by["alter_default"]:
-        from sqlalchemy import DefaultClause, text
-
-        # DefaultClause, not a bare text(): Alembic renders a bare TextClause as raw SQL
-        # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
-        out.append(
-            ops.AlterColumnOp(
-                _t(c),
-                c.name,
-                modify_server_default=DefaultClause(text(str(c.after))) if c.after is not None else None,
-                existing_server_default=DefaultClause(text(str(c.before))) if c.before is not None else None,
-            )
-        )
-    for c in by["alter_nullable"]:
-        out.append(ops.AlterColumnOp(_t(c), c.name, modify_nullable=not c.after))
-    for c in by["alter_identity"] + by["alter_generated"]:
-        out += [_sql(s) for s in _identity_sql(c, target_tables)]
-    for c in by["alter_column_comment"]:
-        out.append(
-            ops.AlterColumnOp(
-                _t(c),
-                c.name,
-                modify_comment=c.after if c.after is not None else None,
-                existing_comment=c.before,
-            )
-        )
-    for c in by["alter_table_comment"]:
-        if c.after is None:
-            out.append(ops.DropTableCommentOp(_t(c), existing_comment=c.before))
-        else:
-            out.append(ops.CreateTableCommentOp(_t(c), c.after, existing_comment=c.before))
-    adding = [(c.table or "", c.after) for c in by["add_constraint"] + by["change_constraint"]]
-    for table, con in sorted(adding, key=lambda x: (x[1].kind == "f", x[0], x[1].name)):  # type: ignore[union-attr]
-        out.append(_add_constraint(metadata, table, con))  # type: ignore[arg-type]
-    for c in by["add_index"] + by["change_index"]:
-        wanted: Index = c.after
-        model_index = _model_index(metadata, c.table or "", wanted.name)
-        out.append(
-            ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(wanted.definition)
-        )
-    for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name)):
-        out.append(_add_constraint(metadata, table, con))
-    for c in by["add_function"] + by["change_function"]:
-        out.append(_sql(c.after.definition))  # type: ignore[union-attr]
-    for c in by["add_trigger"] + by["change_trigger"]:
-        out.append(_sql(_trigger_sql(c.after)))  # type: ignore[arg-type]
-    for c in by["drop_column"]:
-        out.append(ops.DropColumnOp(_t(c), c.name))
-    for c in by["drop_function"]:
-        out.append(_sql(f"DROP FUNCTION IF EXISTS {c.name}"))
-    for c in by["drop_enum"]:
-        out.append(_sql(f"DROP TYPE IF EXISTS {qi(c.name)}"))
-    for c in by["drop_extension"]:
-        out.append(_sql(f"DROP EXTENSION IF EXISTS {qi(c.name)}"))
-    for c in by["change_extension"]:
-        out.append(_sql(f"ALTER EXTENSION {qi(c.name)} UPDATE TO {ql(c.after.version)}"))  # type: ignore[union-attr]
-    return out
+    return isinstance(item, ForeignKeyConstraint)
 
 
 _ALTER_USING: list[Any] = []
@@ -403,233 +716,3 @@ def _alter_column_using_op() -> Any:
 
         _ALTER_USING.append(AlterColumnUsingOp)
     return _ALTER_USING[0]
-
-
-def _model_constraint(metadata: Any, table: str, name: str) -> Any:
-    if metadata is None or table not in metadata.tables:
-        return None
-    for con in metadata.tables[table].constraints:
-        if con.name == name:
-            return con
-    return None
-
-
-def _model_index(metadata: Any, table: str, name: str) -> Any:
-    if metadata is None or table not in metadata.tables:
-        return None
-    return next((i for i in metadata.tables[table].indexes if i.name == name), None)
-
-
-def _add_constraint(metadata: Any, table: str, con: Constraint) -> Any:
-    """op.create_foreign_key / create_unique_constraint / create_check_constraint from the model when
-    there is one; otherwise the definition PostgreSQL printed."""
-    from alembic.operations import ops
-    from sqlalchemy import CheckConstraint, ForeignKeyConstraint, UniqueConstraint
-
-    model = _model_constraint(metadata, table, con.name)
-    if isinstance(model, ForeignKeyConstraint) and con.kind == "f":
-        return ops.CreateForeignKeyOp.from_constraint(model)
-    if isinstance(model, UniqueConstraint) and con.kind == "u":
-        return ops.CreateUniqueConstraintOp.from_constraint(model)
-    if isinstance(model, CheckConstraint) and con.kind == "c":
-        return ops.CreateCheckConstraintOp.from_constraint(model)
-    return _sql(_add_constraint_sql(table, con))
-
-
-def _t(c: Change) -> str:
-    return c.table or ""
-
-
-def _is_fk(item: Any) -> bool:
-    from sqlalchemy import ForeignKeyConstraint
-
-    return isinstance(item, ForeignKeyConstraint)
-
-
-def _column_sql(c: Column) -> str:
-    piece = f"{qi(c.name)} {c.type}"
-    if c.generated == "s":
-        piece += f" GENERATED ALWAYS AS ({c.default}) STORED"
-    elif c.default is not None:
-        piece += f" DEFAULT {c.default}"
-    if c.identity:
-        piece += " GENERATED ALWAYS AS IDENTITY" if c.identity == "a" else " GENERATED BY DEFAULT AS IDENTITY"
-    if c.not_null:
-        piece += " NOT NULL"
-    return piece
-
-
-def _identity_sql(c: Change, tables: dict[str, Table]) -> list[str]:
-    t, col = qi(c.table or ""), qi(c.name)
-    if c.kind == "alter_identity":
-        if not c.after:
-            return [f"ALTER TABLE {t} ALTER COLUMN {col} DROP IDENTITY IF EXISTS"]
-        how = "ALWAYS" if c.after == "a" else "BY DEFAULT"
-        if c.before:
-            return [f"ALTER TABLE {t} ALTER COLUMN {col} SET GENERATED {how}"]
-        return [f"ALTER TABLE {t} ALTER COLUMN {col} ADD GENERATED {how} AS IDENTITY"]
-    generated, expr = c.after  # type: ignore[misc]
-    if not generated:
-        return [f"ALTER TABLE {t} ALTER COLUMN {col} DROP EXPRESSION"]
-    return [f"ALTER TABLE {t} ALTER COLUMN {col} SET EXPRESSION AS ({expr})"]
-
-
-def _group(changes: tuple[Change, ...]) -> dict[str, list[Change]]:
-    from collections import defaultdict
-
-    out: dict[str, list[Change]] = defaultdict(list)
-    for c in changes:
-        out[c.kind].append(c)
-    return out
-
-
-def _dependency_order(names: set[str], tables: dict[str, Table]) -> list[str]:
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(n: str, stack: tuple[str, ...]) -> None:
-        if n in seen or n in stack:
-            return
-        for con in tables[n].constraints:
-            if con.kind == "f" and con.ref_table in names and con.ref_table != n:
-                visit(con.ref_table, stack + (n,))  # type: ignore[arg-type]
-        seen.add(n)
-        order.append(n)
-
-    for n in sorted(names):
-        visit(n, ())
-    return order
-
-
-def _reverse_dependency_order(names: set[str], tables: dict[str, Table]) -> list[str]:
-    return list(reversed(_dependency_order(names, tables)))
-
-
-def applicable_renames(
-    renames: tuple[tuple[str, str, str, str], ...], current: Snapshot
-) -> list[tuple[str, str, str, str]]:
-    """The declared renames that still apply: the old name exists and the new one does not."""
-    tables = {t.name: t for t in current.tables}
-    enums = {e.name: e for e in current.enums}
-    out = []
-    for kind, owner, old, new in renames:
-        if kind == "table" and old in tables and new not in tables:
-            out.append((kind, owner, old, new))
-        elif kind == "column":
-            table = tables.get(owner) or next(
-                (tables[o] for k, _, o, n in renames if k == "table" and n == owner and o in tables), None
-            )
-            if table is None:
-                continue
-            names = {c.name for c in table.columns}
-            if old in names and new not in names:
-                out.append((kind, table.name, old, new))
-        elif kind == "enum_label" and owner in enums:
-            labels = enums[owner].labels
-            if old in labels and new not in labels:
-                out.append((kind, owner, old, new))
-    return out
-
-
-def rename_sql(renames: list[tuple[str, str, str, str]], reverse: bool = False) -> list[str]:
-    """ALTER … RENAME for each declared rename. Forward: tables, then columns (on the new table
-    names), then enum labels; reverse undoes columns first, then tables, then labels."""
-    new_name = {old: new for kind, _, old, new in renames if kind == "table"}
-    tables = [(old, new) for kind, _, old, new in renames if kind == "table"]
-    columns = [
-        (new_name.get(owner, owner), old, new) for kind, owner, old, new in renames if kind == "column"
-    ]
-    labels = [(owner, old, new) for kind, owner, old, new in renames if kind == "enum_label"]
-    if not reverse:
-        return (
-            [f"ALTER TABLE {qi(old)} RENAME TO {qi(new)}" for old, new in tables]
-            + [f"ALTER TABLE {qi(t)} RENAME COLUMN {qi(old)} TO {qi(new)}" for t, old, new in columns]
-            + [f"ALTER TYPE {qi(e)} RENAME VALUE {ql(old)} TO {ql(new)}" for e, old, new in labels]
-        )
-    return (
-        [f"ALTER TABLE {qi(t)} RENAME COLUMN {qi(new)} TO {qi(old)}" for t, old, new in columns]
-        + [f"ALTER TABLE {qi(new)} RENAME TO {qi(old)}" for old, new in tables]
-        + [f"ALTER TYPE {qi(e)} RENAME VALUE {ql(new)} TO {ql(old)}" for e, old, new in labels]
-    )
-
-
-def _detect_renames(changes: tuple[Change, ...]) -> tuple[Change, ...]:
-    """A dropped and an added constraint or index of one table, identical but for the name (as after
-    a table rename), become one rename: no index rebuild, no constraint re-validation."""
-    out = list(changes)
-    for noun in ("constraint", "index"):
-        drops = [c for c in out if c.kind == f"drop_{noun}"]
-        adds = [c for c in out if c.kind == f"add_{noun}"]
-        for d in drops:
-            for a in adds:
-                if a.table != d.table or a not in out:
-                    continue
-                if _same_but_name(d.before, a.after, noun):
-                    out.remove(d)
-                    out.remove(a)
-                    out.append(Change(f"rename_{noun}", d.table, d.name, d.name, a.name))
-                    break
-    return tuple(out)
-
-
-def _same_but_name(before: Any, after: Any, noun: str) -> bool:
-    if noun == "constraint":
-        return bool(before.kind == after.kind and before.definition == after.definition)
-    strip = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON ")
-    return bool(strip.sub("", before.definition) == strip.sub("", after.definition))
-
-
-def _rename_ops(changes: tuple[Change, ...]) -> list[Any]:
-    out = []
-    for c in changes:
-        if c.kind == "rename_constraint":
-            out.append(
-                _sql(
-                    f"ALTER TABLE {qi(c.table or '')} RENAME CONSTRAINT {qi(str(c.before))} "
-                    f"TO {qi(str(c.after))}"
-                )
-            )
-        elif c.kind == "rename_index":
-            out.append(_sql(f"ALTER INDEX {qi(str(c.before))} RENAME TO {qi(str(c.after))}"))
-    return out
-
-
-def _describe(c: Change) -> str:
-    from mdschema.catalog.snapshot import describe
-
-    if c.kind.startswith("rename_"):
-        return f"{c.kind[7:]} {c.table}.{c.before}: renamed to {c.after}"
-    return describe(c)
-
-
-def plan(
-    current: Snapshot,
-    desired: Snapshot,
-    metadata: Any,
-    renames: list[tuple[str, str, str, str]] | None = None,
-    original: Snapshot | None = None,
-) -> Plan:
-    """`current` is the head with the declared renames already applied (see migrate); `original` the
-    head before them, for the hazard check and the summary."""
-    from mdschema.catalog.snapshot import diff
-
-    changes = _detect_renames(diff(current, desired))
-    back = _detect_renames(diff(desired, current))
-    renames = renames or []
-    result = Plan()
-    result.summary = [
-        f"{k.replace('_', ' ')} {o + '.' if o else ''}{a}: renamed to {b}" for k, o, a, b in renames
-    ]
-    result.summary += [_describe(c) for c in changes]
-    result.hazards = hazards_of(changes, current)
-    result.upgrade = (
-        [_sql(s) for s in rename_sql(renames)]
-        + _rename_ops(changes)
-        + plan_direction(changes, current, desired, metadata)
-    )
-    result.downgrade = (
-        _rename_ops(back)
-        + plan_direction(back, desired, current, None)
-        + [_sql(s) for s in rename_sql(renames, reverse=True)]
-    )
-    return result

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mdschema.catalog.snapshot import Snapshot, describe, diff
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import diff
+from mdschema.catalog.snapshot import Snapshot
 from mdschema.config import Config
 from mdschema.database import Target, connect
 from mdschema.migrations.models import excluded_tables, load_package
@@ -89,8 +91,9 @@ def _revision_on(
     schema: Any,
     progress: Callable[[str], None] | None,
 ) -> RevisionResult:
-    from mdschema.locate import span_for
-    from mdschema.migrations.plan import applicable_renames, plan, rename_sql
+    from mdschema.locate import where
+    from mdschema.migrations.plan import plan
+    from mdschema.migrations.renames import applicable_renames, rename_sql
 
     exclude = excluded_tables(models)
     with shadows(target.url, progress) as sh:
@@ -105,11 +108,11 @@ def _revision_on(
             with connect(sh.url(scratch)) as conn:
                 conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
             renamed = read_snapshot(sh.url(scratch), exclude)
-        result = plan(renamed, wanted, models.Base.metadata, renames, before)
+        result = plan(renamed, wanted, models.Base.metadata, renames)
         if not result.summary:
             return RevisionResult(None)
         blocked = tuple(
-            BlockedHazard(span_for(schema, h.subject), h.kind, h.subject, h.detail)
+            BlockedHazard(where(schema, h.subject), h.kind, str(h.subject), h.detail)
             for h in result.hazards
             if not options.allow_destructive and h.kind not in options.allow
         )
