@@ -2,14 +2,14 @@
 operations in the written file → `mdschema upgrade` → `mdschema check` clean; some also `downgrade -1` back
 to exactly the previous catalog. Every revision was proven on a shadow database before it was written.
 
-The scenario tests share one project and one database and run in file order, each on top of the previous one
-(a scenario edits only its own part of the doc, so any one of them also runs alone with -k). After a failure
-the rest are skipped: the shared project is then in an unknown state.
+Every scenario starts from its own copy of one project at its first revision, and its own copy of that
+project's database: no scenario depends on what another one left behind, in any order, on any worker.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,9 +118,9 @@ def test_a_revision_that_fails_its_proof_is_not_written(pg_server: str, tmp_path
 
 
 @pytest.fixture(scope="module")
-def lib(
-    pg_server: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[Project]:
+def library(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
+    """The library at its first revision, upgraded: the project, and the name of its database (made once per
+    worker; never connected to outside this fixture, so that it can be cloned)."""
     name = f"t_{uuid.uuid4().hex[:8]}"
     create_database(pg_server, name)  # plain (template1): no extension until a doc asks for one
     try:
@@ -133,70 +133,77 @@ def lib(
         assert [u.split("(")[0] for u in ups].count("op.create_table") == 3
         assert any("CREATE OR REPLACE TRIGGER book_touch" in sql for sql in executed_sql(path))
         upgrade_and_check(project)
-        project.failed_before = request.session.testsfailed  # type: ignore[attr-defined]
-        yield project
+        yield project, name
     finally:
         drop_database(pg_server, name)
 
 
 @pytest.fixture
-def chain(lib: Project, request: pytest.FixtureRequest) -> Project:
-    if request.session.testsfailed > lib.failed_before:  # type: ignore[attr-defined]
-        pytest.skip("an earlier scenario failed; the shared project is in an unknown state")
-    return lib
+def scenario(library: tuple[Project, str], pg_server: str, tmp_path: Path) -> Iterator[Project]:
+    """A copy of the library project and of its database, both at the first revision: every scenario
+    starts from there, whatever ran before it."""
+    base, template = library
+    root = tmp_path / "proj"
+    shutil.copytree(base.root, root, ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache"))
+    name = f"t_{uuid.uuid4().hex[:8]}"
+    create_database(pg_server, name, template=template)
+    try:
+        yield Project(root, base.shadow_url, database_url(pg_server, name))
+    finally:
+        drop_database(pg_server, name)
 
 
-def test_no_changes_no_revision(chain: Project) -> None:
-    before = chain.revisions()
-    result, path = chain.revise("nothing")
+def test_no_changes_no_revision(scenario: Project) -> None:
+    before = scenario.revisions()
+    result, path = scenario.revise("nothing")
     assert result.rc == 0, result.output
     assert "no changes" in result.out and "no revision written" in result.out, result.output
-    assert path is None and chain.revisions() == before
+    assert path is None and scenario.revisions() == before
 
 
-def test_add_column(chain: Project) -> None:
-    chain.edit(
+def test_add_column(scenario: Project) -> None:
+    scenario.edit(
         DOC,
         "    isbn TEXT,",
         "    subtitle TEXT,                                  -- Subtitle\n    isbn TEXT,",
     )
-    path = revise(chain, "add subtitle")
+    path = revise(scenario, "add subtitle")
     assert operations(path) == [
         "op.add_column('book', sa.Column('subtitle', sa.Text(), nullable=True, comment='Subtitle'))"
     ]
     assert operations(path, "downgrade") == ["op.drop_column('book', 'subtitle')"]
-    before = upgrade_and_check(chain)
+    before = upgrade_and_check(scenario)
     # one step back: the database is behind head and lacks the column, and check says so with the doc line
-    chain.ok("downgrade", "-1")
-    check = chain.run("check")
+    scenario.ok("downgrade", "-1")
+    check = scenario.run("check")
     assert check.rc == 1, check.output
     assert "run `mdschema upgrade`" in check.out, check.output
-    line = chain.line_of(DOC, "subtitle TEXT")
+    line = scenario.line_of(DOC, "subtitle TEXT")
     assert (
         f"spec/{DOC}:{line}: database: drift: column book.subtitle text is in the docs but not in the "
         "database" in check.out
     ), check.output
-    assert diff(live(chain), before) == ()
-    chain.ok("upgrade")
+    assert diff(live(scenario), before) == ()
+    scenario.ok("upgrade")
 
 
-def test_drop_column_is_refused_without_allow_destructive(chain: Project) -> None:
-    chain.edit(DOC, "    isbn TEXT,                                      -- ISBN-13\n", "")
-    before = chain.revisions()
-    result, path = chain.revise("drop isbn")
+def test_drop_column_is_refused_without_allow_destructive(scenario: Project) -> None:
+    scenario.edit(DOC, "    isbn TEXT,                                      -- ISBN-13\n", "")
+    before = scenario.revisions()
+    result, path = scenario.revise("drop isbn")
     assert result.rc == 1, result.output
-    assert path is None and chain.revisions() == before
-    line = chain.line_of(DOC, "CREATE TABLE book (")
+    assert path is None and scenario.revisions() == before
+    line = scenario.line_of(DOC, "CREATE TABLE book (")
     assert "refusing to write a destructive migration (1 hazard(s))" in result.out, result.output
     assert (
         f"spec/{DOC}:{line}: column book.isbn: drops the column and its data  [--allow drop_column]"
         in result.out
     ), result.output
     # a different hazard kind does not cover it
-    result, path = chain.revise("drop isbn", "--allow", "narrow_type")
+    result, path = scenario.revise("drop isbn", "--allow", "narrow_type")
     assert result.rc == 1 and path is None, result.output
 
-    path = revise(chain, "drop isbn", "--allow-destructive")
+    path = revise(scenario, "drop isbn", "--allow-destructive")
     text = path.read_text()
     assert "# DESTRUCTIVE (drop_column): column book.isbn: drops the column and its data" in text
     assert text.index("# DESTRUCTIVE") < text.index("def downgrade")
@@ -205,23 +212,23 @@ def test_drop_column_is_refused_without_allow_destructive(chain: Project) -> Non
         "op.execute('ALTER TABLE book ADD COLUMN isbn text')",
         "op.execute(\"COMMENT ON COLUMN book.isbn IS 'ISBN-13'\")",
     ]
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
 
 
-def test_retype_columns(chain: Project) -> None:
-    url = chain.database_url
+def test_retype_columns(scenario: Project) -> None:
+    url = scenario.database_url
     assert url
     execute(url, "INSERT INTO author (name, phone) VALUES ('P', '0049301234567')")
-    chain.edit(
+    scenario.edit(
         DOC, "title VARCHAR(200) NOT NULL,", "title VARCHAR(300) NOT NULL,"
     )  # widen: no USING, no rewrite
-    chain.edit(
+    scenario.edit(
         DOC, "    phone TEXT,   ", "    phone BIGINT,"
     )  # needs a cast PostgreSQL does not do implicitly
-    result, path = chain.revise("retype")
+    result, path = scenario.revise("retype")
     assert result.rc == 1 and path is None, result.output  # text → bigint narrows
     assert "column author.phone: narrows text → bigint" in result.out, result.output
-    path = revise(chain, "retype", "--allow", "narrow_type")
+    path = revise(scenario, "retype", "--allow", "narrow_type")
     assert operations(path) == [
         "op.alter_column('author', 'phone', type_=sa.BigInteger(), postgresql_using='phone::bigint')",
         "op.alter_column('book', 'title', type_=sa.String(length=300))",
@@ -231,35 +238,35 @@ def test_retype_columns(chain: Project) -> None:
         "ALTER TABLE book ALTER COLUMN title TYPE character varying(200) USING title::character varying(200)",
     ]
     node = query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass")
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
     assert query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass") == node
     assert query(url, "SELECT phone FROM author WHERE name = 'P'") == [(49301234567,)]
 
 
-def test_set_not_null_needs_its_hazard_allowed(chain: Project) -> None:
-    chain.edit(DOC, "    body TEXT    ", "    body TEXT NOT NULL")
-    result, path = chain.revise("body required", "--allow", "drop_column")
+def test_set_not_null_needs_its_hazard_allowed(scenario: Project) -> None:
+    scenario.edit(DOC, "    body TEXT    ", "    body TEXT NOT NULL")
+    result, path = scenario.revise("body required", "--allow", "drop_column")
     assert result.rc == 1 and path is None, result.output
-    line = chain.line_of(DOC, "body TEXT NOT NULL")
+    line = scenario.line_of(DOC, "body TEXT NOT NULL")
     assert f"spec/{DOC}:{line}: column review.body: adds NOT NULL without a default" in result.out, (
         result.output
     )
     assert "[--allow set_not_null]" in result.out, result.output
 
-    path = revise(chain, "body required", "--allow", "set_not_null")
+    path = revise(scenario, "body required", "--allow", "set_not_null")
     assert "# DESTRUCTIVE (set_not_null): column review.body" in path.read_text()
     assert operations(path) == ["op.alter_column('review', 'body', nullable=False)"]
     assert operations(path, "downgrade") == ["op.alter_column('review', 'body', nullable=True)"]
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
 
 
-def test_default(chain: Project) -> None:
-    chain.edit(DOC, "    pages INTEGER,        ", "    pages INTEGER DEFAULT 0,")
-    path = revise(chain, "pages default")
+def test_default(scenario: Project) -> None:
+    scenario.edit(DOC, "    pages INTEGER,        ", "    pages INTEGER DEFAULT 0,")
+    path = revise(scenario, "pages default")
     assert operations(path) == ["op.alter_column('book', 'pages', server_default=sa.text('0'))"]
     assert operations(path, "downgrade") == ["op.alter_column('book', 'pages', server_default=None)"]
-    upgrade_and_check(chain)
-    url = chain.database_url
+    upgrade_and_check(scenario)
+    url = scenario.database_url
     assert url
     execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000a', 'A')")
     rows = query(
@@ -270,14 +277,16 @@ def test_default(chain: Project) -> None:
     assert rows == [(0,)]
 
 
-def test_add_and_remove_foreign_keys(chain: Project) -> None:
-    chain.edit(
+def test_add_and_remove_foreign_keys(scenario: Project) -> None:
+    scenario.edit(
         DOC,
         "editor_id UUID,                                 -- Who edited it",
         "editor_id UUID REFERENCES author(id) ON DELETE SET NULL,  -- Who edited it",
     )
-    chain.edit(DOC, "book_id UUID NOT NULL REFERENCES book(id) ON DELETE CASCADE,", "book_id UUID NOT NULL,")
-    path = revise(chain, "editor fk, review fk gone")
+    scenario.edit(
+        DOC, "book_id UUID NOT NULL REFERENCES book(id) ON DELETE CASCADE,", "book_id UUID NOT NULL,"
+    )
+    path = revise(scenario, "editor fk, review fk gone")
     assert operations(path) == [
         "op.drop_constraint('review_book_id_fkey', 'review', type_='foreignkey')",
         "op.create_foreign_key(op.f('book_editor_id_fkey'), 'book', 'author', ['editor_id'], ['id'], "
@@ -291,23 +300,23 @@ def test_add_and_remove_foreign_keys(chain: Project) -> None:
         operations(path, "downgrade")[0]
         == "op.drop_constraint('book_editor_id_fkey', 'book', type_='foreignkey')"
     )
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
 
 
-def test_change_on_delete(chain: Project) -> None:
-    chain.edit(
+def test_change_on_delete(scenario: Project) -> None:
+    scenario.edit(
         DOC,
         "author_id UUID REFERENCES author(id) ON DELETE CASCADE,",
         "author_id UUID REFERENCES author(id) ON DELETE RESTRICT,",
     )
-    path = revise(chain, "keep books")
+    path = revise(scenario, "keep books")
     assert operations(path) == [
         "op.drop_constraint('book_author_id_fkey', 'book', type_='foreignkey')",
         "op.create_foreign_key(op.f('book_author_id_fkey'), 'book', 'author', ['author_id'], ['id'], "
         "ondelete='RESTRICT')",
     ]
-    upgrade_and_check(chain)
-    url = chain.database_url
+    upgrade_and_check(scenario)
+    url = scenario.database_url
     assert url
     execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000b', 'B')")
     execute(
@@ -317,10 +326,10 @@ def test_change_on_delete(chain: Project) -> None:
         conn.execute("DELETE FROM author WHERE id = '00000000-0000-0000-0000-00000000000b'")
 
 
-def test_add_unique_and_check(chain: Project) -> None:
-    chain.edit(DOC, "name VARCHAR(100) NOT NULL,", "name VARCHAR(100) NOT NULL UNIQUE,")
-    chain.edit(DOC, "born_year INTEGER    ", "born_year INTEGER CHECK (born_year > 1000)")
-    path = revise(chain, "unique names, plausible years")
+def test_add_unique_and_check(scenario: Project) -> None:
+    scenario.edit(DOC, "name VARCHAR(100) NOT NULL,", "name VARCHAR(100) NOT NULL UNIQUE,")
+    scenario.edit(DOC, "born_year INTEGER    ", "born_year INTEGER CHECK (born_year > 1000)")
+    path = revise(scenario, "unique names, plausible years")
     assert operations(path) == [
         "op.create_check_constraint('author_born_year_check', 'author', 'born_year > 1000')",
         "op.create_unique_constraint(op.f('author_name_key'), 'author', ['name'])",
@@ -329,12 +338,12 @@ def test_add_unique_and_check(chain: Project) -> None:
         "op.drop_constraint('author_born_year_check', 'author', type_='check')",
         "op.drop_constraint('author_name_key', 'author', type_='unique')",
     ]
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
 
 
-def test_change_check_expression(chain: Project) -> None:
-    chain.edit(DOC, "CHECK (rating BETWEEN 1 AND 5)", "CHECK (rating BETWEEN 1 AND 10)")
-    path = revise(chain, "ten stars")
+def test_change_check_expression(scenario: Project) -> None:
+    scenario.edit(DOC, "CHECK (rating BETWEEN 1 AND 5)", "CHECK (rating BETWEEN 1 AND 10)")
+    path = revise(scenario, "ten stars")
     assert operations(path) == [
         "op.drop_constraint('review_rating_check', 'review', type_='check')",
         "op.create_check_constraint('review_rating_check', 'review', 'rating BETWEEN 1 AND 10')",
@@ -342,21 +351,25 @@ def test_change_check_expression(chain: Project) -> None:
     assert executed_sql(path, "downgrade") == [
         "ALTER TABLE review ADD CONSTRAINT review_rating_check CHECK (((rating >= 1) AND (rating <= 5)))"
     ]
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
 
 
-def test_change_index_method_opclass_with_where(chain: Project) -> None:
-    chain.edit(DOC, "idx_book_author ON book (author_id);", "idx_book_author ON book USING hash (author_id);")
-    chain.edit(DOC, "idx_review_body ON review (body);", "idx_review_body ON review (body text_pattern_ops);")
-    chain.edit(
+def test_change_index_method_opclass_with_where(scenario: Project) -> None:
+    scenario.edit(
+        DOC, "idx_book_author ON book (author_id);", "idx_book_author ON book USING hash (author_id);"
+    )
+    scenario.edit(
+        DOC, "idx_review_body ON review (body);", "idx_review_body ON review (body text_pattern_ops);"
+    )
+    scenario.edit(
         DOC, "idx_book_pages ON book (pages);", "idx_book_pages ON book (pages) WITH (fillfactor = 70);"
     )
-    chain.edit(
+    scenario.edit(
         DOC,
         "idx_book_updated ON book (updated_at);",
         "idx_book_updated ON book (updated_at) WHERE pages IS NOT NULL;",
     )
-    path = revise(chain, "indexes")
+    path = revise(scenario, "indexes")
     assert operations(path) == [
         "op.drop_index('idx_book_author', table_name='book')",
         "op.drop_index('idx_book_pages', table_name='book')",
@@ -376,8 +389,8 @@ def test_change_index_method_opclass_with_where(chain: Project) -> None:
         "CREATE INDEX idx_book_updated ON public.book USING btree (updated_at)",
         "CREATE INDEX idx_review_body ON public.review USING btree (body)",
     ]
-    before = upgrade_and_check(chain)
-    url = chain.database_url
+    before = upgrade_and_check(scenario)
+    url = scenario.database_url
     assert url
     defs = dict(
         query(
@@ -390,11 +403,11 @@ def test_change_index_method_opclass_with_where(chain: Project) -> None:
     assert "(body text_pattern_ops)" in defs["idx_review_body"]
     assert "WITH (fillfactor='70')" in defs["idx_book_pages"]
     assert defs["idx_book_updated"].endswith("WHERE (pages IS NOT NULL)")
-    downgrade_restores(chain, before)
+    downgrade_restores(scenario, before)
 
 
-def test_enum_labels_are_added_in_place(chain: Project) -> None:
-    url = chain.database_url
+def test_enum_labels_are_added_in_place(scenario: Project) -> None:
+    url = scenario.database_url
     assert url
     execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000c', 'C')")
     execute(
@@ -403,8 +416,8 @@ def test_enum_labels_are_added_in_place(chain: Project) -> None:
         "('00000000-0000-0000-0000-00000000000c', 'one', 'draft', 1), "
         "('00000000-0000-0000-0000-00000000000c', 'two', 'published', 2)",
     )
-    chain.edit(DOC, "ENUM ('draft', 'published')", "ENUM ('draft', 'in_review', 'published', 'archived')")
-    path = revise(chain, "more states")
+    scenario.edit(DOC, "ENUM ('draft', 'published')", "ENUM ('draft', 'in_review', 'published', 'archived')")
+    path = revise(scenario, "more states")
     assert executed_sql(path) == [
         "ALTER TYPE book_status ADD VALUE 'in_review' BEFORE 'published'",
         "ALTER TYPE book_status ADD VALUE 'archived' AFTER 'published'",
@@ -418,32 +431,32 @@ def test_enum_labels_are_added_in_place(chain: Project) -> None:
     )
     rows_before = query(url, "SELECT id::text, status::text FROM book ORDER BY id")
     node = query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass")
-    before = upgrade_and_check(chain)
+    before = upgrade_and_check(scenario)
     assert query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass") == node  # no rewrite
     assert query(url, "SELECT id::text, status::text FROM book ORDER BY id") == rows_before
     assert query(url, "SELECT enum_range(NULL::book_status)::text") == [
         ("{draft,in_review,published,archived}",)
     ]
-    downgrade_restores(chain, before)
+    downgrade_restores(scenario, before)
     assert query(url, "SELECT id::text, status::text FROM book ORDER BY id") == rows_before
 
 
-def test_add_extension(chain: Project) -> None:
-    url = chain.database_url
+def test_add_extension(scenario: Project) -> None:
+    url = scenario.database_url
     assert url
     assert query(url, "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'") == [(1,)]
     assert query(url, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == [(0,)]
-    chain.edit(
+    scenario.edit(
         DOC,
         "CREATE TYPE book_status AS",
         "CREATE EXTENSION IF NOT EXISTS vector;\n\nCREATE TYPE book_status AS",
     )
-    chain.edit(
+    scenario.edit(
         DOC,
         "    rating SMALLINT",
         "    embedding vector(3),                            -- Sentence embedding\n    rating SMALLINT",
     )
-    path = revise(chain, "embeddings")
+    path = revise(scenario, "embeddings")
     assert operations(path) == [
         "op.execute('CREATE EXTENSION IF NOT EXISTS vector')",
         "op.add_column('review', sa.Column('embedding', Vector(3), nullable=True, "
@@ -455,17 +468,17 @@ def test_add_extension(chain: Project) -> None:
         "op.execute('DROP EXTENSION IF EXISTS vector')",
     ]
     # before the upgrade, check names the missing extension at its doc line
-    run = chain.run("check", "--format", "json")
+    run = scenario.run("check", "--format", "json")
     assert run.rc == 1, run.output
     behind = json.loads(run.out)
-    where = f"spec/{DOC}:{chain.line_of(DOC, 'CREATE EXTENSION IF NOT EXISTS vector')}"
+    where = f"spec/{DOC}:{scenario.line_of(DOC, 'CREATE EXTENSION IF NOT EXISTS vector')}"
     assert [f["where"] for f in behind["findings"] if "extension vector" in f["message"]] == [where], behind
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
     assert query(url, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == [(1,)]
 
 
-def test_trigger_function_body(chain: Project) -> None:
-    url = chain.database_url
+def test_trigger_function_body(scenario: Project) -> None:
+    url = scenario.database_url
     assert url
     execute(url, "INSERT INTO author (id, name) VALUES ('00000000-0000-0000-0000-00000000000d', 'D')")
     (book,) = query(
@@ -481,49 +494,49 @@ def test_trigger_function_body(chain: Project) -> None:
         return str(rows[0][0])
 
     assert touch() == "  padded  "
-    chain.edit(
+    scenario.edit(
         DOC,
         "    NEW.updated_at = now();\n",
         "    NEW.updated_at = now();\n    NEW.title = btrim(NEW.title);\n",
     )
-    path = revise(chain, "trim titles")
+    path = revise(scenario, "trim titles")
     (sql,) = executed_sql(path)
     assert len(operations(path)) == 1
     assert sql.startswith("CREATE OR REPLACE FUNCTION public.touch_updated_at()")
     assert "NEW.title = btrim(NEW.title);" in sql
     (old,) = executed_sql(path, "downgrade")
     assert "btrim" not in old and "NEW.updated_at = now();" in old
-    upgrade_and_check(chain)
+    upgrade_and_check(scenario)
     assert touch() == "padded"  # the function was replaced: the trigger now trims
-    chain.ok("downgrade", "-1")  # the old body is back: no trimming
+    scenario.ok("downgrade", "-1")  # the old body is back: no trimming
     execute(url, f"UPDATE book SET title = '  again  ' WHERE id = '{book}'")
     assert touch() == "  again  "
-    chain.ok("upgrade")
+    scenario.ok("upgrade")
     assert touch() == "again"
 
 
-def test_column_and_table_comments(chain: Project) -> None:
-    chain.edit(DOC, "-- Short biography", "-- A few lines about the author")
-    chain.edit(
+def test_column_and_table_comments(scenario: Project) -> None:
+    scenario.edit(DOC, "-- Short biography", "-- A few lines about the author")
+    scenario.edit(
         DOC, "Someone who writes books.", "A person who writes books, under their own name or a pen name."
     )
-    path = revise(chain, "comments")
+    path = revise(scenario, "comments")
     assert operations(path) == [
         "op.alter_column('author', 'bio', comment='A few lines about the author', "
         "existing_comment='Short biography')",
         "op.create_table_comment('author', 'A person who writes books, under their own name or a pen name.', "
         "existing_comment='Someone who writes books.', schema=None)",
     ]
-    upgrade_and_check(chain)
-    url = chain.database_url
+    upgrade_and_check(scenario)
+    url = scenario.database_url
     assert url
     assert query(
         url, "SELECT obj_description('author'::regclass, 'pg_class'), col_description('author'::regclass, 3)"
     ) == [("A person who writes books, under their own name or a pen name.", "A few lines about the author")]
 
 
-def test_nothing_left_to_revise(chain: Project) -> None:
-    result, path = chain.revise("nothing")
+def test_nothing_left_to_revise(scenario: Project) -> None:
+    result, path = scenario.revise("nothing")
     assert result.rc == 0 and path is None and "no changes" in result.out, result.output
-    history = chain.ok("history").out
-    assert history.count(" -> ") == len(chain.revisions())
+    history = scenario.ok("history").out
+    assert history.count(" -> ") == len(scenario.revisions())
