@@ -115,7 +115,8 @@ def _models_snapshot(root: Path, models: Any) -> Snapshot:
 
 def _plan(current: Snapshot, desired: Snapshot, models: Any) -> Any:
     """mdschema's plan from `current` to `desired`; None when declared renames apply (not expressible)."""
-    from mdschema.migrations.plan import applicable_renames, plan
+    from mdschema.migrations.plan import plan
+    from mdschema.migrations.renames import applicable_renames
 
     if applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), current):
         return None
