@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Protocol
 
-from mdschema.catalog.diff import Subject
 from mdschema.errors import Span
 from mdschema.schema import Check, ForeignKey, Schema, Unique
 
 NOT_IN_DOCS: Final = "(not in the docs)"
+
+
+class Subject(Protocol):
+    """What a change or a hazard is about, as `mdschema.catalog.diff.Subject` holds it: `kind` (table,
+    column, constraint, index, trigger, enum, extension, function), the owning `table` (None when there
+    is none) and the object's own `name`. A protocol, so that locating needs nothing from the catalog."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def table(self) -> str | None: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 def locate(schema: Schema, subject: Subject) -> Span | None:
