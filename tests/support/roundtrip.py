@@ -8,7 +8,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from mdschema.catalog.snapshot import describe, diff, snapshot
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import diff
+from mdschema.catalog.snapshot import snapshot
 from mdschema.config import load_config
 from mdschema.database import connect
 from mdschema.migrations.models import excluded_tables, load_package

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mdschema.catalog.snapshot import Change, describe, diff
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import Change, diff
 from mdschema.config import Config
 from mdschema.database import connect, session_database
 from mdschema.migrations.models import excluded_tables, load_package
@@ -94,17 +95,6 @@ def baseline(
 
 
 def _differences(schema: Any, changes: tuple[Change, ...]) -> tuple[Difference, ...]:
-    return tuple(Difference(_where(schema, c), describe(c)) for c in changes)
+    from mdschema.locate import where
 
-
-def _where(schema: Any, change: Change) -> str:
-    from mdschema.locate import span_for
-
-    noun = change.kind.split("_", 1)[1] if "_" in change.kind else change.kind
-    if change.table is None:
-        return span_for(schema, f"{'enum' if noun == 'labels' else noun} {change.name}")
-    if noun in ("column", "type", "nullable", "default", "identity", "generated", "column_comment"):
-        return span_for(schema, f"column {change.table}.{change.name}")
-    if noun in ("constraint", "index", "trigger"):
-        return span_for(schema, f"{noun} {change.table}.{change.name}")
-    return span_for(schema, f"table {change.table}")
+    return tuple(Difference(where(schema, c.subject), describe(c)) for c in changes)
