@@ -39,6 +39,18 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
 def _generate(config: Config, strict: bool) -> tuple[object, int]:
     """Load, render and write; print warnings and what was written. (schema, number of tables)"""
     from mdschema.codegen import emit
+
+    known = emit.current_summary(config)  # nothing changed since the last generate: nothing to do
+    warnings = known.get("warnings") if known else None
+    if known and isinstance(warnings, list) and not (strict and warnings):
+        for warning in warnings:
+            _err(str(warning))
+        pkg = config.rel(config.package_dir)
+        _out(
+            f"mdschema: {known.get('tables')} tables from {known.get('docs')} docs → {pkg}/ "
+            f"(0 written, 0 removed, {known.get('files')} unchanged)"
+        )
+        return None, 0
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
@@ -49,7 +61,12 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
     for w in loaded.warnings:
         _err(w.format())
     files = render_project(config, loaded.schema)
-    written, removed = emit.write(config, files)
+    summary = {
+        "tables": len(loaded.schema.tables),
+        "docs": len(loaded.schema.docs),
+        "warnings": [w.format() for w in loaded.warnings],
+    }
+    written, removed = emit.write(config, files, summary)
     pkg = config.rel(config.package_dir)
     _out(
         f"mdschema: {len(loaded.schema.tables)} tables from {len(loaded.schema.docs)} docs → {pkg}/ "

@@ -97,4 +97,5 @@ CODES = {
     "E304": "unsafe module name",
     "E305": "a project template cannot be rendered",
     "E306": "diagram marker without its pair, or naming an unknown doc",
+    "E307": "a file in the generated package that mdschema did not write",
 }

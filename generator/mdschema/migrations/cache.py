@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
-import json
-import os
-import secrets
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -30,53 +26,14 @@ from mdschema.config import Config
 from mdschema.migrations.models import excluded_tables
 from mdschema.migrations.project import versions_hash
 from mdschema.migrations.shadow import Shadows, models_snapshot, read_head_template
+from mdschema.util import signing
 from mdschema.util.hashing import package_hash, tree_files
 
 ShadowSource = Shadows | Callable[[], Shadows]
-FORMAT = 1
-
-
-def user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mdschema"
-
-
-@cache
-def _secret() -> bytes:
-    """The machine's cache key (created once, 0600); a process-local one when it cannot be stored."""
-    path = user_cache_dir() / "cache-key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (OSError, ValueError):
-        pass
-    key = secrets.token_bytes(32)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key.hex())
-    except FileExistsError:  # another process made it first: use theirs
-        try:
-            return bytes.fromhex(path.read_text().strip())
-        except (OSError, ValueError):
-            return key
-    except OSError:
-        pass
-    return key
 
 
 def _cache_dir(config: Config) -> Path | None:
-    for path in (
-        config.root / ".mdschema" / "cache",
-        user_cache_dir() / "projects" / hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16],
-    ):
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-            if os.access(path, os.W_OK):
-                return path
-        except OSError:
-            continue
-    return None
+    return signing.project_dir(config.root, "cache")
 
 
 # --- a JSON codec for the catalog's frozen records -----------------------------------------------------
@@ -111,35 +68,18 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _mac(key: str, payload: bytes) -> str:
-    return hmac.new(_secret(), key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
-
-
 def load(path: Path, key: str) -> Any | None:
-    """The value stored under `key` at `path`, or None when absent, unreadable, foreign or tampered with."""
+    """The record stored under `key`, or None when absent, unverified, or not made of catalog records."""
+    value = signing.load(path, key)
     try:
-        header, _, payload = path.read_bytes().partition(b"\n")
-        meta = json.loads(header)
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
-            return None
-        if not hmac.compare_digest(str(meta.get("mac", "")), _mac(key, payload)):
-            return None
-        return _decode(json.loads(payload))
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return _decode(value) if value is not None else None
+    except (KeyError, TypeError, RecursionError):
         return None
 
 
 def store(path: Path, key: str, value: Any) -> None:
-    """Write atomically; a cache that cannot be written is only a slower next run."""
-    payload = json.dumps(_encode(value), separators=(",", ":")).encode()
-    header = json.dumps({"format": FORMAT, "key": key, "mac": _mac(key, payload)}).encode()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(header + b"\n" + payload)
-        os.replace(tmp, path)
+    if signing.store(path, key, _encode(value)):
         _prune(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
 
 
 KEEP = 6  # entries of each kind kept (a few branches' worth); older ones are removed
