@@ -34,8 +34,8 @@ def test_pytest_alembic_builtin_tests_pass(
 ) -> None:
     url = make_database(template=None)
     monkeypatch.setattr(sys, "path", list(sys.path))  # alembic.ini's prepend_sys_path = . adds the project
-    for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
-        monkeypatch.delitem(sys.modules, name)  # put back afterwards: other tests import the repo's own
+    for module in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
+        monkeypatch.delitem(sys.modules, module)  # put back afterwards: other tests import the repo's own
     monkeypatch.setenv("MDSCHEMA_SHADOW_URL", pg_server)  # autogenerate builds the models' schema there
     monkeypatch.delenv("DATABASE_URL", raising=False)
     if root == REPO:
