@@ -341,7 +341,7 @@ def test_indexes_every_shape() -> None:
             None,
             "btree",
             False,
-            ((None, "a + 1", None, False, None), (None, "b || 'x'", None, False, None)),
+            ((None, "(a + 1)", None, False, None), (None, "(b || 'x')", None, False, None)),
             None,
             (),
             (),

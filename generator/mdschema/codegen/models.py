@@ -31,6 +31,7 @@ from mdschema.codegen.source import (
     py_str,
     statement,
 )
+from mdschema.util.sql_text import text_source
 
 if TYPE_CHECKING:
     import jinja2
@@ -113,7 +114,7 @@ def column_call(col: ColumnAttr) -> Call:
     if col.identity:
         args.append("Identity(always=True)" if col.identity == "always" else "Identity()")
     if col.computed:
-        args.append(Call("Computed", (py_str(col.computed), "persisted=True")))
+        args.append(Call("Computed", (sql_str(col.computed), "persisted=True")))
     if col.primary_key:
         args.append("primary_key=True")
     if col.autoincrement is not None:
@@ -123,10 +124,16 @@ def column_call(col: ColumnAttr) -> Call:
     if col.unique:
         args.append("unique=True")
     if col.server_default is not None:
-        args.append(f"server_default=text({py_str(col.server_default)})")
+        args.append(f"server_default=text({sql_str(col.server_default)})")
     if col.comment:
         args.append(f"comment={py_str(col.comment)}")
     return Call("mapped_column", tuple(args))
+
+
+def sql_str(sql: str) -> str:
+    """A string literal of SQL for text(), CheckConstraint or Computed: SQLAlchemy compiles it back to
+    exactly `sql` (a `:word` in it is no bind parameter)."""
+    return py_str(text_source(sql))
 
 
 def _list(items: tuple[str, ...]) -> str:
@@ -171,7 +178,7 @@ def table_arg(arg: TableArg) -> Node:
     if isinstance(arg, ForeignKeyArg):
         return foreign_key_call(arg, inline=False)
     if isinstance(arg, CheckArg):
-        return Call("CheckConstraint", (py_str(arg.expression), f"name={py_str(arg.name)}"))
+        return Call("CheckConstraint", (sql_str(arg.expression), f"name={py_str(arg.name)}"))
     if isinstance(arg, IndexArg):
         return index_call(arg)
     assert isinstance(arg, TableComment)
@@ -181,7 +188,7 @@ def table_arg(arg: TableArg) -> Node:
 def index_call(index: IndexArg) -> Call:
     args: list[Node] = [py_str(index.name)]
     for part in index.parts:
-        args.append(py_str(part.column) if part.column is not None else f"text({py_str(part.text or '')})")
+        args.append(py_str(part.column) if part.column is not None else f"text({sql_str(part.text or '')})")
     if index.unique:
         args.append("unique=True")
     if index.using:
@@ -192,7 +199,7 @@ def index_call(index: IndexArg) -> Call:
         values = (f"{py_str(k)}: {v if isinstance(v, int) else py_str(v)}" for k, v in index.with_options)
         args.append("postgresql_with={" + ", ".join(values) + "}")
     if index.where:
-        args.append(f"postgresql_where=text({py_str(index.where)})")
+        args.append(f"postgresql_where=text({sql_str(index.where)})")
     if index.include:
         args.append("postgresql_include=" + _list(index.include))
     if index.nulls_not_distinct:

@@ -19,6 +19,7 @@ from alembic.util import CommandError
 from mdschema.catalog.snapshot import Snapshot, snapshot
 from mdschema.database import connect
 from mdschema.migrations.models import excluded_tables
+from mdschema.migrations.render import render_sql_faithfully
 
 _LISTABLE: dict[type, type] = {}
 
@@ -65,6 +66,7 @@ def revision_directives(root: Path, models: Any) -> Any:
             raise CommandError(
                 f"this change would lose data ({details}): write it with `mdschema revision -m ... {kinds}`"
             )
+        render_sql_faithfully(context.impl)
         script.upgrade_ops.ops = [_listable(o) for o in plan.upgrade]
         script.downgrade_ops.ops = [_listable(o) for o in plan.downgrade]
 

@@ -58,6 +58,7 @@ from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_s
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
+from mdschema.util.sql_text import text_source
 
 if TYPE_CHECKING:
     from alembic.operations.ops import MigrateOperation
@@ -198,9 +199,10 @@ def each(handle: Callable[[C, Context], Iterable[Op]], order: Callable[[C], Any]
 
 
 def _sql(text: str) -> Op:
+    """op.execute() of exactly `text`: Alembic makes it a text(), so a `:word` in it is escaped."""
     from alembic.operations import ops
 
-    return ops.ExecuteSQLOp(text)
+    return ops.ExecuteSQLOp(text_source(text))
 
 
 # renames
@@ -412,7 +414,6 @@ def _change_type(c: ColumnTypeChanged, ctx: Context) -> list[Op]:
 
 def _change_default(c: ColumnDefaultChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
-    from sqlalchemy import DefaultClause, text
 
     # DefaultClause, not a bare text(): Alembic renders a bare TextClause as raw SQL
     # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
@@ -420,10 +421,16 @@ def _change_default(c: ColumnDefaultChanged, ctx: Context) -> list[Op]:
         ops.AlterColumnOp(
             c.table,
             c.column,
-            modify_server_default=DefaultClause(text(c.after)) if c.after is not None else None,
-            existing_server_default=DefaultClause(text(c.before)) if c.before is not None else None,
+            modify_server_default=_default(c.after),
+            existing_server_default=_default(c.before),
         )
     ]
+
+
+def _default(sql: str | None) -> Any:
+    from sqlalchemy import DefaultClause, text
+
+    return DefaultClause(text(text_source(sql))) if sql is not None else None
 
 
 def _change_nullability(c: ColumnNullabilityChanged, ctx: Context) -> list[Op]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mdschema.util.sql_text import text_source
+
 
 def _render_item(imports: set[str]) -> Any:
     def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
@@ -40,6 +42,33 @@ def _plain_type(t: Any) -> str:
     return prefix + repr(t)
 
 
+def render_sql_faithfully(impl: Any) -> None:
+    """Make Alembic's `impl` print each SQL expression of a revision (server defaults, CHECKs, index
+    expressions and WHERE) so that it reaches PostgreSQL exactly as the catalog has it.
+
+    Alembic compiles the expression for the connection's dialect and puts the result in the file:
+    psycopg's pyformat doubles every `%` (`'10%%'`, run again through text() at upgrade, stays doubled),
+    and a `:word` inside a string was a bind parameter, compiled to NULL. Here it is compiled without
+    parameter markers, then written as text() must be given it (`text_source`); an index expression
+    becomes literal_column(), which takes its text as is."""
+    from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+    from sqlalchemy.sql.elements import ColumnClause
+
+    dialect = psycopg_dialect(paramstyle="named")  # "named": nothing to double
+
+    def render_ddl_sql_expr(
+        expr: Any, is_server_default: bool = False, is_index: bool = False, **kw: Any
+    ) -> str:
+        if is_index and not isinstance(expr, ColumnClause):
+            expr = expr.self_group()  # as PostgresqlImpl does: an index expression in parentheses
+        sql = str(
+            expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False})
+        )
+        return sql if is_index else text_source(sql)
+
+    impl.render_ddl_sql_expr = render_ddl_sql_expr
+
+
 def render_ops(operations: list[Any], imports: set[str]) -> str:
     """The body of upgrade() or downgrade(); `imports` collects the import lines it needs."""
     from alembic.autogenerate import render_python_code
@@ -47,6 +76,7 @@ def render_ops(operations: list[Any], imports: set[str]) -> str:
     from alembic.runtime.migration import MigrationContext
 
     ctx = MigrationContext.configure(dialect_name="postgresql", opts={"render_item": _render_item(imports)})
+    render_sql_faithfully(ctx.impl)
     code = render_python_code(
         ops.UpgradeOps(ops=list(operations)), render_item=_render_item(imports), migration_context=ctx
     )

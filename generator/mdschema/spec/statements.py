@@ -484,13 +484,22 @@ def column_refs(node: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _index_expression(expr: Any) -> str:
+    """An index key expression as CREATE INDEX takes it: a function call as is, anything else in
+    parentheses (`(a || b)`; without them the statement is a syntax error)."""
+    from pglast import ast
+
+    text = deparse(expr)
+    return text if isinstance(expr, ast.FuncCall) else f"({text})"
+
+
 def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast.enums import SortByDir, SortByNulls
 
     elements = []
     for el in node.indexParams or ():
         column = el.name
-        expression = deparse(el.expr) if el.expr is not None else None
+        expression = _index_expression(el.expr) if el.expr is not None else None
         opclass = ".".join(_names(el.opclass)) if el.opclass else None
         desc = el.ordering == SortByDir.SORTBY_DESC
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(

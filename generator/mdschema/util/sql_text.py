@@ -36,3 +36,23 @@ def qualified(schema: str | None, name: str) -> str:
 def quote_literal(value: str) -> str:
     """A standard-conforming SQL string literal: 'it''s'. (Backslashes are plain characters in one.)"""
     return "'" + value.replace("'", "''") + "'"
+
+
+# SQLAlchemy's text() takes `:name` for a bind parameter (TextClause._bind_params_regex) and, when it is
+# compiled, turns `\:` back into `:` (compiler.BIND_PARAMS_ESC). These are its two patterns, verbatim;
+# tests/unit/test_sql_text.py checks them against SQLAlchemy's own.
+_BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?![:\w])", re.UNICODE)
+_BIND_ESC = re.compile(r"\x5c(:\w*)(?![:\w])", re.UNICODE)
+
+
+def text_source(sql: str) -> str:
+    """The argument of SQLAlchemy's `text()` (or anything that makes one of a string: CheckConstraint,
+    Computed, alembic's op.execute) that compiles to exactly `sql`.
+
+    A `:word` SQLAlchemy would take for a bind parameter (`'(:none)'`, `":x"`) gets a backslash, and so
+    does a `\\:` it would unescape (`'\\:c'`): without, the first compiles to NULL and the second loses
+    its backslash. `::jsonb` casts, `:=` and the rest are left as they are."""
+    marks = {m.start() for m in _BIND.finditer(sql)} | {m.start(1) for m in _BIND_ESC.finditer(sql)}
+    if not marks:
+        return sql
+    return "".join("\\" + ch if i in marks else ch for i, ch in enumerate(sql))
