@@ -618,7 +618,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         _err(exc.format())
         errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-        _err(f"mdschema: {errors} error(s); nothing was written")
+        if errors:
+            _err(f"mdschema: {errors} error(s); nothing was written")
+        else:  # --strict
+            _err(f"mdschema: {len(exc.diagnostics)} warning(s) with --strict; nothing was written")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _err("mdschema: interrupted")

@@ -63,14 +63,20 @@ class Collector:
     def warning(self, span: Span, code: str, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic(span, code, message, hint, "warning"))
 
+    def note(self, span: Span, code: str, message: str, hint: str = "") -> None:
+        """What was read but left alone on purpose (never an error, not even with --strict)."""
+        self.items.append(Diagnostic(span, code, message, hint, "note"))
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
 
     def raise_if_any(self, strict: bool = False) -> None:
-        bad = self.items if strict else self.errors
+        """Errors (and warnings with `strict`) end the stage; they are reported with the warnings."""
+        shown = [d for d in self.items if d.severity != "note"]
+        bad = shown if strict else self.errors
         if bad:
-            raise SpecError(bad if strict else self.items)
+            raise SpecError(shown)
 
 
 # Stable codes. E1xx: references and names; E2xx: SQL and types; E3xx: documents and config.
@@ -98,4 +104,6 @@ CODES = {
     "E305": "a project template cannot be rendered",
     "E306": "diagram marker without its pair, or naming an unknown doc",
     "E307": "a file in the generated package that mdschema did not write",
+    "W301": "a doc without SQL: no ```sql block, or a block without a statement",
+    "N201": "statements that are not schema (sample data, queries, grants…): skipped",
 }

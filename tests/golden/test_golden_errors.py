@@ -36,6 +36,12 @@ MUST_SAY = {
     "nul_byte": ["spec/menu.md:6: error[E301]", "NUL"],
     "dollar_quote": ["spec/doc.md:6: error[E201]", "unterminated dollar-quoted string"],
     "alter_unknown_table": ["spec/doc.md:6: error[E107]", "'posts'", 'did you mean "post"'],
+    "type_modifier": [
+        "spec/doc.md:8: error[E203]: column account.username: PostgreSQL refuses type text(30)",
+        "varchar(30)",
+        "spec/doc.md:9: error[E203]: column account.created_at: type timestamp(9)",
+    ],
+    "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [
         "pyproject.toml:7: error[E304]: [tool.mdschema] modules.shop = 'db'",

@@ -42,8 +42,8 @@ FUZZ_EXAMPLES = int(os.environ.get("MDSCHEMA_FUZZ_EXAMPLES", "250"))
 PER_INPUT_SECONDS = 20  # a 10,000-deep or 10,000-character input takes well under a second
 BIG_DOC_SECONDS = 90  # a 10 MB doc of real SQL (~650 copies of story.md) takes ~20 s on one core
 
-DIAGNOSTIC = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+): (?:error|warning)\[[EW]\d{3}\]: \S")
-SUMMARY = re.compile(r"^mdschema: \d+ error\(s\); nothing was written$")
+DIAGNOSTIC = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+): (?:error|warning|note)\[[EWN]\d{3}\]: \S")
+SUMMARY = re.compile(r"^mdschema: \d+ (?:error\(s\)|warning\(s\) with --strict); nothing was written$")
 
 
 # --- the corpus: each real doc, alone in a project that resolves without it siblings --------------

@@ -136,22 +136,53 @@ def test_comment_after_constraint_element_does_not_attach_to_a_column() -> None:
 # ---- statements ------------------------------------------------------------------------------
 
 
-def test_data_statements_are_skipped_silently() -> None:
+def test_statements_that_are_not_schema_are_skipped_with_one_counted_note() -> None:
     parsed, diag = parse_sql(
         """
         CREATE TABLE t (id int PRIMARY KEY, name text);
         INSERT INTO t VALUES (1, 'a');
+        INSERT INTO t VALUES (2, 'b');
         SELECT * FROM t WHERE id = 1;
         UPDATE t SET name = 'b';
         DELETE FROM t;
         BEGIN;
         COMMIT;
         SET search_path = public;
+        SET statement_timeout = 0;
+        GRANT SELECT ON t TO PUBLIC;
+        REVOKE ALL ON t FROM PUBLIC;
+        COPY t FROM STDIN;
+        EXPLAIN SELECT 1;
+        VACUUM t;
+        ANALYZE t;
+        MERGE INTO t USING t AS s ON t.id = s.id WHEN MATCHED THEN DO NOTHING;
         """
     )
-    assert not diag.items
     assert [t.name for t in parsed.tables] == ["t"]
     assert not (parsed.indexes or parsed.enums or parsed.named or parsed.alters or parsed.comments)
+    (note,) = diag.items
+    assert (str(note.span), note.code, note.severity) == ("spec/doc.md:3", "N201", "note")
+    assert note.message == (
+        "skipped 16 statements that are not schema: 2 INSERT, 2 SET, 1 ANALYZE, 1 BEGIN, 1 COMMIT, 1 COPY, "
+        "1 DELETE, 1 EXPLAIN, 1 GRANT, 1 MERGE, 1 REVOKE, 1 SELECT, 1 UPDATE, 1 VACUUM"
+    )
+    assert note.hint.startswith("lines 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 6 more;")
+    diag.raise_if_any(strict=True)  # a note is never an error
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        ("DO $$ BEGIN CREATE TYPE mood AS ENUM ('a'); END $$;", "unsupported statement DO"),
+        ("SET search_path TO auth, public;", "SET search_path to auth"),
+        ("SET standard_conforming_strings = off;", "SET standard_conforming_strings"),
+    ],
+)
+def test_statements_that_would_change_what_is_built_are_errors(sql: str, says: str) -> None:
+    _, diag = parse_sql(f"CREATE TABLE t (id int PRIMARY KEY);\n{sql}")
+    (error,) = diag.items
+    assert (str(error.span), error.code, error.severity) == ("spec/doc.md:3", "E202", "error")
+    assert says in error.message and error.hint
 
 
 def test_enums_extensions_functions_triggers() -> None:
@@ -527,7 +558,7 @@ def test_identifier_over_63_bytes_is_an_error_even_though_the_parser_truncates()
         INSERT INTO t ({long_col}) VALUES ('skipped statements are not checked');
         """
     )
-    assert [(str(d.span), d.code) for d in diag.items] == [
+    assert [(str(d.span), d.code) for d in diag.items if d.severity != "note"] == [
         ("spec/doc.md:4", "E103"),
         ("spec/doc.md:5", "E103"),
     ]

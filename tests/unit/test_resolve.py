@@ -621,3 +621,94 @@ def test_no_docs_is_e303(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as exc:
         load_schema(load_config(tmp_path))
     assert [(d.code, d.message) for d in exc.value.diagnostics] == [("E303", "no docs match nowhere/*.md")]
+
+
+# type modifiers: what PostgreSQL refuses (or silently changes) is an E203 at the line, nothing else is
+MODIFIED_TYPES = [
+    "text(30)",
+    "int4(11)",
+    "int8(20)",
+    "uuid(16)",
+    "jsonb(1)",
+    "bool(1)",
+    "date(3)",
+    "varchar(0)",
+    "varchar(10485761)",
+    "numeric(0)",
+    "numeric(1001, 2)",
+    "numeric(10, 1001)",
+    "timestamp(7)",
+    "timestamptz(7)",
+    "time(9)",
+    "vector(3, 4)",
+    "varchar(30)",
+    "char(2)",
+    "numeric(5)",
+    "numeric(12, 2)",
+    "numeric(5, -2)",
+    "timestamp(6)",
+    "timestamptz(0)",
+    "timetz(3)",
+    "vector(3)",
+    "interval day to second(3)",
+]
+
+
+def test_type_modifiers_are_refused_exactly_where_postgresql_refuses_them(
+    tmp_path: Path, pg_conn: psycopg.Connection
+) -> None:
+    """For each type: PostgreSQL's answer (an error, or a warning that it stored something else) and
+    mdschema's (E203 at the column's line) agree."""
+    sql = (
+        "CREATE TABLE c (\n    id int PRIMARY KEY,\n"
+        + ",\n".join(f"    c{i} {t}" for i, t in enumerate(MODIFIED_TYPES))
+        + "\n);"
+    )
+    errors = errors_of(tmp_path, {"doc.md": sql_doc(sql)})
+    refused_by_mdschema = {e.span.line - 4 for e in errors if e.code == "E203"}
+
+    refused_by_postgresql = set()
+    notices: list[str] = []
+    pg_conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+    for i, written in enumerate(MODIFIED_TYPES):
+        notices.clear()
+        try:
+            with pg_conn.transaction(force_rollback=True):
+                pg_conn.execute(f"CREATE TABLE probe (c {written})")  # type: ignore[arg-type]
+        except psycopg.Error:
+            refused_by_postgresql.add(i)
+            continue
+        if notices:  # "TIMESTAMP(7) precision reduced to maximum allowed, 6"
+            refused_by_postgresql.add(i)
+    assert refused_by_postgresql == set(range(16)), "the list's first 16 are the refused ones"
+    assert {MODIFIED_TYPES[i] for i in refused_by_mdschema} == {
+        MODIFIED_TYPES[i] for i in refused_by_postgresql
+    }
+    text30 = next(e for e in errors if "text(30)" in e.message)
+    assert str(text30.span) == "spec/doc.md:4"
+    assert text30.message == "column c.c0: PostgreSQL refuses type text(30): text takes no modifier"
+    assert text30.hint == "write text, or varchar(30) to limit the length"
+
+
+def test_docs_without_sql_are_a_warning_naming_the_doc(tmp_path: Path) -> None:
+    from mdschema.spec.load import load_schema
+
+    make_project(
+        tmp_path,
+        {
+            "a_tables.md": sql_doc("CREATE TABLE t (id int PRIMARY KEY);") + "\n```sql\n-- later\n;\n```\n",
+            "b_overview.md": "# Overview\n\nHow it fits together.\n\n```python\nprint('not sql')\n```\n",
+        },
+    )
+    loaded = load_schema(load_config(tmp_path))
+    assert [t.name for t in loaded.schema.tables] == ["t"]
+    assert [(str(w.span), w.code, w.severity) for w in loaded.warnings] == [
+        ("spec/a_tables.md:5", "W301", "warning"),
+        ("spec/b_overview.md:1", "W301", "warning"),
+    ]
+    assert loaded.warnings[0].message == "```sql block without a statement"
+    assert (
+        loaded.warnings[1].message == "spec/b_overview.md has no ```sql block: nothing in it becomes schema"
+    )
+    with pytest.raises(SpecError):
+        load_schema(load_config(tmp_path), strict=True)

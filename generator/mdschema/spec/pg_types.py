@@ -128,3 +128,63 @@ def make_type(name: str, args: tuple[int, ...], array: bool, enum: str | None = 
         precision=precision,
         fields=fields,
     )
+
+
+# How many type modifiers a type takes (its typmodin function); every other type takes none, and
+# PostgreSQL refuses `text(30)` or `integer(11)` outright. interval's come from the grammar, not the doc.
+_MAX_MODIFIERS = {
+    "character varying": 1,
+    "character": 1,
+    "numeric": 2,
+    "timestamp without time zone": 1,
+    "timestamp with time zone": 1,
+    "time without time zone": 1,
+    "time with time zone": 1,
+    "interval": 2,
+    "vector": 1,
+    "halfvec": 1,
+    "sparsevec": 1,
+}
+_MAX_LENGTH = 10485760  # varchar/char: PostgreSQL's MaxAttrSize in characters
+
+
+def modifier_problem(name: str, args: tuple[int, ...]) -> tuple[str, str] | None:
+    """Why PostgreSQL would refuse `name(args)` (message, hint), or None when it takes them.
+
+    Only what PostgreSQL refuses or silently changes: `timestamp(7)` is stored as `timestamp(6)`."""
+    base = _ALIASES[name.lower()]
+    written = f"{name}({', '.join(str(a) for a in args)})"
+    most = _MAX_MODIFIERS.get(base, 0)
+    if len(args) > most:
+        if most == 0:
+            hint = f"write {name}" + (
+                f", or varchar({args[0]}) to limit the length" if base == "text" else ""
+            )
+            return f"PostgreSQL refuses type {written}: {name} takes no modifier", hint
+        return (
+            f"PostgreSQL refuses type {written}: {name} takes at most {most}",
+            f"write {name}({', '.join(map(str, args[:most]))})",
+        )
+    if base in ("character varying", "character") and args and not 1 <= args[0] <= _MAX_LENGTH:
+        return (
+            f"PostgreSQL refuses type {written}: the length must be between 1 and {_MAX_LENGTH}",
+            "choose another length",
+        )
+    if base == "numeric" and args:
+        if not 1 <= args[0] <= 1000:
+            return (
+                f"PostgreSQL refuses type {written}: the precision must be between 1 and 1000",
+                "choose another precision",
+            )
+        if len(args) == 2 and not -1000 <= args[1] <= 1000:
+            return (
+                f"PostgreSQL refuses type {written}: the scale must be between -1000 and 1000",
+                "choose another scale",
+            )
+    if base in _PRECISION_TYPES and args and not 0 <= args[0] <= 6:
+        stored = min(max(args[0], 0), 6)
+        return (
+            f"type {written}: the precision must be between 0 and 6 (PostgreSQL would store {stored})",
+            f"write {name}({stored})",
+        )
+    return None

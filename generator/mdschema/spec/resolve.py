@@ -200,6 +200,10 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
             "use a PostgreSQL type, or define the enum with CREATE TYPE … AS ENUM",
         )
         return None
+    problem = pgtypes.modifier_problem(name, rt.args)
+    if problem is not None:
+        diag.error(rt.span, "E203", f"column {table}.{col.name}: {problem[0]}", problem[1])
+        return None
     t = pgtypes.make_type(name, rt.args, rt.array)
     if t.serial and rt.array:
         diag.error(rt.span, "E203", f"column {table}.{col.name}: serial cannot be an array")

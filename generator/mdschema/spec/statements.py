@@ -32,21 +32,39 @@ from mdschema.spec.raw import (
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
 
-_SKIPPED = {
-    "InsertStmt",
-    "SelectStmt",
-    "UpdateStmt",
-    "DeleteStmt",
-    "TransactionStmt",
-    "VariableSetStmt",
-    "ExplainStmt",
-    "CopyStmt",
-    "DoStmt",
-    "GrantStmt",
-    "GrantRoleStmt",
-    "VacuumStmt",
-    "MergeStmt",
+_TRANSACTION = (
+    "BEGIN",
+    "START TRANSACTION",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "ROLLBACK TO",
+    "PREPARE TRANSACTION",
+    "COMMIT PREPARED",
+    "ROLLBACK PREPARED",
+)
+
+# Statements that are not schema, skipped with a note that counts them (docs/spec-format.md, "Statements"):
+# sample data and example queries, transaction control, session settings, privileges, maintenance.
+# kind → the name the note counts it under.
+_SKIPPED: dict[str, Callable[[Any], str]] = {
+    "InsertStmt": lambda n: "INSERT",
+    "SelectStmt": lambda n: "SELECT",
+    "UpdateStmt": lambda n: "UPDATE",
+    "DeleteStmt": lambda n: "DELETE",
+    "MergeStmt": lambda n: "MERGE",
+    "CopyStmt": lambda n: "COPY",
+    "ExplainStmt": lambda n: "EXPLAIN",
+    "TransactionStmt": lambda n: _TRANSACTION[int(n.kind)] if int(n.kind) < len(_TRANSACTION) else "BEGIN",
+    "VariableSetStmt": lambda n: "RESET" if int(n.kind) >= 4 else "SET",
+    "VariableShowStmt": lambda n: "SHOW",
+    "GrantStmt": lambda n: "GRANT" if n.is_grant else "REVOKE",
+    "GrantRoleStmt": lambda n: "GRANT" if n.is_grant else "REVOKE",
+    "AlterDefaultPrivilegesStmt": lambda n: "ALTER DEFAULT PRIVILEGES",
+    "VacuumStmt": lambda n: "VACUUM" if n.is_vacuumcmd else "ANALYZE",
 }
+_CODE_TOKENS_IGNORED = frozenset({"SQL_COMMENT", "C_COMMENT", "ASCII_59"})  # comments and `;`
 
 
 @dataclass(slots=True)
@@ -59,14 +77,31 @@ class _Out:
     named: list[RawNamed] = field(default_factory=list)
     alters: list[RawAddConstraint] = field(default_factory=list)
     comments: list[RawComment] = field(default_factory=list)
+    skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
 
 
 def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
     """Every statement of every doc's SQL blocks as raw records; problems go to `diag`."""
     out = _Out()
     for doc in docs:
+        before = len(out.skipped)
         for block in doc.blocks:
-            _parse_block(doc, block, out, diag)
+            if _parse_block(doc, block, out, diag) is False:
+                diag.warning(
+                    Span(doc.path, max(1, block.first_line - 1)),
+                    "W301",
+                    "```sql block without a statement",
+                    "write the statement in it, or remove the empty block",
+                )
+        if not doc.blocks:
+            diag.warning(
+                Span(doc.path, 1),
+                "W301",
+                f"{doc.path} has no ```sql block: nothing in it becomes schema",
+                "mdschema reads the SQL of ```sql fences (also postgresql, pgsql, psql); label the block, "
+                "or leave the doc out of docs = [...]",
+            )
+        _note_skipped(doc, out.skipped[before:], diag)
     return Parsed(
         tables=tuple(out.tables),
         indexes=tuple(out.indexes),
@@ -74,6 +109,26 @@ def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
         named=tuple(out.named),
         alters=tuple(out.alters),
         comments=tuple(out.comments),
+    )
+
+
+def _note_skipped(doc: Doc, skipped: list[tuple[Span, str]], diag: Collector) -> None:
+    """One note per doc, at its first skipped statement: how many, of which kinds, on which lines."""
+    if not skipped:
+        return
+    counts: dict[str, int] = {}
+    for _, name in skipped:
+        counts[name] = counts.get(name, 0) + 1
+    kinds = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    lines = [str(span.line) for span, _ in skipped]
+    shown = ", ".join(lines[:10]) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    diag.note(
+        skipped[0][0],
+        "N201",
+        f"skipped {len(skipped)} {'statements that are' if len(skipped) > 1 else 'statement that is'} "
+        f"not schema: {kinds}",
+        f"line{'s' if len(lines) > 1 else ''} {shown}; sample data, queries, grants and settings are "
+        "not part of the models or migrations",
     )
 
 
@@ -90,7 +145,9 @@ class _Block(BlockText):
         return Span(self.doc.path, self.block.first_line + self.line_index(max(0, offset)))
 
 
-def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
+def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> bool | None:
+    """Read one block's statements into `out`: False when it holds none (only comments), None when
+    it could not be read at all (the error is in `diag`)."""
     import pglast
     from pglast import parser
 
@@ -99,7 +156,7 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
     if "\x00" in text:
         where = text.index("\x00")
         diag.error(b.span(where), "E201", "SQL block contains a NUL byte", "remove the control character")
-        return
+        return None
     if len(text) > MAX_SQL_CHARS:
         diag.error(
             b.span(0),
@@ -107,7 +164,7 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
             f"SQL block is larger than {MAX_SQL_CHARS:,} characters",
             "split the schema into smaller blocks or docs",
         )
-        return
+        return None
     try:
         tokens = parser.scan(text)
         b.comments = [(t.start, t.end + 1) for t in tokens if t.name in ("SQL_COMMENT", "C_COMMENT")]
@@ -122,7 +179,7 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
         ]
     except pglast.parser.ParseError as exc:  # an unterminated string or dollar quote
         _syntax_error(b, exc, 0, diag)
-        return
+        return None
     pieces: list[tuple[int, Any]] = []
     try:
         pieces = [(0, raw) for raw in _parse_sql(text)]
@@ -135,7 +192,7 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
                 _syntax_error(b, exc, piece.start, diag)
     except (RecursionError, MemoryError) as exc:  # pragma: no cover - defensive
         diag.error(b.span(0), "E201", f"SQL cannot be parsed: {type(exc).__name__}")
-        return
+        return None
     for base, raw in pieces:
         location = base + (raw.stmt_location or 0)
         start = _first_code(b, location)
@@ -155,6 +212,7 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> None:
             _statement(b, raw.stmt, start, end, out, diag)
         except RecursionError:
             diag.error(b.span(start), "E201", "statement is nested too deeply to read")
+    return any(t.name not in _CODE_TOKENS_IGNORED for t in tokens)
 
 
 def _ident_value(token: str) -> str:
@@ -166,7 +224,7 @@ def _ident_value(token: str) -> str:
 
 def _syntax_error(b: _Block, exc: Exception, base: int, diag: Collector) -> None:
     location = exc.args[1] if len(exc.args) > 1 else None
-    offset = base + max(0, int(location) - 1) if isinstance(location, int) else base
+    offset = base + max(0, int(location)) if isinstance(location, int) else base  # 0-based characters
     offset = min(offset, len(b.text))
     message = str(exc.args[0]) if exc.args else str(exc)
     near = re.search(r' at or near "(.*)"$', message, re.S)
@@ -199,7 +257,13 @@ def _first_code(b: _Block, offset: int) -> int:
 
 def _statement(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     kind = type(node).__name__
-    if kind in _SKIPPED:
+    refused = _refused(kind, node)
+    if refused is not None:
+        diag.error(b.span(start), "E202", *refused)
+        return
+    skipped = _SKIPPED.get(kind)
+    if skipped is not None:
+        out.skipped.append((b.span(start), skipped(node)))
         return
     handler = _HANDLERS.get(kind)
     if handler is not None:
@@ -212,6 +276,35 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Coll
         "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
         "move other SQL out of ```sql blocks or into a ```text block",
     )
+
+
+# Settings that change what the statements after them mean: skipping them would build something else.
+_PUBLIC_PATH = frozenset({"public", "pg_catalog", "$user"})
+
+
+def _refused(kind: str, node: Any) -> tuple[str, str] | None:
+    """(message, hint) for a statement mdschema cannot skip without building something else."""
+    if kind == "DoStmt":
+        return (
+            "unsupported statement DO: mdschema cannot know what an anonymous block creates",
+            "write the statements it runs as plain SQL (CREATE TYPE …, CREATE TABLE …); "
+            "the migrations need no IF NOT EXISTS guards",
+        )
+    if kind == "VariableSetStmt" and node.name == "search_path":
+        values = {str(getattr(getattr(a, "val", None), "sval", "")) for a in node.args or ()}
+        if values - _PUBLIC_PATH:
+            return (
+                f"SET search_path to {', '.join(sorted(values - _PUBLIC_PATH))}: mdschema creates the docs' "
+                "objects in schema public, not where this SET would put them",
+                "remove the SET; tables in other schemas are not supported yet",
+            )
+    if kind == "VariableSetStmt" and node.name == "standard_conforming_strings":
+        return (
+            "SET standard_conforming_strings: mdschema reads string literals as PostgreSQL does by "
+            "default (backslashes are plain characters)",
+            "remove the SET, and write the literals in the default form (E'…' for escapes)",
+        )
+    return None
 
 
 def _statement_name(kind: str) -> str:
