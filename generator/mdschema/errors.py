@@ -97,6 +97,7 @@ CODES = {
     "E202": "unsupported statement",
     "E203": "unknown type",
     "E204": "unsupported column or table feature",
+    "E205": "SQL of another dialect (MySQL, SQLite)",
     "E301": "document cannot be read",
     "E302": "invalid configuration",
     "E303": "no documents matched",

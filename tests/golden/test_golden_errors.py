@@ -41,6 +41,22 @@ MUST_SAY = {
         "varchar(30)",
         "spec/doc.md:9: error[E203]: column account.created_at: type timestamp(9)",
     ],
+    # the offending token starts its line: the line is its own, not the one before
+    "syntax_error_line_start": [
+        'spec/doc.md:9: error[E201]: SQL syntax error: syntax error at or near "label"'
+    ],
+    "reserved_word": [
+        'spec/doc.md:8: error[E201]: SQL syntax error: syntax error at or near "user"',
+        'user is a reserved word in PostgreSQL: quote it ("user") or rename it',
+    ],
+    "mysql_dialect": [
+        "spec/shop.md:8: error[E205]: this looks like MySQL SQL (`backticks`); mdschema reads PostgreSQL",
+        "GENERATED ALWAYS AS IDENTITY",
+    ],
+    "sqlite_dialect": [
+        "spec/notes.md:7: error[E205]: this looks like SQLite SQL (AUTOINCREMENT); mdschema reads PostgreSQL",
+        "2 error(s)",
+    ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from mdschema.spec.raw import Parsed, RawIndex, RawTable
-from support.models import parse_sql, parse_text
+from support.models import codes, errors_of, parse_sql, parse_text, sql_doc
 
 
 def only_table(parsed: Parsed, name: str | None = None) -> RawTable:
@@ -575,3 +577,38 @@ def test_syntax_error_message_escapes_control_characters() -> None:
     assert (str(d.span), d.code) == ("spec/doc.md:4", "E201")
     assert d.message == 'SQL syntax error: syntax error at or near "\\x1e"'
     assert len(d.format().splitlines()) == 2  # the diagnostic and its hint: nothing splits the line
+
+
+def test_postgresql_that_mentions_mysql_words_is_not_called_mysql(tmp_path: Path) -> None:
+    """E205 only where the doc failed and a token only MySQL/SQLite accept is there: not for
+    `AS ENUM (`, a column named engine, or AUTO_INCREMENT inside a string or a comment."""
+    sql = """
+        CREATE TYPE mood AS ENUM ('happy', 'sad');
+        CREATE TABLE t (
+            id int PRIMARY KEY,
+            engine text DEFAULT 'AUTO_INCREMENT',  -- UNSIGNED, `quoted`
+            m mood,
+            broken text NOT NULL NOT
+        );
+        """
+    assert codes(errors_of(tmp_path, {"doc.md": sql_doc(sql)})) == ["E201"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect", "token"),
+    [
+        ("CREATE TABLE t (id int UNSIGNED PRIMARY KEY);", "MySQL", "UNSIGNED"),
+        ("CREATE TABLE t (id int PRIMARY KEY, s ENUM('a', 'b'));", "MySQL", "ENUM(…)"),
+        ("CREATE TABLE t (id int(11) PRIMARY KEY);", "MySQL", "int(…)"),
+        ("CREATE TABLE t (id int PRIMARY KEY) ENGINE=InnoDB;", "MySQL", "ENGINE="),
+        ("CREATE TABLE t (id integer PRIMARY KEY AUTOINCREMENT);", "SQLite", "AUTOINCREMENT"),
+    ],
+)
+def test_mysql_and_sqlite_are_named_once_at_their_first_token(
+    tmp_path: Path, sql: str, dialect: str, token: str
+) -> None:
+    errors = errors_of(tmp_path, {"doc.md": sql_doc(sql + "\n" + sql.replace("t (", "u ("))})
+    (said,) = [d for d in errors if d.code == "E205"]
+    assert str(said.span) == "spec/doc.md:2"
+    assert said.message == f"this looks like {dialect} SQL ({token}); mdschema reads PostgreSQL"
+    assert len([d for d in errors if d.code != "E205"]) >= 2  # the errors themselves are still there

@@ -36,6 +36,7 @@ def load_schema(config: Config, strict: bool = False, checks: Sequence[SchemaChe
 
 
 def _load_schema(config: Config, strict: bool, checks: Sequence[SchemaCheck]) -> Loaded:
+    from mdschema.spec.dialects import dialect_errors
     from mdschema.spec.markdown import read_doc
     from mdschema.spec.resolve import resolve
     from mdschema.spec.statements import parse_docs
@@ -60,8 +61,10 @@ def _load_schema(config: Config, strict: bool, checks: Sequence[SchemaCheck]) ->
         except SpecError as exc:
             diag.items.extend(exc.diagnostics)
     parsed = parse_docs(docs, diag)
+    diag.items.extend(dialect_errors(parsed.foreign, diag.items))
     diag.raise_if_any(strict)
     schema = resolve(parsed, config, tuple(doc.path for doc in docs), diag)
+    diag.items.extend(dialect_errors(parsed.foreign, diag.items))
     for check in checks:
         diag.items.extend(check(schema))
     diag.raise_if_any(strict)

@@ -124,3 +124,5 @@ class Parsed:
     named: tuple[RawNamed, ...] = ()
     alters: tuple[RawAddConstraint, ...] = ()
     comments: tuple[RawComment, ...] = ()
+    # the first MySQL/SQLite token of each block that has one: (where, dialect, token as written)
+    foreign: tuple[tuple[Span, str, str], ...] = ()

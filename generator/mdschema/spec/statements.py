@@ -7,6 +7,7 @@ One handler per statement kind; the raw records (`raw`) keep what was written, c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ import mdschema.spec.pg_names as naming
 from mdschema.errors import Collector, Span
 from mdschema.schema import IndexElement
 from mdschema.spec.comments import BlockText, column_comment, label_renames, split_renamed
+from mdschema.spec.dialects import foreign_dialect
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
 from mdschema.spec.raw import (
     Parsed,
@@ -78,6 +80,7 @@ class _Out:
     alters: list[RawAddConstraint] = field(default_factory=list)
     comments: list[RawComment] = field(default_factory=list)
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
+    foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
 
 def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
@@ -109,6 +112,7 @@ def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
         named=tuple(out.named),
         alters=tuple(out.alters),
         comments=tuple(out.comments),
+        foreign=tuple(out.foreign),
     )
 
 
@@ -139,6 +143,7 @@ class _Block(BlockText):
         super().__init__(block.text)
         self.doc, self.block = doc, block
         self.long_idents: list[tuple[int, str]] = []  # (offset, name) of identifiers over 63 bytes
+        self.tokens: list[Any] = []  # pglast's scan of the block
         self.base = 0  # offset of the statement being read (node locations are relative to it)
 
     def span(self, offset: int) -> Span:
@@ -166,7 +171,10 @@ def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> bool 
         )
         return None
     try:
-        tokens = parser.scan(text)
+        tokens = b.tokens = parser.scan(text)
+        found = foreign_dialect(tokens, text)
+        if found is not None:
+            out.foreign.append((b.span(found.offset), found.dialect, found.token))
         b.comments = [(t.start, t.end + 1) for t in tokens if t.name in ("SQL_COMMENT", "C_COMMENT")]
         # The parser silently truncates identifiers to 63 bytes; the tokens still hold what was written.
         # (a token of n characters is at most 4n bytes: shorter ones need no look)
@@ -232,12 +240,25 @@ def _syntax_error(b: _Block, exc: Exception, base: int, diag: Collector) -> None
         message = message[: near.start()] + f' at or near "{near.group(1).splitlines()[0][:40]}…"'
     # the doc's own text, quoted: control and line-separator characters shown escaped, one line always
     message = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in message)
-    diag.error(
-        b.span(offset),
-        "E201",
-        f"SQL syntax error: {message}",
-        "fix the statement; the line points at the .md file",
-    )
+    diag.error(b.span(offset), "E201", f"SQL syntax error: {message}", _syntax_hint(b, offset))
+
+
+# a reserved word right after these is where a name was expected: `CREATE TABLE user`, `(order int`
+_NAME_EXPECTED_AFTER = frozenset(
+    {"TABLE", "REFERENCES", "ON", "INTO", "EXISTS", "TYPE", "INDEX", "(", ",", "."}
+)
+
+
+def _syntax_hint(b: _Block, offset: int) -> str:
+    """What to do: for a reserved word where a name belongs, quote it or rename it."""
+    i = bisect_left(b.tokens, offset, key=lambda t: t.start)
+    if 0 < i < len(b.tokens) and b.tokens[i].start == offset:
+        tok, previous = b.tokens[i], b.tokens[i - 1]
+        if tok.kind in ("RESERVED_KEYWORD", "TYPE_FUNC_NAME_KEYWORD"):
+            word = b.text[tok.start : tok.end + 1]
+            if b.text[previous.start : previous.end + 1].upper() in _NAME_EXPECTED_AFTER:
+                return f'{word} is a reserved word in PostgreSQL: quote it ("{word.lower()}") or rename it'
+    return "fix the statement; the line points at the .md file"
 
 
 def _first_code(b: _Block, offset: int) -> int:
