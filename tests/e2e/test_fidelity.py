@@ -202,3 +202,70 @@ def test_examples_come_through(
     assert result.direct.tables, "the docs' SQL built nothing"
     assert result.migrated == []
     assert result.models == []
+
+
+BILLING = """
+# Billing
+
+## customer
+
+Who pays.
+
+```sql
+CREATE TABLE customer (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL
+);
+CREATE INDEX idx_customer_email ON customer (email);
+```
+"""
+
+CRM = """
+# CRM
+
+## customer
+
+The CRM's older view of a customer.
+
+```sql
+CREATE TABLE customer (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    segment TEXT
+);
+CREATE INDEX idx_customer_segment ON customer (segment);
+COMMENT ON COLUMN customer.segment IS 'Marketing segment';
+ALTER TABLE customer ADD CONSTRAINT customer_segment_check CHECK (segment <> '');
+```
+
+## visit
+
+```sql
+CREATE TABLE visit (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id BIGINT NOT NULL REFERENCES customer(id)
+);
+CREATE INDEX idx_visit_customer ON visit (customer_id);
+```
+"""
+
+
+def test_prefer_builds_the_preferred_definition_and_nothing_of_the_other(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """What PostgreSQL builds from the preferred doc's customer and the rest of the other doc."""
+    billing_sql = BILLING.split("```sql")[1].split("```")[0]
+    visit_sql = CRM.split("## visit")[1].split("```sql")[1].split("```")[0]
+    result = build_both_ways(
+        tmp_path,
+        {"billing.md": BILLING, "crm.md": CRM},
+        pg_server,
+        make_database,
+        config='[tool.mdschema.prefer]\ncustomer = "spec/billing.md"\n',
+        direct_sql=billing_sql + visit_sql,
+    )
+
+    assert result.migrated == []
+    assert result.models == []
+    assert {t.name for t in result.direct.tables} == {"customer", "visit"}
+    generated = result.project.ok("generate")
+    assert "note[N101]: table customer: this definition is set aside" in generated.err

@@ -83,13 +83,15 @@ def build_both_ways(
     make_database: Callable[..., str],
     config: str = "",
     before: dict[str, str] | None = None,
+    direct_sql: str | None = None,
 ) -> Fidelity:
     """`docs` (name → text, or a project folder with pyproject.toml and spec/) built both ways.
 
     A project folder keeps its config; its committed revisions, if any, are what is upgraded (a new
     revision is made only when there are none, and must then be written). With `before`, those docs
     get the first revision and `docs` a second one: the migration from one to the other is under test
-    (ALTER … SET DEFAULT, ADD CONSTRAINT, CREATE INDEX on a table that exists)."""
+    (ALTER … SET DEFAULT, ADD CONSTRAINT, CREATE INDEX on a table that exists). `direct_sql` replaces the
+    docs' own SQL where that cannot run as one script (a table defined in two docs, and `prefer`)."""
     if isinstance(docs, Path):
         root = tmp_path / "proj"
         shutil.copytree(docs, root, ignore=shutil.ignore_patterns("__pycache__", ".mdschema", "generated"))
@@ -108,7 +110,7 @@ def build_both_ways(
         _revise(project, "fidelity")
     # plain databases (no pgvector preinstalled): the docs' `CREATE EXTENSION` runs as written
     direct_url, migrated_url, models_url = make_database(None), make_database(None), make_database(None)
-    run_script(direct_url, docs_sql(project.root / "spec"))
+    run_script(direct_url, docs_sql(project.root / "spec") if direct_sql is None else direct_sql)
     project.ok("upgrade", database_url=migrated_url)
 
     models = load_package(project.root, "generated", fresh=True)

@@ -712,3 +712,87 @@ def test_docs_without_sql_are_a_warning_naming_the_doc(tmp_path: Path) -> None:
     )
     with pytest.raises(SpecError):
         load_schema(load_config(tmp_path), strict=True)
+
+
+PREFERRED = """
+## customer
+
+```sql
+CREATE TABLE customer (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL
+);
+CREATE INDEX idx_customer_email ON customer (email);
+```
+"""
+
+SET_ASIDE = """
+## customer
+
+```sql
+CREATE TABLE customer (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    segment TEXT
+);
+CREATE INDEX idx_customer_segment ON customer (segment);
+COMMENT ON COLUMN customer.segment IS 'Marketing segment';
+ALTER TABLE customer ADD CONSTRAINT customer_segment_check CHECK (segment <> '');
+CREATE TRIGGER customer_touch BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION touch();
+```
+
+## visit
+
+```sql
+CREATE TABLE visit (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id BIGINT REFERENCES customer(id)
+);
+CREATE INDEX idx_visit_customer ON visit (customer_id);
+```
+"""
+
+PREFER = '[tool.mdschema.prefer]\ncustomer = "spec/billing.md"\n'
+
+
+def test_prefer_sets_aside_the_other_definition_with_its_statements(tmp_path: Path) -> None:
+    from mdschema.spec.load import load_schema
+
+    make_project(tmp_path, {"billing.md": PREFERRED, "crm.md": SET_ASIDE}, PREFER)
+    loaded = load_schema(load_config(tmp_path))
+    customer = next(t for t in loaded.schema.tables if t.name == "customer")
+    assert [c.name for c in customer.columns] == ["id", "email"]
+    assert [i.name for i in customer.indexes] == ["idx_customer_email"]
+    assert not customer.checks and all(c.comment is None for c in customer.columns)
+    assert not loaded.schema.triggers
+    # the other tables of the doc set aside stay, with their statements
+    visit = next(t for t in loaded.schema.tables if t.name == "visit")
+    assert [i.name for i in visit.indexes] == ["idx_visit_customer"]
+    (note,) = loaded.warnings
+    assert (str(note.span), note.code, note.severity) == ("spec/crm.md:4", "N101", "note")
+    assert note.message == (
+        "table customer: this definition is set aside for the one at spec/billing.md:4 "
+        "([tool.mdschema.prefer]); this doc's 4 statements go with it: CREATE INDEX idx_customer_segment "
+        "(line 8), COMMENT ON COLUMN customer.segment (line 9), ALTER TABLE … ADD customer_segment_check "
+        "(line 10), CREATE TRIGGER customer_touch (line 11)"
+    )
+
+
+def test_an_error_only_the_other_definition_explains_names_prefer(tmp_path: Path) -> None:
+    report = """
+```sql
+CREATE INDEX idx_customer_segment_report ON customer (segment);
+CREATE TABLE report (
+    id int PRIMARY KEY,
+    segment TEXT,
+    FOREIGN KEY (segment) REFERENCES customer (segment)
+);
+```
+"""
+    errors = errors_of(tmp_path, {"billing.md": PREFERRED, "crm.md": SET_ASIDE, "report.md": report}, PREFER)
+    messages = {e.code: e.message for e in errors}
+    suffix = (
+        "; customer.segment is in its other definition at spec/crm.md:4, "
+        "which [tool.mdschema.prefer] sets aside"
+    )
+    assert messages["E106"].endswith(suffix)
+    assert messages["E105"].endswith(suffix)

@@ -28,6 +28,7 @@ from mdschema.schema import (
     Trigger,
     Unique,
 )
+from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.util.graph import cyclic_edges, topological_order
 
@@ -38,7 +39,8 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
     """The validated Schema of `parsed` (the statements of `docs`); problems go to `diag`. A schema is
     returned even when there are errors, so that later checks can report theirs alongside."""
     enums = _enums(parsed, diag)
-    tables = _pick_tables(parsed, config, diag)
+    tables, aside = _pick_tables(parsed, config, diag)
+    parsed = without_set_aside(parsed, tables, aside, diag)
     external = dict(config.external_tables)
     unmanaged = set(config.unmanaged_tables)
     for name in sorted(set(tables) & (set(external) | unmanaged)):
@@ -73,7 +75,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
     schema_constraints: set[str] = set()
     for name, raw in tables.items():
         built[name] = _build_table(
-            raw, alters[name], enums, comments, relation_names, diag, schema_constraints
+            raw, alters[name], enums, comments, relation_names, diag, schema_constraints, aside
         )
     indexes = _indexes(parsed.indexes, built, relation_names, diag)
 
@@ -113,8 +115,9 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
 
 
 class _TableBuild:
-    def __init__(self, raw: RawTable) -> None:
+    def __init__(self, raw: RawTable, aside: SetAside | None = None) -> None:
         self.raw = raw
+        self.aside = aside or {}  # the definitions [tool.mdschema.prefer] set aside, of every table
         self.columns: dict[str, Column] = {}
         self.primary_key: PrimaryKey | None = None
         self.uniques: list[Unique] = []
@@ -153,12 +156,14 @@ def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
     return enums
 
 
-def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> dict[str, RawTable]:
+def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> tuple[dict[str, RawTable], SetAside]:
+    """The one definition of each table, and the definitions [tool.mdschema.prefer] set aside."""
     by_name: dict[str, list[RawTable]] = defaultdict(list)
     for raw in parsed.tables:
         by_name[raw.name].append(raw)
     prefer = dict(config.prefer)
     chosen: dict[str, RawTable] = {}
+    aside: SetAside = {}
     for name, defs in by_name.items():
         _ident(name, "table", defs[0].span, diag)
         if len(defs) == 1:
@@ -168,6 +173,7 @@ def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> dict[str, R
         match = [d for d in defs if wanted and d.doc.path == wanted]
         if len(match) == 1:
             chosen[name] = match[0]
+            aside[name] = tuple(d for d in defs if d is not match[0])
             continue
         places = ", ".join(str(d.span) for d in defs)
         diag.error(
@@ -177,7 +183,7 @@ def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> dict[str, R
             f'keep one, or say which wins: [tool.mdschema.prefer] {name} = "{defs[-1].doc.path}"',
         )
         chosen[name] = defs[0]
-    return chosen
+    return chosen, aside
 
 
 def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table: str) -> PgType | None:
@@ -218,12 +224,13 @@ def _build_table(
     relation_names: set[str],
     diag: Collector,
     schema_constraints: set[str] | None = None,
+    aside: SetAside | None = None,
 ) -> _TableBuild:
     """`schema_constraints`: every constraint name in the schema so far (PostgreSQL chooses new
-    automatic names that no constraint of the schema has)."""
+    automatic names that no constraint of the schema has). `aside`: definitions prefer set aside."""
     if schema_constraints is None:
         schema_constraints = set()
-    b = _TableBuild(raw)
+    b = _TableBuild(raw, aside or {})
     table = raw.name
     table_constraints: list[RawConstraint] = list(raw.constraints)
     constraint_names: set[str] = set()  # this table's: explicit names must be unique here
@@ -315,7 +322,9 @@ def _known_columns(b: _TableBuild, cols: tuple[str, ...], what: str, span: Span,
             diag.error(
                 span,
                 "E106",
-                f"{what} on {b.raw.name} refers to unknown column {col!r}" + _did_you_mean(col, b.columns),
+                f"{what} on {b.raw.name} refers to unknown column {col!r}"
+                + _did_you_mean(col, b.columns)
+                + other_definition(b.aside, b.raw.name, col),
             )
             ok = False
     return ok
@@ -482,7 +491,8 @@ def _check_foreign_keys(
                     fk.span,
                     "E105",
                     f"{where} references unknown column {fk.ref_table}.{col}"
-                    + _did_you_mean(col, target.columns),
+                    + _did_you_mean(col, target.columns)
+                    + other_definition(target.aside, fk.ref_table, col),
                 )
             if missing:
                 continue
