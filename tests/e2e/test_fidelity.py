@@ -269,3 +269,43 @@ def test_prefer_builds_the_preferred_definition_and_nothing_of_the_other(
     assert {t.name for t in result.direct.tables} == {"customer", "visit"}
     generated = result.project.ok("generate")
     assert "note[N101]: table customer: this definition is set aside" in generated.err
+
+
+QUALIFIED = """
+# Accounts
+
+## account
+
+Someone who signs in.
+
+```sql
+CREATE TABLE public.account (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE
+);
+CREATE INDEX idx_account_email_lower ON public.account (lower(email));
+COMMENT ON COLUMN public.account.email IS 'where we write';
+```
+
+## session
+
+```sql
+CREATE TABLE session (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES public.account(id) ON DELETE CASCADE
+);
+ALTER TABLE public.session ADD CONSTRAINT session_account_positive CHECK (account_id > 0);
+```
+"""
+
+
+def test_names_qualified_with_public_come_through(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """`public.` is where mdschema builds anyway: accepted and built exactly (other schemas are E204)."""
+    result = build_both_ways(tmp_path, {"accounts.md": QUALIFIED}, pg_server, make_database)
+
+    assert result.migrated == []
+    assert result.models == []
+    assert {t.name for t in result.direct.tables} == {"account", "session"}
+    assert {i.name for t in result.direct.tables for i in t.indexes} >= {"idx_account_email_lower"}

@@ -351,6 +351,33 @@ def _last(names: Any) -> str:
     return str(names[-1].sval)
 
 
+_ELSEWHERE_HINT = "drop the qualifier to build it in schema public"
+_REFERENCE_HINT = (
+    "keep the column and leave REFERENCES out for now (a table another system owns there, like Supabase's "
+    "auth.users, cannot be referenced yet); or drop the qualifier if the table is the docs' own, in public"
+)
+
+
+def _in_public(
+    span: Span, what: str, schema: str | None, diag: Collector, hint: str = _ELSEWHERE_HINT
+) -> bool:
+    """False, with E204 at the line, for an object in a schema other than public (never built elsewhere)."""
+    if schema is None or schema == "public":
+        return True
+    diag.error(
+        span,
+        "E204",
+        f"{what} is in schema {schema}: mdschema builds every object in schema public, and other schemas "
+        "are not supported yet",
+        hint,
+    )
+    return False
+
+
+def _schema_of(names: Any) -> str | None:
+    return str(names[-2].sval) if names is not None and len(names) > 1 else None
+
+
 def _parse_sql(text: str) -> tuple[Any, ...]:
     """pglast.parse_sql, minus pglast's per-attribute validation while it builds the tree.
 
@@ -408,6 +435,8 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: C
     span = b.span(start)
     rel = node.relation
     name = rel.relname
+    if not _in_public(span, f"table {name}", rel.schemaname, diag):
+        return
     for attr, what in (
         ("inhRelations", "INHERITS"),
         ("partspec", "PARTITION BY"),
@@ -546,6 +575,14 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
             diag.error(
                 span, "E204", f"table {table}: MATCH FULL/PARTIAL and SET NULL (columns) are not supported"
             )
+        if not _in_public(
+            span,
+            f"the table {c.pktable.relname} that {table} references",
+            c.pktable.schemaname,
+            diag,
+            _REFERENCE_HINT,
+        ):
+            return None
         return RawConstraint(
             "foreign",
             columns=_names(c.fk_attrs) or ((column,) if column else ()),
@@ -610,6 +647,10 @@ def _index_expression(expr: Any) -> str:
 def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
     from pglast.enums import SortByDir, SortByNulls
 
+    if not _in_public(
+        b.span(start), f"index on table {node.relation.relname}", node.relation.schemaname, diag
+    ):
+        return
     elements = []
     for el in node.indexParams or ():
         column = el.name
@@ -647,6 +688,8 @@ def _option_value(arg: Any) -> str:
 
 
 def _create_enum(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    if not _in_public(b.span(start), f"enum {_last(node.typeName)}", _schema_of(node.typeName), diag):
+        return
     labels = tuple(v.sval for v in node.vals or ())
     out.enums.append(
         RawEnum(_last(node.typeName), labels, b.span(start), label_renames(b, start, end, labels))
@@ -662,8 +705,10 @@ def _create_function(b: _Block, node: Any, start: int, end: int, out: _Out, diag
     if node.is_procedure:
         diag.error(span, "E202", "unsupported statement CREATE PROCEDURE")
         return
-    node.replace = True
     name = _last(node.funcname)
+    if not _in_public(span, f"function {name}", _schema_of(node.funcname), diag):
+        return
+    node.replace = True
     argtypes = []
     for p in node.parameters or ():
         if str(p.mode) in ("FunctionParameterMode.FUNC_PARAM_OUT", "FunctionParameterMode.FUNC_PARAM_TABLE"):
@@ -675,6 +720,9 @@ def _create_function(b: _Block, node: Any, start: int, end: int, out: _Out, diag
 
 
 def _create_trigger(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    what = f"trigger {node.trigname} on table {node.relation.relname}"
+    if not _in_public(b.span(start), what, node.relation.schemaname, diag):
+        return
     node.replace = True
     out.named.append(
         RawNamed("trigger", node.trigname, deparse(node), b.span(start), table=node.relation.relname)
@@ -686,6 +734,8 @@ def _alter_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Co
 
     span = b.span(start)
     table = node.relation.relname
+    if not _in_public(span, f"table {table}", node.relation.schemaname, diag):
+        return
     for cmd in node.cmds or ():
         if cmd.subtype == AlterTableType.AT_AddConstraint:
             c = _constraint(b, cmd.def_, table, None, diag)
@@ -707,6 +757,13 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collec
     obj = node.object  # a table or column is a plain sequence of String nodes: (schema.)table(.column)
     items = obj if isinstance(obj, (list, tuple)) else getattr(obj, "items", None) or ()
     names = [str(getattr(n, "sval", n)) for n in items]
+    depth = {ObjectType.OBJECT_TABLE: 1, ObjectType.OBJECT_COLUMN: 2}.get(node.objtype, 0)
+    if (
+        depth
+        and len(names) > depth
+        and not _in_public(span, f"table {names[-depth]}", names[-depth - 1], diag)
+    ):
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(names[-1], None, node.comment, span))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
