@@ -507,16 +507,22 @@ def environment(pg_version: str) -> dict[str, str]:
     }
 
 
+KEPT_SECTIONS = ("import-benchmark", "revision-profile-before")
+
+
 def kept_sections(path: Path) -> str:
-    """Sections other scripts own (import_bench.py's), carried over when this one rewrites the file."""
+    """Sections other scripts own (import_bench.py's) or recorded once by hand (the revision's profile
+    before the speed-ups), carried over when this one rewrites the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
-    start, end = "<!-- import-benchmark -->", "<!-- /import-benchmark -->"
-    if start not in text or end not in text:
-        return ""
-    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    kept = ""
+    for name in KEPT_SECTIONS:
+        start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+        if start in text and end in text:
+            kept += "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    return kept
 
 
 def main(argv: Sequence[str] | None = None) -> int:
