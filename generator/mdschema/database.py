@@ -60,6 +60,8 @@ class Target:
     url: str  # SQLAlchemy URL, driver postgresql+psycopg; "" for an embedded server not yet started
     embedded: bool
     display: str  # redacted, for messages
+    # False for an embedded server started on demand: it stops when the command's session ends
+    stays_up: bool = True
 
 
 # --- URLs -----------------------------------------------------------------------------------------
@@ -425,7 +427,7 @@ def session_database(target_root: Path, explicit_url: str | None) -> Iterator[Ta
                 (state / ON_DEMAND_MARKER).touch()
             users.enter_context(_flock(state / USERS_LOCK, exclusive=False))
         try:
-            yield replace(target, url=url)
+            yield replace(target, url=url, stays_up=not (state / ON_DEMAND_MARKER).exists())
         finally:
             users.close()
             with _flock(state / START_LOCK, exclusive=True):
@@ -475,8 +477,14 @@ def database_exists(admin_url: str, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
 
 
+# Cloning strategy (PostgreSQL 15+): WAL_LOG copies the template block by block through the WAL, no
+# checkpoint; FILE_COPY copies the files but forces two checkpoints, ~1-2 s whatever the size. A shadow
+# template of a few hundred tables is tens of MiB: WAL_LOG up to this size, FILE_COPY above.
+WAL_LOG_MAX_BYTES = 256 * 2**20
+
+
 def create_database(admin_url: str, name: str, template: str | None = None) -> None:
-    """Create database ``name``, as a file-level clone of ``template`` when given."""
+    """Create database ``name``, as a clone of ``template`` when given."""
     from psycopg import sql
 
     query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
@@ -484,7 +492,9 @@ def create_database(admin_url: str, name: str, template: str | None = None) -> N
         if template is not None:
             query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
             if conn.info.server_version >= 150000:
-                query = sql.SQL("{} STRATEGY FILE_COPY").format(query)
+                row = conn.execute("SELECT pg_database_size(%s)", (template,)).fetchone()
+                small = row is not None and row[0] is not None and row[0] <= WAL_LOG_MAX_BYTES
+                query = sql.SQL("{} STRATEGY {}").format(query, sql.SQL("WAL_LOG" if small else "FILE_COPY"))
         _execute(conn, query, f"could not create database {name!r}")
 
 

@@ -116,15 +116,31 @@ def _shadows(sh: ShadowSource) -> Shadows:
 
 def head_snapshot(config: Config, sh: ShadowSource, exclude: frozenset[str]) -> Snapshot:
     """The catalog of the replayed migration head; cached by the versions' content."""
-    key = f"head-{versions_hash(config)}-{_code_hash()}-{_key(exclude)}"
+    snap = cached_head_snapshot(config, exclude)
+    if snap is None:
+        snap = read_head_template(config, _shadows(sh), exclude)
+        store_head_snapshot(config, exclude, snap)
+    return snap
+
+
+def _head_key(config: Config, exclude: frozenset[str]) -> str:
+    return f"head-{versions_hash(config)}-{_code_hash()}-{_key(exclude)}"
+
+
+def cached_head_snapshot(config: Config, exclude: frozenset[str]) -> Snapshot | None:
+    """The cached catalog of the migration head, or None when there is none that verifies."""
+    key = _head_key(config, exclude)
     folder = _cache_dir(config)
     cached = load(folder / f"{key}.json", key) if folder else None
-    if isinstance(cached, Snapshot):
-        return cached
-    snap = read_head_template(config, _shadows(sh), exclude)
+    return cached if isinstance(cached, Snapshot) else None
+
+
+def store_head_snapshot(config: Config, exclude: frozenset[str], snap: Snapshot) -> None:
+    """Cache `snap`, read from the head template or from a clone of it (the same catalog)."""
+    key = _head_key(config, exclude)
+    folder = _cache_dir(config)
     if folder:
         store(folder / f"{key}.json", key, snap)
-    return snap
 
 
 def desired_snapshot(

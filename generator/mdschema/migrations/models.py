@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from mdschema.util.sql_text import quote_ident
 
 _loaded: dict[tuple[str, str], tuple[str, Any]] = {}
+_load_lock = threading.RLock()
 
 
 def _package_digest(root: Path, package: str) -> str:
@@ -28,7 +30,13 @@ def _package_digest(root: Path, package: str) -> str:
 def load_package(root: Path, package: str, fresh: bool = False) -> Any:
     """Import the generated package of the project at `root`: fresh when its files changed or another
     project's package of the same name was imported, else the one already loaded (a revision runs
-    Alembic several times; importing a large package each time costs half a second)."""
+    Alembic several times; importing a large package each time costs half a second). Thread-safe: a
+    revision imports the models while a thread may be replaying the head (env.py imports them too)."""
+    with _load_lock:
+        return _load_package(root, package, fresh)
+
+
+def _load_package(root: Path, package: str, fresh: bool) -> Any:
     key = (str(root.resolve()), package)
     digest = _package_digest(root, package)
     cached = _loaded.get(key)

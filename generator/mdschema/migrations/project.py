@@ -180,15 +180,7 @@ def validate_chain(config: Config) -> dict[str, Path]:
     files: dict[str, Path] = {}
     downs: dict[str, tuple[str, ...] | None] = {}
     for path in sorted(versions.glob("*.py")) if versions.is_dir() else ():
-        try:
-            tree = ast.parse(path.read_bytes(), filename=path.name)
-        except (SyntaxError, ValueError) as exc:
-            line = f":{exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
-            raise MigrationError(
-                f"{config.rel(path)}{line}: this revision file does not parse "
-                f"({getattr(exc, 'msg', exc)}): fix it, or remove it if it is not a revision"
-            ) from None
-        values = _literals(tree)
+        values = _revision_literals(config, path)
         rev = values.get("revision")
         if not isinstance(rev, str):
             continue  # not a revision with literal ids: Alembic will judge it
@@ -209,6 +201,30 @@ def validate_chain(config: Config) -> dict[str, Path]:
                     "to the revision this one follows"
                 )
     return files
+
+
+# revision file content (sha256) → its literals: a revision runs Alembic four times, and parsing a large
+# initial revision each time costs a tenth of a second
+_parsed: dict[bytes, dict[str, object]] = {}
+
+
+def _revision_literals(config: Config, path: Path) -> dict[str, object]:
+    """`revision` and `down_revision` of one revision file; the file is named when it does not parse."""
+    source = path.read_bytes()
+    key = hashlib.sha256(source).digest()
+    cached = _parsed.get(key)
+    if cached is not None:
+        return cached
+    try:
+        tree = ast.parse(source, filename=path.name)
+    except (SyntaxError, ValueError) as exc:
+        line = f":{exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
+        raise MigrationError(
+            f"{config.rel(path)}{line}: this revision file does not parse "
+            f"({getattr(exc, 'msg', exc)}): fix it, or remove it if it is not a revision"
+        ) from None
+    values = _parsed[key] = _literals(tree)
+    return values
 
 
 def _literals(tree: ast.Module) -> dict[str, object]:

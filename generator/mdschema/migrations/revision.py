@@ -21,7 +21,8 @@ from mdschema.catalog.describe import describe
 from mdschema.catalog.diff import diff
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.config import Config
-from mdschema.database import Target, connect
+from mdschema.database import connect
+from mdschema.migrations.cache import cached_head_snapshot, desired_snapshot, store_head_snapshot
 from mdschema.migrations.models import excluded_tables, load_package
 from mdschema.migrations.project import (
     MigrationError,
@@ -34,12 +35,12 @@ from mdschema.migrations.project import (
 )
 from mdschema.migrations.render import render_ops
 from mdschema.migrations.shadow import (
+    CloneJob,
     Shadows,
-    head_clone,
-    models_snapshot,
     read_snapshot,
     shadow_server,
     shadows,
+    start_head_clone,
     upgrade_shadow,
 )
 
@@ -76,60 +77,65 @@ def make_revision(
     `progress` hears about the steps that can take seconds."""
     scaffold = tuple(ensure_scaffold(config))
     check_env(config)
-    models = load_package(config.root, config.package)
     quiet_alembic()
     with shadow_server(config.root) as target:
-        result = _revision_on(config, options, target, models, schema, progress)
+        # a server that outlives the command finishes the drops after it (detached): nobody waits
+        with shadows(target.url, progress, wait_for_drops=not target.stays_up) as sh:
+            job = start_head_clone(config, sh)  # the server clones while the models are imported
+            models = load_package(config.root, config.package)
+            result = _revision_on(config, options, sh, job, models, schema)
     return RevisionResult(result.path, result.changes, result.blocked, scaffold)
 
 
 def _revision_on(
     config: Config,
     options: RevisionOptions,
-    target: Target,
+    sh: Shadows,
+    job: CloneJob,
     models: Any,
     schema: Any,
-    progress: Callable[[str], None] | None,
 ) -> RevisionResult:
     from mdschema.locate import where
     from mdschema.migrations.plan import plan
     from mdschema.migrations.renames import applicable_renames, rename_sql
 
     exclude = excluded_tables(models)
-    with shadows(target.url, progress) as sh:
-        head = head_clone(config, sh)
+    before = cached_head_snapshot(config, exclude)  # what `check` read from the head template
+    sh.progress(f"building the models' schema ({len(models.Base.metadata.tables)} tables) on a shadow")
+    wanted, _ = desired_snapshot(config, sh, lambda: models)
+    head = job.result()
+    if before is None:
         before = read_snapshot(sh.url(head), exclude)
-        sh.progress(f"building the models' schema ({len(models.Base.metadata.tables)} tables) on a shadow")
-        wanted = models_snapshot(sh.admin_url, models, exclude)
-        renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
-        renamed = before
-        if renames:  # let PostgreSQL carry the renames through every definition, then diff
-            scratch = sh.create("renamed", template=head)
-            with connect(sh.url(scratch)) as conn:
-                conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
-            renamed = read_snapshot(sh.url(scratch), exclude)
-        result = plan(renamed, wanted, models.Base.metadata, renames)
-        if not result.summary:
-            return RevisionResult(None)
-        blocked = tuple(
-            BlockedHazard(where(schema, h.subject), h.kind, str(h.subject), h.detail)
-            for h in result.hazards
-            if not options.allow_destructive and h.kind not in options.allow
-        )
-        if blocked:
-            return RevisionResult(None, tuple(result.summary), blocked)
-        imports: set[str] = set()
-        up = render_ops(result.upgrade, imports)
-        down = render_ops(result.downgrade, imports)
-        notes = [f"DESTRUCTIVE ({h.kind}): {h.subject}: {h.detail}" for h in result.hazards]
-        # Written and proven in a staging copy of the migrations folder; it appears in versions/ only
-        # once proven (one rename): an interrupted or failed proof leaves nothing there.
-        with staging(config) as staged:
-            draft = write_revision(staged, options.message, up, down, imports, notes)
-            sh.progress(f"proving {draft.name}: upgrade, downgrade, upgrade on a shadow database")
-            _prove(staged, sh, head, before, wanted, exclude)
-            path = migrations_dir(config) / "versions" / draft.name
-            os.replace(draft, path)
+        store_head_snapshot(config, exclude, before)
+    renames = applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), before)
+    renamed = before
+    if renames:  # let PostgreSQL carry the renames through every definition, then diff
+        scratch = sh.create("renamed", template=head)
+        with connect(sh.url(scratch)) as conn:
+            conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
+        renamed = read_snapshot(sh.url(scratch), exclude)
+    result = plan(renamed, wanted, models.Base.metadata, renames)
+    if not result.summary:
+        return RevisionResult(None)
+    blocked = tuple(
+        BlockedHazard(where(schema, h.subject), h.kind, str(h.subject), h.detail)
+        for h in result.hazards
+        if not options.allow_destructive and h.kind not in options.allow
+    )
+    if blocked:
+        return RevisionResult(None, tuple(result.summary), blocked)
+    imports: set[str] = set()
+    up = render_ops(result.upgrade, imports)
+    down = render_ops(result.downgrade, imports)
+    notes = [f"DESTRUCTIVE ({h.kind}): {h.subject}: {h.detail}" for h in result.hazards]
+    # Written and proven in a staging copy of the migrations folder; it appears in versions/ only
+    # once proven (one rename): an interrupted or failed proof leaves nothing there.
+    with staging(config) as staged:
+        draft = write_revision(staged, options.message, up, down, imports, notes)
+        sh.progress(f"proving {draft.name}: upgrade, downgrade, upgrade on a shadow database")
+        _prove(staged, sh, head, before, wanted, exclude)
+        path = migrations_dir(config) / "versions" / draft.name
+        os.replace(draft, path)
     return RevisionResult(path, tuple(result.summary))
 
 
@@ -147,7 +153,9 @@ def staging(config: Config) -> Iterator[Config]:
             shutil.rmtree(leftover, ignore_errors=True)
     folder = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
-        shutil.copytree(migrations_dir(config), folder, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        # byte-code caches too: valid for the copies (copy2 keeps the sources' times), they spare the
+        # proof's Alembic runs compiling every revision again
+        shutil.copytree(migrations_dir(config), folder, ignore=shutil.ignore_patterns(".*"))
     except OSError as exc:
         raise MigrationError(
             f"cannot stage the new revision in {config.rel(folder)}: {exc.strerror or exc}; "

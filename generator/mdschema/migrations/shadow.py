@@ -9,7 +9,11 @@ milliseconds) instead of replayed; the models' schema is read inside a rolled-ba
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +28,7 @@ from mdschema.database import (
     DatabaseError,
     Target,
     connect,
+    conninfo,
     create_database,
     database_exists,
     database_url,
@@ -89,6 +94,10 @@ class Shadows:
     names: list[str]
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     progress: Callable[[str], None] = field(default=lambda message: None)  # for steps that take seconds
+    jobs: list[CloneJob] = field(default_factory=list)  # clones being made on threads
+    # False when the server outlives the command: the drops are then finished by a detached process
+    # (DROP DATABASE forces a checkpoint, ~1 s, that nobody needs to wait for)
+    wait_for_drops: bool = True
 
     def new(self, label: str) -> str:
         name = f"mds_{label}_{int(time.time()):x}_{uuid.uuid4().hex[:8]}"
@@ -145,18 +154,52 @@ class Shadows:
 
 
 @contextmanager
-def shadows(admin_url: str, progress: Callable[[str], None] | None = None) -> Iterator[Shadows]:
-    s = Shadows(admin_url, [])
+def shadows(
+    admin_url: str, progress: Callable[[str], None] | None = None, wait_for_drops: bool = True
+) -> Iterator[Shadows]:
+    """The shadow databases of one command, all dropped when the block ends: right away (waiting), or,
+    with `wait_for_drops=False` (a server that stays up), by a detached process that waits instead."""
+    s = Shadows(admin_url, [], wait_for_drops=wait_for_drops)
     if progress is not None:
         s.progress = progress
     try:
         yield s
     finally:
-        for name in s.names:
-            try:
-                drop_database(admin_url, name)
-            except Exception:  # noqa: BLE001 - cleanup must not hide the real error
-                pass
+        for job in s.jobs:
+            job.wait()  # its clone, if any, is in s.names now
+        names = list(s.names)
+        if names and not (s.wait_for_drops is False and drop_later(admin_url, names)):
+            for name in names:
+                try:
+                    drop_database(admin_url, name)
+                except Exception:  # noqa: BLE001 - cleanup must not hide the real error
+                    pass
+
+
+def drop_later(admin_url: str, names: list[str]) -> bool:
+    """Hand the drops to a detached process (`python -m mdschema.migrations.dropper`), which outlives
+    this one and waits for each DROP; False when it could not be started (the caller then drops).
+    The URL goes through a pipe, never the command line (no password in `ps`)."""
+    import mdschema
+
+    env = dict(os.environ)
+    package_parent = str(Path(mdschema.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mdschema.migrations.dropper"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # a Ctrl-C in the terminal does not reach it
+        )
+        assert child.stdin is not None
+        child.stdin.write(json.dumps({"admin_url": admin_url, "names": names}).encode())
+        child.stdin.close()
+    except OSError:
+        return False
+    return True
 
 
 def read_snapshot(url: str, exclude: frozenset[str]) -> Snapshot:
@@ -272,6 +315,52 @@ def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
     """A fresh database at the migration head: a clone of the cached template."""
     with using_head(config, sh) as template, holding(sh, template):
         return sh.create(label, template=template)
+
+
+class CloneJob:
+    """`head_clone` on a thread: the server copies (and, the first time, replays the head) while the
+    caller regenerates and imports the models. `result()` waits for the clone's name, or raises what
+    making it raised; `shadows` waits for every job before dropping anything."""
+
+    def __init__(self, config: Config, sh: Shadows, label: str = "head", background: bool = True) -> None:
+        self._name: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(config, sh, label), name="mdschema-head-clone", daemon=True
+        )
+        sh.jobs.append(self)
+        if background:
+            self._thread.start()
+        else:
+            self._run(config, sh, label)
+
+    def _run(self, config: Config, sh: Shadows, label: str) -> None:
+        try:
+            self._name = head_clone(config, sh, label)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        if self._thread.ident is not None:
+            self._thread.join()
+
+    def result(self) -> str:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._name is not None
+        return self._name
+
+
+def start_head_clone(config: Config, sh: Shadows, label: str = "head") -> CloneJob:
+    """Start making a head clone; `.result()` is its name. Only a clone is made on the thread, and
+    only with what this thread has imported already (a module imported by two threads at once can be
+    seen half made): the first time, when the head is replayed (Alembic, env.py, the models), the job
+    runs here before returning."""
+    conninfo(sh.admin_url)  # imports the URL parser (SQLAlchemy's) on this thread
+    with connect(sh.admin_url) as conn:
+        ready = _usable(conn, TEMPLATE_PREFIX + versions_hash(config))
+    return CloneJob(config, sh, label, background=ready)
 
 
 def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action: str = "upgrade") -> None:
