@@ -39,7 +39,10 @@ from synth import write_project  # noqa: E402
 
 PROJECT_FILES = ("pyproject.toml", "alembic.ini", "spec", "generated", "alembic")
 BUILD_BATCH = 200  # statements per transaction when building the diff step's databases
-EDIT_LINE = "    bench_extra TEXT,  -- Added by benchmarks/run.py: the one-column change\n"
+# a new column name each time: the models' snapshot (cached by the generated files' content) is then
+# never one an earlier run left, as for a user's real edit
+EDIT_LINE = "    bench_extra_{n} TEXT,  -- Added by benchmarks/run.py: the one-column change\n"
+_edits = [0]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class Mode:
     alembic_big_runs: int
     cold_runs: int
     warm_runs: int
-    revision_runs: int
+    revision_runs: int  # mdschema revision and stock `alembic revision --autogenerate`, interleaved
+    profile_runs: int  # benchmarks/revision_profile.py: where one revision's seconds go
     first_run: bool  # also measure a check with no .mdschema at all (initdb, migrations replayed)
 
 
@@ -65,7 +69,8 @@ FULL = Mode(
     alembic_big_runs=3,
     cold_runs=5,
     warm_runs=5,
-    revision_runs=3,
+    revision_runs=5,
+    profile_runs=3,
     first_run=True,
 )
 QUICK = Mode(
@@ -77,7 +82,8 @@ QUICK = Mode(
     alembic_big_runs=3,
     cold_runs=3,
     warm_runs=3,
-    revision_runs=2,
+    revision_runs=3,
+    profile_runs=3,
     first_run=False,
 )
 
@@ -143,14 +149,16 @@ with open(sys.argv[1], "w") as fh:
 """
 
 
-def run_process(cmd: Sequence[str], cwd: Path, check: bool = False) -> Sample:
+def run_process(
+    cmd: Sequence[str], cwd: Path, check: bool = False, env: dict[str, str] | None = None
+) -> Sample:
     """One whole process: wall time, CPU time (user + system) and peak RSS, from wait4(2)."""
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".json") as result:
         argv = [sys.executable, "-S", "-c", SPAWNER, result.name, shutil.which(cmd[0]) or cmd[0], *cmd[1:]]
         status = subprocess.run(
             argv,
             cwd=cwd,
-            env=child_env(),
+            env=child_env() if env is None else env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -205,14 +213,57 @@ def wait_stopped(root: Path, timeout: float = 60) -> None:
 
 
 def one_column_change(root: Path) -> Path:
-    """Add one column to the first table of the first doc; returns the doc (restore it from .orig)."""
+    """Add one column (a new name each time) to the first table of the first doc; returns the doc
+    (restore it from .orig)."""
     doc = sorted((root / "spec").glob("*.md"))[0]
     text = doc.read_text()
     shutil.copy2(doc, doc.with_suffix(".orig"))
     start = text.index("CREATE TABLE")
     first_column_end = text.index("\n", text.index("\n", start) + 1)
-    doc.write_text(text[: first_column_end + 1] + EDIT_LINE + text[first_column_end + 1 :])
+    _edits[0] += 1
+    edit = EDIT_LINE.format(n=_edits[0])
+    doc.write_text(text[: first_column_end + 1] + edit + text[first_column_end + 1 :])
     return doc
+
+
+def no_shadows_left(root: Path, timeout: float = 60) -> None:
+    """Until the shadow databases of the last revision are gone: a server that stays up has them dropped
+    by a detached process after the command (its DROP forces a checkpoint); the next timed command should
+    not share the disk with it, whichever tool it is."""
+    from mdschema.database import connect, embedded_status
+
+    url = embedded_status(root)
+    if url is None:
+        return
+    deadline = time.monotonic() + timeout
+    with connect(url) as conn:
+        while time.monotonic() < deadline:
+            left = conn.execute(
+                "SELECT count(*) FROM pg_database WHERE datname ~ '^mds_[a-z]+_[0-9a-f]+_[0-9a-f]{8}$'"
+            ).fetchone()
+            if not left or left[0] == 0:
+                return
+            time.sleep(0.05)
+
+
+def one_revision(root: Path, run: Callable[[], Sample], regenerate_first: bool = False) -> Sample:
+    """`run` after a one-column doc change; exactly one new revision must be written. Undone afterwards
+    (the revision file removed, the doc and generated/ restored)."""
+    versions = root / "alembic" / "versions"
+    before = set(versions.glob("*.py"))
+    doc = one_column_change(root)
+    if regenerate_first:  # stock Alembic compares the models: they must be current first (not timed)
+        mds(root, "generate", check=True)
+    no_shadows_left(root)
+    sample = run()
+    new = set(versions.glob("*.py")) - before
+    if sample.status != 0 or len(new) != 1:
+        raise SystemExit(f"benchmark: the revision run did not write one revision:\n{sample.output}")
+    for path in new:
+        path.unlink()
+    shutil.move(doc.with_suffix(".orig"), doc)
+    mds(root, "generate", check=True)
+    return sample
 
 
 # --- the diff step --------------------------------------------------------------------------------------
@@ -396,6 +447,7 @@ class Results:
     project: list[tuple[str, Figure]] = field(default_factory=list)
     diffs: list[DiffResult] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    profiles: list[dict[str, Any]] = field(default_factory=list)  # revision_profile.py's reports
 
 
 def bench_commands(results: Results, label_tables: int, root: Path, runs: int) -> None:
@@ -441,19 +493,63 @@ def bench_project(results: Results, root: Path, mode: Mode) -> None:
     warm = repeat(mode.warm_runs, lambda: mds(root, "check"))
     results.project.append(("mdschema check, warm (server running, caches present)", warm))
 
-    log(f"revision after a one-column change ({mode.revision_runs} runs)")
-    versions = root / "alembic" / "versions"
-    fig = Figure()
+    mds(root, "upgrade", check=True)  # the project's database at head: stock Alembic compares against it
+    alembic = [str(Path(sys.executable).parent / "alembic"), "revision", "--autogenerate", "-m", "one column"]
+    log(
+        f"revision after a one-column change: mdschema and stock Alembic, interleaved "
+        f"({mode.revision_runs} runs each)"
+    )
+    mine, theirs = Figure(), Figure()
     for _ in range(mode.revision_runs):
-        before = set(versions.glob("*.py"))
-        doc = one_column_change(root)
-        fig.samples.append(mds(root, "revision", "-m", "one column"))
-        for new in set(versions.glob("*.py")) - before:
-            new.unlink()
-        shutil.move(doc.with_suffix(".orig"), doc)
-        mds(root, "generate", check=True)
-    results.project.append(("mdschema revision -m … after a one-column doc change (server running)", fig))
+        mine.samples.append(one_revision(root, lambda: mds(root, "revision", "-m", "one column")))
+        theirs.samples.append(one_revision(root, lambda: run_process(alembic, root), regenerate_first=True))
+    results.project.append(("mdschema revision -m … after a one-column doc change (server running)", mine))
+    results.project.append(
+        ("stock `alembic revision --autogenerate` after the same change (models regenerated first)", theirs)
+    )
+    log(f"revision profile: where the seconds go ({mode.profile_runs} runs)")
+    profile = [sys.executable, str(HERE / "revision_profile.py"), "-m", "one column"]
+    for _ in range(mode.profile_runs):
+        sample = one_revision(root, lambda: run_process(profile, root))
+        results.profiles.append(json.loads(sample.output.strip().splitlines()[-1]))
     mds(root, "db", "stop")
+
+
+def bench_wheel(results: Results, work: Path, runs: int) -> None:
+    """`check --offline` with mdschema installed from its wheel, non-editable, in a fresh venv (as users
+    install it), on a copy of the repo's project."""
+    log("building the wheel and installing it into a fresh venv (not measured)")
+    dist, venv = work / "dist", work / "wheel-venv"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("mdschema-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    root = copy_repo_project(work / "wheel-project")
+    command = [str(venv / "bin" / "mdschema")]
+    wheel_env = {k: v for k, v in child_env().items() if k != "PYTHONPATH"}
+
+    def run(*args: str) -> Sample:
+        return run_process([*command, *args], root, env=wheel_env)
+
+    setup = run("generate")
+    if setup.status != 0:
+        raise SystemExit(f"benchmark setup failed: generate from the wheel install:\n{setup.output}")
+    log(f"check --offline from the wheel install ({runs} runs)")
+    results.commands.append(
+        (
+            "mdschema check --offline (wheel install)",
+            count_tables(root),
+            repeat(runs, lambda: run("check", "--offline")),
+        )
+    )
 
 
 def environment(pg_version: str) -> dict[str, str]:
@@ -530,6 +626,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="spec/ and 500 tables, fewer runs (< 2 minutes)")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--no-wheel",
+        action="store_true",
+        help="skip check --offline from a wheel install (builds one, ~1 min)",
+    )
     parser.add_argument("--diff-child", nargs=2, metavar=("URL_A", "URL_B"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.diff_child:
@@ -564,6 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in mode.sizes:
             bench_commands(results, n, synthetic[n], mode.big_runs if n >= 2000 else mode.runs)
         bench_project(results, repo, mode)
+        if not args.no_wheel:
+            bench_wheel(results, work, mode.runs)
         for n in (spec_tables, *mode.sizes):
             big = n >= 2000
             results.diffs.append(
@@ -669,6 +772,20 @@ def render(
         )
     add("")
 
+    ratio = revision_ratio(r)
+    if ratio is not None:
+        add(
+            f"**`mdschema revision` ÷ stock `alembic revision --autogenerate`, same run, medians: "
+            f"{ratio:.2f}.** Both after the same kind of one-column doc change on the same project, "
+            "interleaved; mdschema's figure includes regenerating the models from the docs and the proof "
+            "(upgrade, downgrade, upgrade on a shadow database), Alembic's starts with the models already "
+            "regenerated and proves nothing. Before each timed run the shadow databases of the previous "
+            "mdschema run are gone (a server that stays up has them dropped by a detached process after "
+            "the command).\n"
+        )
+    if r.profiles:
+        add(profile_section(r.profiles))
+
     add("## The diff step: mdschema against Alembic on the same databases\n")
     add(
         "Two databases on one embedded server: A built from the generated models, B a clone of A (in sync). "
@@ -707,6 +824,43 @@ def render(
     return "\n".join(out).rstrip() + "\n"
 
 
+def revision_ratio(r: Results) -> float | None:
+    mine = next((f for n, f in r.project if n.startswith("mdschema revision")), None)
+    theirs = next((f for n, f in r.project if n.startswith("stock `alembic revision")), None)
+    if mine is None or theirs is None:
+        return None
+    return mine.median() / theirs.median()
+
+
+def profile_section(profiles: list[dict[str, Any]]) -> str:
+    """Where one revision's seconds go (benchmarks/revision_profile.py), medians over the runs."""
+    stages: list[str] = []
+    for report in profiles:
+        stages += [name for name in report["stages"] if name not in stages]
+
+    def median_of(get: Callable[[dict[str, Any]], float]) -> float:
+        return statistics.median(get(p) for p in profiles)
+
+    out = [
+        "## Where a revision's seconds go now\n",
+        "`benchmarks/revision_profile.py` runs the same `mdschema revision` in-process with a timer around "
+        f"each stage (median of {len(profiles)} runs, each after its own one-column change). A stage on a "
+        "thread runs alongside the others and is not part of the sum; *other* is what no stage covers "
+        "(start-up, configuration, locks, the staging copy). Python's imports are spread over the stages. "
+        "The same table before this work is below (*Where a revision's seconds went before*).\n",
+        "| stage | seconds (median) | calls |",
+        "| --- | ---: | ---: |",
+    ]
+    for name in stages:
+        seconds = median_of(lambda p, n=name: p["stages"].get(n, {}).get("seconds", 0.0))
+        calls = max(p["stages"].get(name, {}).get("count", 0) for p in profiles)
+        out.append(f"| {name} | {secs(seconds)} | {calls} |")
+    out.append(f"| other | {secs(median_of(lambda p: p['other']))} | |")
+    cpu, imports, wall = (secs(median_of(lambda p, k=k: p[k])) for k in ("cpu", "imports", "wall"))
+    out.append(f"| **whole command** (CPU {cpu}; Python imports {imports} of the wall) | **{wall}** | |")
+    return "\n".join(out) + "\n"
+
+
 def targets(r: Results) -> str:
     def command(name: str, tables: int) -> Figure | None:
         return next((f for c, t, f in r.commands if c == name and t == tables), None)
@@ -733,6 +887,21 @@ def targets(r: Results) -> str:
     limit("`generate` on 2,000 tables: ≤ 2 s", command("mdschema generate", 2000), 2.0)
     limit("full `check` on spec/, cold (server start included): ≤ 3 s", project("mdschema check, cold"), 3.0)
     limit("full `check` on spec/, warm: ≤ 1 s", project("mdschema check, warm"), 1.0)
+    ratio = revision_ratio(r)
+    if ratio is not None:
+        rows.append(
+            (
+                "`revision` on spec/ after a one-column change, warm, proof included: ≤ stock "
+                "`alembic revision --autogenerate` in the same run (ratio ≤ 1.0)",
+                f"{ratio:.2f}",
+                ratio <= 1.0,
+            )
+        )
+    limit(
+        "`check --offline` on spec/ from a wheel install (not editable): ≤ 0.15 s",
+        command("mdschema check --offline (wheel install)", spec),
+        0.15,
+    )
     d = diff(2000)
     if d is not None:
         mine, theirs, floor = d.mdschema.median(), d.alembic.median(), statistics.median(d.floor)

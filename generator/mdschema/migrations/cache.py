@@ -148,7 +148,23 @@ def desired_snapshot(
 ) -> tuple[Snapshot, frozenset[str]]:
     """The catalog of what the generated models create, and the tables the migrations leave alone;
     cached by the generated files' content."""
-    key = f"desired-{generated_hash(config)}-{_code_hash()}"
+    cached = cached_desired_snapshot(config)
+    if cached is not None:
+        return cached
+    models = load_models()
+    exclude = excluded_tables(models)
+    snap = models_snapshot(_shadows(sh).admin_url, models, exclude)
+    store_desired_snapshot(config, snap, exclude)
+    return snap, exclude
+
+
+def _desired_key(config: Config) -> str:
+    return f"desired-{generated_hash(config)}-{_code_hash()}"
+
+
+def cached_desired_snapshot(config: Config) -> tuple[Snapshot, frozenset[str]] | None:
+    """The cached catalog of the generated models (and the tables left alone), or None."""
+    key = _desired_key(config)
     folder = _cache_dir(config)
     cached = load(folder / f"{key}.json", key) if folder else None
     if (
@@ -158,12 +174,14 @@ def desired_snapshot(
         and all(isinstance(x, str) for x in cached[1])
     ):
         return cached[0], frozenset(cached[1])
-    models = load_models()
-    exclude = excluded_tables(models)
-    snap = models_snapshot(_shadows(sh).admin_url, models, exclude)
+    return None
+
+
+def store_desired_snapshot(config: Config, snap: Snapshot, exclude: frozenset[str]) -> None:
+    key = _desired_key(config)
+    folder = _cache_dir(config)
     if folder:
         store(folder / f"{key}.json", key, (snap, tuple(sorted(exclude))))
-    return snap, exclude
 
 
 def _key(exclude: frozenset[str]) -> str:

@@ -22,7 +22,12 @@ from mdschema.catalog.diff import diff
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.config import Config
 from mdschema.database import connect
-from mdschema.migrations.cache import cached_head_snapshot, desired_snapshot, store_head_snapshot
+from mdschema.migrations.cache import (
+    cached_desired_snapshot,
+    cached_head_snapshot,
+    store_desired_snapshot,
+    store_head_snapshot,
+)
 from mdschema.migrations.models import excluded_tables, load_package
 from mdschema.migrations.project import (
     MigrationError,
@@ -35,12 +40,13 @@ from mdschema.migrations.project import (
 )
 from mdschema.migrations.render import render_ops
 from mdschema.migrations.shadow import (
-    CloneJob,
+    Background,
     Shadows,
     read_snapshot,
     shadow_server,
     shadows,
     start_head_clone,
+    start_models_snapshot,
     upgrade_shadow,
 )
 
@@ -91,7 +97,7 @@ def _revision_on(
     config: Config,
     options: RevisionOptions,
     sh: Shadows,
-    job: CloneJob,
+    job: Background,
     models: Any,
     schema: Any,
 ) -> RevisionResult:
@@ -101,8 +107,20 @@ def _revision_on(
 
     exclude = excluded_tables(models)
     before = cached_head_snapshot(config, exclude)  # what `check` read from the head template
-    sh.progress(f"building the models' schema ({len(models.Base.metadata.tables)} tables) on a shadow")
-    wanted, _ = desired_snapshot(config, sh, lambda: models)
+    cached = cached_desired_snapshot(config)
+    building = None
+    if cached is None:
+        sh.progress(f"building the models' schema ({len(models.Base.metadata.tables)} tables) on a shadow")
+        building = start_models_snapshot(sh, models, exclude)  # the server builds it while Alembic imports
+    import alembic.operations.ops  # noqa: F401 - what plan() renders with, imported alongside
+    import alembic.script  # noqa: F401
+
+    if cached is not None:
+        wanted = cached[0]
+    else:
+        assert building is not None
+        wanted = building.result()
+        store_desired_snapshot(config, wanted, exclude)
     head = job.result()
     if before is None:
         before = read_snapshot(sh.url(head), exclude)

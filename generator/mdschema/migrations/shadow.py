@@ -94,7 +94,7 @@ class Shadows:
     names: list[str]
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     progress: Callable[[str], None] = field(default=lambda message: None)  # for steps that take seconds
-    jobs: list[CloneJob] = field(default_factory=list)  # clones being made on threads
+    jobs: list[Background] = field(default_factory=list)  # work on threads (see Background)
     # False when the server outlives the command: the drops are then finished by a detached process
     # (DROP DATABASE forces a checkpoint, ~1 s, that nobody needs to wait for)
     wait_for_drops: bool = True
@@ -317,26 +317,28 @@ def head_clone(config: Config, sh: Shadows, label: str = "head") -> str:
         return sh.create(label, template=template)
 
 
-class CloneJob:
-    """`head_clone` on a thread: the server copies (and, the first time, replays the head) while the
-    caller regenerates and imports the models. `result()` waits for the clone's name, or raises what
-    making it raised; `shadows` waits for every job before dropping anything."""
+class Background:
+    """`fn(*args)` on a thread (or right here when `now`), while the caller goes on: the server copies
+    or builds while this process imports and compiles. `result()` waits and returns what `fn` returned,
+    or raises what it raised. A thread is only given work whose modules are imported already (a module
+    imported by two threads at once can be seen half made). `shadows` waits for every job of its
+    Shadows before dropping anything."""
 
-    def __init__(self, config: Config, sh: Shadows, label: str = "head", background: bool = True) -> None:
-        self._name: str | None = None
+    def __init__(self, sh: Shadows, fn: Callable[..., Any], *args: Any, now: bool = False) -> None:
+        self._value: Any = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(config, sh, label), name="mdschema-head-clone", daemon=True
+            target=self._run, args=(fn, args), name="mdschema-shadow", daemon=True
         )
         sh.jobs.append(self)
-        if background:
-            self._thread.start()
+        if now:
+            self._run(fn, args)
         else:
-            self._run(config, sh, label)
+            self._thread.start()
 
-    def _run(self, config: Config, sh: Shadows, label: str) -> None:
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
-            self._name = head_clone(config, sh, label)
+            self._value = fn(*args)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
             self._error = exc
 
@@ -344,23 +346,20 @@ class CloneJob:
         if self._thread.ident is not None:
             self._thread.join()
 
-    def result(self) -> str:
+    def result(self) -> Any:
         self.wait()
         if self._error is not None:
             raise self._error
-        assert self._name is not None
-        return self._name
+        return self._value
 
 
-def start_head_clone(config: Config, sh: Shadows, label: str = "head") -> CloneJob:
-    """Start making a head clone; `.result()` is its name. Only a clone is made on the thread, and
-    only with what this thread has imported already (a module imported by two threads at once can be
-    seen half made): the first time, when the head is replayed (Alembic, env.py, the models), the job
-    runs here before returning."""
+def start_head_clone(config: Config, sh: Shadows, label: str = "head") -> Background:
+    """Start making a head clone (`head_clone`); `.result()` is its name. The first time, when the head
+    is replayed (Alembic, env.py, the models: imports), the job runs here before returning."""
     conninfo(sh.admin_url)  # imports the URL parser (SQLAlchemy's) on this thread
     with connect(sh.admin_url) as conn:
         ready = _usable(conn, TEMPLATE_PREFIX + versions_hash(config))
-    return CloneJob(config, sh, label, background=ready)
+    return Background(sh, head_clone, config, sh, label, now=not ready)
 
 
 def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action: str = "upgrade") -> None:
@@ -395,14 +394,31 @@ def models_snapshot(admin_url: str, models: Any, exclude: frozenset[str]) -> Sna
     (CREATE DATABASE costs ~1-2 s of fsync; a rolled-back transaction commits nothing.)"""
     script = models_script(models)
     with connect(database_url(admin_url, _scratch_database(admin_url))) as conn:
-        with conn.transaction(force_rollback=True):
-            # one user at a time: two different scripts in one database could deadlock on catalog rows
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCRATCH_LOCK_KEY,))
-            try:
-                conn.execute(script)  # type: ignore[call-overload]
-            except Exception as exc:  # noqa: BLE001
-                raise MigrationError(f"the models cannot be created in PostgreSQL: {reason(exc)}") from None
-            return snapshot(conn, exclude_tables=exclude)
+        return _scratch_snapshot(conn, script, exclude)
+
+
+def start_models_snapshot(sh: Shadows, models: Any, exclude: frozenset[str]) -> Background:
+    """`models_snapshot` with the server's part on a thread: the script is compiled (SQLAlchemy) and the
+    connection made here; building it in the scratch database and reading it back run alongside."""
+    script = models_script(models)
+    conn = connect(database_url(sh.admin_url, _scratch_database(sh.admin_url)))
+
+    def build() -> Snapshot:
+        with conn:
+            return _scratch_snapshot(conn, script, exclude)
+
+    return Background(sh, build)
+
+
+def _scratch_snapshot(conn: Any, script: bytes, exclude: frozenset[str]) -> Snapshot:
+    with conn.transaction(force_rollback=True):
+        # one user at a time: two different scripts in one database could deadlock on catalog rows
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCRATCH_LOCK_KEY,))
+        try:
+            conn.execute(script)
+        except Exception as exc:  # noqa: BLE001
+            raise MigrationError(f"the models cannot be created in PostgreSQL: {reason(exc)}") from None
+        return snapshot(conn, exclude_tables=exclude)
 
 
 def _scratch_database(admin_url: str) -> str:
