@@ -603,7 +603,7 @@ def environment(pg_version: str) -> dict[str, str]:
     }
 
 
-KEPT_SECTIONS = ("import-benchmark", "revision-profile-before")
+KEPT_SECTIONS = ("revision-notes", "revision-profile-before", "import-benchmark")
 
 
 def kept_sections(path: Path) -> str:
