@@ -45,10 +45,18 @@ def test_a_small_template_is_cloned_whole_and_without_a_checkpoint(pg_server: st
         with connect(database_url(pg_server, source)) as conn:
             conn.execute("CREATE TABLE shelf (id int PRIMARY KEY, label text NOT NULL)")
             conn.execute("INSERT INTO shelf VALUES (1, 'fiction')")
-        _quiet(pg_server)
-        before = _requested_checkpoints(pg_server)
-        create_database(pg_server, clone, template=source)  # FILE_COPY would request two checkpoints
-        assert _requested_checkpoints(pg_server) == before
+        # FILE_COPY requests two checkpoints every time; a detached drop of an earlier test may request
+        # one meanwhile, so a clone that requested none in any of three tries is WAL_LOG's
+        requested = []
+        for _ in range(3):
+            drop_database(pg_server, clone)
+            _quiet(pg_server)
+            before = _requested_checkpoints(pg_server)
+            create_database(pg_server, clone, template=source)
+            requested.append(_requested_checkpoints(pg_server) - before)
+            if requested[-1] == 0:
+                break
+        assert 0 in requested, requested
         assert query(database_url(pg_server, clone), "SELECT id, label FROM shelf") == [(1, "fiction")]
     finally:
         drop_database(pg_server, clone)
