@@ -404,6 +404,59 @@ def test_hazards_name_their_subject() -> None:
     assert str(hazards_of(changes, current)[1].subject) == "column t.c"
 
 
+def test_a_new_not_null_column_without_a_value_for_existing_rows_is_a_hazard() -> None:
+    """ADD COLUMN … NOT NULL fails on a table with rows unless PostgreSQL can fill it: a default, a
+    generated expression or an identity fills it, and a new table has no rows to fill."""
+    generated = Column("g", "integer", True, "(id * 2)", "", "s", None)
+    identity = Column("n", "bigint", True, None, "a", "", None)
+    changes = (
+        ColumnAdded("t", col("bare", "text", not_null=True)),
+        ColumnAdded("t", col("nullable", "text")),
+        ColumnAdded("t", col("defaulted", "text", not_null=True, default="'x'::text")),
+        ColumnAdded("t", generated),
+        ColumnAdded("t", identity),
+        TableAdded(table("fresh", col("id", not_null=True), col("must", "text", not_null=True))),
+    )
+    assert hazards_of(changes, snap(table("t"))) == [
+        Hazard(
+            "add_not_null_column",
+            Subject("column", "t", "bare"),
+            "adds a NOT NULL column without a default; the upgrade fails if table t has rows "
+            "(give it a DEFAULT, or add it nullable, fill it, then make it NOT NULL)",
+        )
+    ]
+
+
+def test_dropping_an_extension_is_a_hazard_adding_or_updating_one_is_not() -> None:
+    changes = (
+        ExtensionDropped(Extension("vector", "0.8.0")),
+        ExtensionAdded(Extension("citext", "1.6")),
+        ExtensionVersionChanged("hstore", "1.7", "1.8"),
+    )
+    assert hazards_of(changes, EMPTY) == [
+        Hazard(
+            "drop_extension",
+            Subject("extension", None, "vector"),
+            "drops the extension and everything it owns (types, functions, its tables' rows)",
+        )
+    ]
+
+
+def test_the_hazard_kinds_are_the_ones_readme_and_the_cli_name() -> None:
+    """README lists exactly the kinds that are gated, and `--allow`'s help names each of them."""
+    import re
+    from pathlib import Path
+
+    from mdschema.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("These kinds are gated, and only these:", 1)[1].split("   - Renames", 1)[0]
+    assert tuple(re.findall(r"^     - `(\w+)`: ", section, re.M)) == planner.HAZARD_KINDS
+    revision = build_parser()._subparsers._group_actions[0].choices["revision"]  # type: ignore[union-attr]
+    (allow,) = [a for a in revision._actions if "--allow" in a.option_strings]
+    assert re.findall(r"\w+_\w+", allow.help or "") == list(planner.HAZARD_KINDS)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "narrower"),
     [

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar, get_args
 
 from mdschema.catalog.describe import describe
 from mdschema.catalog.diff import (
@@ -68,7 +68,17 @@ else:
 
 _NEXTVAL: Final = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 
-HazardKind: TypeAlias = Literal["drop_table", "drop_column", "drop_enum_label", "narrow_type", "set_not_null"]
+# Every kind `revision` refuses until `--allow KIND` (or `--allow-destructive`); README lists exactly these.
+HazardKind: TypeAlias = Literal[
+    "drop_table",
+    "drop_column",
+    "drop_enum_label",
+    "drop_extension",
+    "narrow_type",
+    "set_not_null",
+    "add_not_null_column",
+]
+HAZARD_KINDS: Final[tuple[HazardKind, ...]] = get_args(HazardKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,9 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                     out.append(Hazard("drop_enum_label", c.subject, detail))
             case EnumDropped():
                 out.append(Hazard("drop_enum_label", c.subject, "drops the enum type"))
+            case ExtensionDropped():
+                detail = "drops the extension and everything it owns (types, functions, its tables' rows)"
+                out.append(Hazard("drop_extension", c.subject, detail))
             case ColumnTypeChanged(before=before, after=after) if narrows(before, after):
                 detail = f"narrows {before} → {after}; values may be cut or rejected"
                 out.append(Hazard("narrow_type", c.subject, detail))
@@ -114,7 +127,20 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                 if col is not None and col.default is None:
                     detail = "adds NOT NULL without a default; existing NULLs make the upgrade fail"
                     out.append(Hazard("set_not_null", c.subject, detail))
+            case ColumnAdded(table=table, column=col) if _needs_a_value(col):
+                # Only a table that exists before the revision: a new table's columns are TableAdded.
+                detail = (
+                    f"adds a NOT NULL column without a default; the upgrade fails if table {table} has "
+                    "rows (give it a DEFAULT, or add it nullable, fill it, then make it NOT NULL)"
+                )
+                out.append(Hazard("add_not_null_column", c.subject, detail))
     return out
+
+
+def _needs_a_value(col: Column) -> bool:
+    """A new NOT NULL column that PostgreSQL cannot fill on existing rows: no default, not generated,
+    not an identity (those three give every existing row a value)."""
+    return col.not_null and col.default is None and not col.generated and not col.identity
 
 
 def _column(table: Table | None, name: str) -> Column | None:
