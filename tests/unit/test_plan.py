@@ -307,6 +307,63 @@ def test_one_change_one_handler(change: Any, line: str) -> None:
     assert rendered(plan_direction((change,), EMPTY, EMPTY, None)) == [line]
 
 
+def test_a_generated_expression_is_set_in_place_from_17_and_readded_before() -> None:
+    """SET EXPRESSION is PostgreSQL 17+: for an older server the column is dropped and added again, with
+    the indexes, constraints and comment that use it and that the revision keeps; the summary says so.
+    A regular column becoming generated is re-added on every version, and loses its data: a hazard."""
+    area = Column("area", "integer", False, "(w * h)", "", "s", "Surface")
+    uses = (Constraint("box_area_check", "c", ("area",), "CHECK ((area > 0))"),)
+    by_area = Index(
+        "box_area_idx", "CREATE INDEX box_area_idx ON public.box USING btree (area)", False, ("area",)
+    )
+    by_id = Index("box_id_idx", "CREATE INDEX box_id_idx ON public.box USING btree (id)", False, ("id",))
+    before = Snapshot(
+        (Table("box", (col("id"), col("w"), col("h"), area), uses, (by_area, by_id), None),), (), (), (), ()
+    )
+    doubled = Column("area", "integer", False, "((w * h) * 2)", "", "s", "Surface")
+    after = Snapshot(
+        (Table("box", (col("id"), col("w"), col("h"), doubled), uses, (by_area, by_id), None),),
+        (),
+        (),
+        (),
+        (),
+    )
+
+    on_17 = planner.plan(before, after, None, server_version=170000)
+    assert rendered(on_17.upgrade) == [
+        "op.execute('ALTER TABLE box ALTER COLUMN area SET EXPRESSION AS (((w * h) * 2))')"
+    ]
+    assert on_17.summary == ["column box.area: generated stored ((w * h)) → stored (((w * h) * 2))"]
+    on_15 = planner.plan(before, after, None, server_version=150020)
+    assert rendered(on_15.upgrade) == [
+        "op.execute('ALTER TABLE box DROP CONSTRAINT IF EXISTS box_area_check')",
+        "op.execute('DROP INDEX IF EXISTS box_area_idx')",
+        "op.execute('ALTER TABLE box DROP COLUMN area')",
+        "op.execute('ALTER TABLE box ADD COLUMN area integer GENERATED ALWAYS AS (((w * h) * 2)) STORED')",
+        "op.execute(\"COMMENT ON COLUMN box.area IS 'Surface'\")",
+        "op.execute('ALTER TABLE box ADD CONSTRAINT box_area_check CHECK ((area > 0))')",
+        "op.execute('CREATE INDEX box_area_idx ON public.box USING btree (area)')",
+    ]
+    assert rendered(on_15.downgrade)[3] == (
+        "op.execute('ALTER TABLE box ADD COLUMN area integer GENERATED ALWAYS AS ((w * h)) STORED')"
+    )
+    assert on_15.summary == [
+        "column box.area: generated stored ((w * h)) → stored (((w * h) * 2)) (dropped and added again: "
+        "PostgreSQL 15 has no SET EXPRESSION (17+); a generated column holds no data of its own)"
+    ]
+    assert on_15.hazards == on_17.hazards == []
+
+    became = ColumnGeneratedChanged("box", "w", Generation("", None), Generation("s", "h * 2"))
+    assert planner.readds_generated(became, 180000) and planner.readds_generated(became, 150000)
+    assert hazards_of((became,), before) == [
+        Hazard(
+            "drop_column",
+            Subject("column", "box", "w"),
+            "turns the column into a generated one: it is dropped and added again, its data lost",
+        )
+    ]
+
+
 def test_quoting_is_the_one_of_sql_text() -> None:
     odd = ColumnAdded("user", Column('Odd "Name"', "text", True, "'it''s'", "", "", "a 'comment'"))
     assert [operation.sqltext for operation in planner._add_column(odd, ctx())] == [
