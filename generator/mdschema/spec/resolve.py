@@ -28,6 +28,7 @@ from mdschema.schema import (
     Trigger,
     Unique,
 )
+from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.util.graph import cyclic_edges, topological_order
 
@@ -100,7 +101,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         )
     final = _mark_cycles(final)
     named = _named(parsed, final, diag)
-    return Schema(
+    schema = Schema(
         tables=_dependency_order(final),
         enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
         extensions=named[0],
@@ -110,6 +111,8 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         unmanaged=tuple(sorted(unmanaged)),
         docs=tuple(sorted(docs)),
     )
+    check_limits(schema, diag)
+    return schema
 
 
 class _TableBuild:
