@@ -63,7 +63,8 @@ def revision_directives(root: Path, models: Any) -> Any:
             details = "; ".join(f"{h.subject}: {h.detail}" for h in blocked)
             kinds = " ".join(f"--allow {k}" for k in sorted({h.kind for h in blocked}))
             raise CommandError(
-                f"this change would lose data ({details}): write it with `mdschema revision -m ... {kinds}`"
+                f"this change can lose data or fail on existing rows ({details}): write it with "
+                f"`mdschema revision -m ... {kinds}`"
             )
         script.upgrade_ops.ops = [_listable(o) for o in plan.upgrade]
         script.downgrade_ops.ops = [_listable(o) for o in plan.downgrade]
