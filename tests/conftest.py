@@ -41,11 +41,55 @@ _MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the trailing NUL
 _TEMPLATE_LOCK_KEY = ADVISORY_LOCK_KEY ^ 1  # not the migration lock: tests of that one may hold it
 
 
+# Tests of the embedded PostgreSQL itself (they start their own, from the wheel, whatever server the
+# suite uses): marked `embedded`, and deselected, not skipped, when EXTERNAL_URL_ENV names another
+# server: that run is about the other server, and these already ran on the embedded one.
+EMBEDDED_FIXTURES = frozenset({"project_root"})
+EMBEDDED_REASON = (
+    "test(s) marked `embedded` deselected: they test the embedded PostgreSQL 18 itself, not the server "
+    f"at {EXTERNAL_URL_ENV} (they run in the main run, without it)"
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         in_e2e = E2E in Path(str(item.path)).resolve().parents
-        if in_e2e or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if in_e2e or SERVER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.postgres)
+        if EMBEDDED_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.embedded)
+    if os.environ.get(EXTERNAL_URL_ENV):
+        embedded = [item for item in items if item.get_closest_marker("embedded")]
+        if embedded:
+            config.hook.pytest_deselected(items=embedded)
+            items[:] = [item for item in items if not item.get_closest_marker("embedded")]
+            config.stash[_DESELECTED] = len(embedded)
+            if hasattr(config, "workeroutput"):  # an xdist worker: tell the controller, which prints
+                config.workeroutput["mdschema_deselected"] = len(embedded)
+
+
+_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not os.environ.get(EXTERNAL_URL_ENV):
+        return None
+    return f"mdschema: the server at {EXTERNAL_URL_ENV}, not the embedded one; {EMBEDDED_REASON}"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """xdist's controller hears how many tests each worker deselected (every worker collects them all)."""
+    count = getattr(node, "workeroutput", {}).get("mdschema_deselected", 0)
+    config: pytest.Config = node.config  # type: ignore[attr-defined]
+    config.stash[_DESELECTED] = max(count, config.stash.get(_DESELECTED, 0))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    count = config.stash.get(_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(f"mdschema: {count} {EMBEDDED_REASON}")
 
 
 def _server_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:

@@ -236,8 +236,14 @@ def cmd_watch(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_revision(config: Config, args: argparse.Namespace) -> int:
+    from mdschema.migrations.plan import HAZARD_KINDS
     from mdschema.migrations.revision import RevisionOptions, make_revision
 
+    unknown = sorted(set(args.allow or ()) - set(HAZARD_KINDS))
+    if unknown:  # a misspelt --allow would otherwise allow nothing and still look accepted
+        kinds = ", ".join(HAZARD_KINDS)
+        _err(f"mdschema: error: --allow {', '.join(unknown)}: no such hazard; the kinds are: {kinds}")
+        return EXIT_ERROR
     schema, _ = _generate_quietly(config)
     options = RevisionOptions(args.message, args.allow_destructive, frozenset(args.allow or ()))
     result = make_revision(config, options, schema, _progress(args))
@@ -557,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HAZARD",
         help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
-        "narrow_type, set_not_null); repeatable",
+        "drop_extension, narrow_type, set_not_null, add_not_null_column); repeatable",
     )
 
     p = add("upgrade", _apply("upgrade"), "apply migrations up to REV (default head)")

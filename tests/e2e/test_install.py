@@ -21,6 +21,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 900
+# The wheel with the embedded PostgreSQL from its venv: nothing here uses the suite's server.
+pytestmark = pytest.mark.embedded
 
 DOCS = {
     "accounts.md": """\

@@ -322,8 +322,16 @@ def test_change_on_delete(scenario: Project) -> None:
     execute(
         url, "INSERT INTO book (author_id, title) VALUES ('00000000-0000-0000-0000-00000000000b', 'kept')"
     )
-    with pytest.raises(psycopg.errors.RestrictViolation), connect(url) as conn:  # not NO ACTION
+    # RESTRICT, not NO ACTION, in the catalog; and the delete is refused while a book refers to the author
+    # (PostgreSQL 18 reports it as restrict_violation 23001, 15 as foreign_key_violation 23503)
+    assert query(url, "SELECT confdeltype FROM pg_constraint WHERE conname = 'book_author_id_fkey'") == [
+        ("r",)
+    ]
+    with pytest.raises(psycopg.errors.IntegrityError) as refused, connect(url) as conn:
         conn.execute("DELETE FROM author WHERE id = '00000000-0000-0000-0000-00000000000b'")
+    assert refused.value.sqlstate in ("23001", "23503"), refused.value
+    assert 'table "book"' in str(refused.value), refused.value
+    assert query(url, "SELECT count(*) FROM book WHERE title = 'kept'") == [(1,)]
 
 
 def test_add_unique_and_check(scenario: Project) -> None:

@@ -4,7 +4,6 @@ exactly the 64 tables of /work/shared/everbound/schema-facts.json (names include
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -21,6 +20,7 @@ from mdschema.cli import main
 from mdschema.codegen.render import render_project
 from mdschema.config import load_config
 from mdschema.database import connect
+from mdschema.migrations.models import load_package
 from mdschema.spec.load import load_schema
 from sqlalchemy.dialects import postgresql
 from support.models import REPO, VENV_BIN
@@ -42,10 +42,11 @@ def facts() -> dict[str, Any]:
 def models() -> Any:
     """The repository's generated package, mapped."""
     cached = sys.modules.get("generated")
-    if cached is not None and Path(str(cached.__file__)).resolve() != REPO / "generated" / "__init__.py":
-        for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
-            del sys.modules[name]  # another test's package of the same name
-    module = importlib.import_module("generated")
+    if cached is not None and Path(str(cached.__file__)).resolve() == REPO / "generated" / "__init__.py":
+        module = cached
+    else:  # another test's package of the same name, or a project folder left on sys.path (Alembic's
+        # prepend_sys_path) that would shadow the repository's: import it from the repository itself
+        module = load_package(REPO, "generated", fresh=True)
     assert Path(str(module.__file__)).resolve() == REPO / "generated" / "__init__.py"
     sa.orm.configure_mappers()
     return module

@@ -678,8 +678,13 @@ def test_ten_megabyte_doc(workspace: Workspace, kind: str) -> None:
 
 
 def _wide_table(columns: int) -> bytes:
-    cols = "".join(f"    c{i} integer,  -- column {i}\n" for i in range(columns))
-    return f"# t\n\nWide.\n\n```sql\nCREATE TABLE t (\n{cols}    id integer PRIMARY KEY\n);\n```\n".encode()
+    """One sql block of `columns` commented columns, in tables of 1,000 (PostgreSQL allows 1,600 a table:
+    E113)."""
+    tables = []
+    for t in range(0, columns, 1000):
+        cols = "".join(f"    c{i} integer,  -- column {i}\n" for i in range(t, min(t + 1000, columns)))
+        tables.append(f"CREATE TABLE t{t // 1000} (\n{cols}    id integer PRIMARY KEY\n);\n")
+    return f"# t\n\nWide.\n\n```sql\n{''.join(tables)}```\n".encode()
 
 
 def test_wide_table_scales_linearly(workspace: Workspace) -> None:

@@ -307,6 +307,63 @@ def test_one_change_one_handler(change: Any, line: str) -> None:
     assert rendered(plan_direction((change,), EMPTY, EMPTY, None)) == [line]
 
 
+def test_a_generated_expression_is_set_in_place_from_17_and_readded_before() -> None:
+    """SET EXPRESSION is PostgreSQL 17+: for an older server the column is dropped and added again, with
+    the indexes, constraints and comment that use it and that the revision keeps; the summary says so.
+    A regular column becoming generated is re-added on every version, and loses its data: a hazard."""
+    area = Column("area", "integer", False, "(w * h)", "", "s", "Surface")
+    uses = (Constraint("box_area_check", "c", ("area",), "CHECK ((area > 0))"),)
+    by_area = Index(
+        "box_area_idx", "CREATE INDEX box_area_idx ON public.box USING btree (area)", False, ("area",)
+    )
+    by_id = Index("box_id_idx", "CREATE INDEX box_id_idx ON public.box USING btree (id)", False, ("id",))
+    before = Snapshot(
+        (Table("box", (col("id"), col("w"), col("h"), area), uses, (by_area, by_id), None),), (), (), (), ()
+    )
+    doubled = Column("area", "integer", False, "((w * h) * 2)", "", "s", "Surface")
+    after = Snapshot(
+        (Table("box", (col("id"), col("w"), col("h"), doubled), uses, (by_area, by_id), None),),
+        (),
+        (),
+        (),
+        (),
+    )
+
+    on_17 = planner.plan(before, after, None, server_version=170000)
+    assert rendered(on_17.upgrade) == [
+        "op.execute('ALTER TABLE box ALTER COLUMN area SET EXPRESSION AS (((w * h) * 2))')"
+    ]
+    assert on_17.summary == ["column box.area: generated stored ((w * h)) → stored (((w * h) * 2))"]
+    on_15 = planner.plan(before, after, None, server_version=150020)
+    assert rendered(on_15.upgrade) == [
+        "op.execute('ALTER TABLE box DROP CONSTRAINT IF EXISTS box_area_check')",
+        "op.execute('DROP INDEX IF EXISTS box_area_idx')",
+        "op.execute('ALTER TABLE box DROP COLUMN area')",
+        "op.execute('ALTER TABLE box ADD COLUMN area integer GENERATED ALWAYS AS (((w * h) * 2)) STORED')",
+        "op.execute(\"COMMENT ON COLUMN box.area IS 'Surface'\")",
+        "op.execute('ALTER TABLE box ADD CONSTRAINT box_area_check CHECK ((area > 0))')",
+        "op.execute('CREATE INDEX box_area_idx ON public.box USING btree (area)')",
+    ]
+    assert rendered(on_15.downgrade)[3] == (
+        "op.execute('ALTER TABLE box ADD COLUMN area integer GENERATED ALWAYS AS ((w * h)) STORED')"
+    )
+    assert on_15.summary == [
+        "column box.area: generated stored ((w * h)) → stored (((w * h) * 2)) (dropped and added again: "
+        "PostgreSQL 15 has no SET EXPRESSION (17+); a generated column holds no data of its own)"
+    ]
+    assert on_15.hazards == on_17.hazards == []
+
+    became = ColumnGeneratedChanged("box", "w", Generation("", None), Generation("s", "h * 2"))
+    assert planner.readds_generated(became, 180000) and planner.readds_generated(became, 150000)
+    assert hazards_of((became,), before) == [
+        Hazard(
+            "drop_column",
+            Subject("column", "box", "w"),
+            "turns the column into a generated one: it is dropped and added again, its data lost",
+        )
+    ]
+
+
 def test_quoting_is_the_one_of_sql_text() -> None:
     odd = ColumnAdded("user", Column('Odd "Name"', "text", True, "'it''s'", "", "", "a 'comment'"))
     assert [operation.sqltext for operation in planner._add_column(odd, ctx())] == [
@@ -402,6 +459,59 @@ def test_hazards_name_their_subject() -> None:
         ),
     ]
     assert str(hazards_of(changes, current)[1].subject) == "column t.c"
+
+
+def test_a_new_not_null_column_without_a_value_for_existing_rows_is_a_hazard() -> None:
+    """ADD COLUMN … NOT NULL fails on a table with rows unless PostgreSQL can fill it: a default, a
+    generated expression or an identity fills it, and a new table has no rows to fill."""
+    generated = Column("g", "integer", True, "(id * 2)", "", "s", None)
+    identity = Column("n", "bigint", True, None, "a", "", None)
+    changes = (
+        ColumnAdded("t", col("bare", "text", not_null=True)),
+        ColumnAdded("t", col("nullable", "text")),
+        ColumnAdded("t", col("defaulted", "text", not_null=True, default="'x'::text")),
+        ColumnAdded("t", generated),
+        ColumnAdded("t", identity),
+        TableAdded(table("fresh", col("id", not_null=True), col("must", "text", not_null=True))),
+    )
+    assert hazards_of(changes, snap(table("t"))) == [
+        Hazard(
+            "add_not_null_column",
+            Subject("column", "t", "bare"),
+            "adds a NOT NULL column without a default; the upgrade fails if table t has rows "
+            "(give it a DEFAULT, or add it nullable, fill it, then make it NOT NULL)",
+        )
+    ]
+
+
+def test_dropping_an_extension_is_a_hazard_adding_or_updating_one_is_not() -> None:
+    changes = (
+        ExtensionDropped(Extension("vector", "0.8.0")),
+        ExtensionAdded(Extension("citext", "1.6")),
+        ExtensionVersionChanged("hstore", "1.7", "1.8"),
+    )
+    assert hazards_of(changes, EMPTY) == [
+        Hazard(
+            "drop_extension",
+            Subject("extension", None, "vector"),
+            "drops the extension and everything it owns (types, functions, its tables' rows)",
+        )
+    ]
+
+
+def test_the_hazard_kinds_are_the_ones_readme_and_the_cli_name() -> None:
+    """README lists exactly the kinds that are gated, and `--allow`'s help names each of them."""
+    import re
+    from pathlib import Path
+
+    from mdschema.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("These kinds are gated, and only these:", 1)[1].split("   - Renames", 1)[0]
+    assert tuple(re.findall(r"^     - `(\w+)`: ", section, re.M)) == planner.HAZARD_KINDS
+    revision = build_parser()._subparsers._group_actions[0].choices["revision"]  # type: ignore[union-attr]
+    (allow,) = [a for a in revision._actions if "--allow" in a.option_strings]
+    assert re.findall(r"\w+_\w+", allow.help or "") == list(planner.HAZARD_KINDS)
 
 
 @pytest.mark.parametrize(

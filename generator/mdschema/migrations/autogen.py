@@ -53,7 +53,7 @@ def revision_directives(root: Path, models: Any) -> Any:
         url = connection.engine.url.render_as_string(hide_password=False)
         current = _live_snapshot(url, excluded_tables(models))
         desired = _models_snapshot(root, models)
-        plan = _plan(current, desired, models)
+        plan = _plan(current, desired, models, _server_version(connection))
         if plan is None:
             raise CommandError(
                 "the docs rename something (`renamed from:`): only `mdschema revision` can write that "
@@ -64,7 +64,8 @@ def revision_directives(root: Path, models: Any) -> Any:
             details = "; ".join(f"{h.subject}: {h.detail}" for h in blocked)
             kinds = " ".join(f"--allow {k}" for k in sorted({h.kind for h in blocked}))
             raise CommandError(
-                f"this change would lose data ({details}): write it with `mdschema revision -m ... {kinds}`"
+                f"this change can lose data or fail on existing rows ({details}): write it with "
+                f"`mdschema revision -m ... {kinds}`"
             )
         render_sql_faithfully(context.impl)
         script.upgrade_ops.ops = [_listable(o) for o in plan.upgrade]
@@ -115,11 +116,17 @@ def _models_snapshot(root: Path, models: Any) -> Snapshot:
     return desired
 
 
-def _plan(current: Snapshot, desired: Snapshot, models: Any) -> Any:
+def _server_version(connection: Any) -> int:
+    """The connected server's server_version_num (150020 for 15.20): the plan is written for it."""
+    info: tuple[int, ...] = tuple(connection.dialect.server_version_info) + (0, 0)
+    return int(info[0]) * 10000 + int(info[1])
+
+
+def _plan(current: Snapshot, desired: Snapshot, models: Any, server_version: int) -> Any:
     """mdschema's plan from `current` to `desired`; None when declared renames apply (not expressible)."""
     from mdschema.migrations.plan import plan
     from mdschema.migrations.renames import applicable_renames
 
     if applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), current):
         return None
-    return plan(current, desired, models.Base.metadata)
+    return plan(current, desired, models.Base.metadata, server_version=server_version)

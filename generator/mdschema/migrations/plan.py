@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar, get_args
 
 from mdschema.catalog.describe import describe
 from mdschema.catalog.diff import (
@@ -40,6 +40,7 @@ from mdschema.catalog.diff import (
     FunctionAdded,
     FunctionChanged,
     FunctionDropped,
+    Generation,
     IndexAdded,
     IndexChanged,
     IndexDropped,
@@ -69,7 +70,17 @@ else:
 
 _NEXTVAL: Final = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 
-HazardKind: TypeAlias = Literal["drop_table", "drop_column", "drop_enum_label", "narrow_type", "set_not_null"]
+# Every kind `revision` refuses until `--allow KIND` (or `--allow-destructive`); README lists exactly these.
+HazardKind: TypeAlias = Literal[
+    "drop_table",
+    "drop_column",
+    "drop_enum_label",
+    "drop_extension",
+    "narrow_type",
+    "set_not_null",
+    "add_not_null_column",
+]
+HAZARD_KINDS: Final[tuple[HazardKind, ...]] = get_args(HazardKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,9 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                     out.append(Hazard("drop_enum_label", c.subject, detail))
             case EnumDropped():
                 out.append(Hazard("drop_enum_label", c.subject, "drops the enum type"))
+            case ExtensionDropped():
+                detail = "drops the extension and everything it owns (types, functions, its tables' rows)"
+                out.append(Hazard("drop_extension", c.subject, detail))
             case ColumnTypeChanged(before=before, after=after) if narrows(before, after):
                 detail = f"narrows {before} → {after}; values may be cut or rejected"
                 out.append(Hazard("narrow_type", c.subject, detail))
@@ -115,7 +129,23 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                 if col is not None and col.default is None:
                     detail = "adds NOT NULL without a default; existing NULLs make the upgrade fail"
                     out.append(Hazard("set_not_null", c.subject, detail))
+            case ColumnGeneratedChanged(before=Generation(kind=""), after=Generation(kind=kind)) if kind:
+                detail = "turns the column into a generated one: it is dropped and added again, its data lost"
+                out.append(Hazard("drop_column", c.subject, detail))
+            case ColumnAdded(table=table, column=col) if _needs_a_value(col):
+                # Only a table that exists before the revision: a new table's columns are TableAdded.
+                detail = (
+                    f"adds a NOT NULL column without a default; the upgrade fails if table {table} has "
+                    "rows (give it a DEFAULT, or add it nullable, fill it, then make it NOT NULL)"
+                )
+                out.append(Hazard("add_not_null_column", c.subject, detail))
     return out
+
+
+def _needs_a_value(col: Column) -> bool:
+    """A new NOT NULL column that PostgreSQL cannot fill on existing rows: no default, not generated,
+    not an identity (those three give every existing row a value)."""
+    return col.not_null and col.default is None and not col.generated and not col.identity
 
 
 def _column(table: Table | None, name: str) -> Column | None:
@@ -151,6 +181,11 @@ def narrows(before: str, after: str) -> bool:
 
 # --- the phases -----------------------------------------------------------------------------------
 
+# The server the plan is for, as server_version_num: the shadow's (`revision`) or the connected
+# database's (stock autogenerate). NEWEST: no server known, the SQL of the newest PostgreSQL.
+NEWEST: Final = 10**9
+SET_EXPRESSION_SINCE: Final = 170000  # ALTER COLUMN … SET EXPRESSION AS is PostgreSQL 17+
+
 C = TypeVar("C")
 
 
@@ -162,10 +197,16 @@ class Context:
     target: Snapshot
     metadata: Any | None  # sqlalchemy MetaData: operations from the models; None: exact SQL from the catalog
     current_tables: Mapping[str, Table]  # current.tables by name
+    server_version: int = NEWEST  # PostgreSQL's server_version_num the SQL must run on, e.g. 150020
 
     @classmethod
-    def of(cls, current: Snapshot, target: Snapshot, metadata: Any | None) -> Context:
-        return cls(current, target, metadata, {t.name: t for t in current.tables})
+    def of(
+        cls, current: Snapshot, target: Snapshot, metadata: Any | None, server_version: int = NEWEST
+    ) -> Context:
+        return cls(current, target, metadata, {t.name: t for t in current.tables}, server_version)
+
+    def target_column(self, table: str, name: str) -> Column | None:
+        return _column(next((t for t in self.target.tables if t.name == table), None), name)
 
     def model_table(self, name: str) -> Any | None:
         """The models' sqlalchemy Table called `name`, if there are models and it is one of them."""
@@ -453,7 +494,43 @@ def _change_generated(c: ColumnGeneratedChanged, ctx: Context) -> list[Op]:
     alter = f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)}"
     if not c.after.kind:
         return [_sql(f"{alter} DROP EXPRESSION")]
-    return [_sql(f"{alter} SET EXPRESSION AS ({c.after.expression})")]
+    if not readds_generated(c, ctx.server_version):
+        return [_sql(f"{alter} SET EXPRESSION AS ({c.after.expression})")]
+    return [_sql(s) for s in _readd_column(c.table, c.column, ctx)]
+
+
+def readds_generated(c: ColumnGeneratedChanged, server_version: int) -> bool:
+    """Whether the column is dropped and added again rather than altered in place: PostgreSQL before 17
+    has no SET EXPRESSION, and none can turn a column into a generated one or change its kind."""
+    if not c.after.kind:
+        return False
+    return c.before.kind != c.after.kind or server_version < SET_EXPRESSION_SINCE
+
+
+def _readd_column(table: str, name: str, ctx: Context) -> list[str]:
+    """DROP COLUMN + ADD COLUMN as the target has it. DROP COLUMN takes the indexes and constraints that
+    use the column with it: those the revision keeps as they are are dropped first and made again after
+    (the ones it changes, adds or drops have phases of their own, before and after this one)."""
+    current = ctx.current_tables[table]
+    target = next(t for t in ctx.target.tables if t.name == table)
+    column = target.column(name)
+    assert column is not None
+    uses = re.compile(rf"(?<![\w$\"]){re.escape(qi(name))}(?![\w$\"])")
+    kept_constraints = [
+        con
+        for con in current.constraints
+        if con in target.constraints and (name in con.columns or uses.search(con.definition))
+    ]
+    kept_indexes = [i for i in current.indexes if i in target.indexes and uses.search(i.definition)]
+    steps = [f"ALTER TABLE {qi(table)} DROP CONSTRAINT IF EXISTS {qi(con.name)}" for con in kept_constraints]
+    steps += [f"DROP INDEX IF EXISTS {qi(i.name)}" for i in kept_indexes]
+    steps.append(f"ALTER TABLE {qi(table)} DROP COLUMN {qi(name)}")
+    steps.append(f"ALTER TABLE {qi(table)} ADD COLUMN {_column_sql(column)}")
+    if column.comment is not None:
+        steps.append(f"COMMENT ON COLUMN {qi(table)}.{qi(name)} IS {ql(column.comment)}")
+    steps += [_add_constraint_sql(table, con) for con in _constraint_order(tuple(kept_constraints))]
+    steps += [i.definition for i in kept_indexes]
+    return steps
 
 
 def _change_column_comment(c: ColumnCommentChanged, ctx: Context) -> list[Op]:
@@ -611,14 +688,19 @@ PHASES: Final = (
 
 
 def plan_direction(
-    changes: Iterable[Change], current: Snapshot, target: Snapshot, metadata: Any | None
+    changes: Iterable[Change],
+    current: Snapshot,
+    target: Snapshot,
+    metadata: Any | None,
+    server_version: int = NEWEST,
 ) -> list[Op]:
-    """Operations turning `current` into `target`, phase by phase. With `metadata`, new tables and
-    columns are written as Alembic operations from the models; without, as exact SQL from the catalog."""
+    """Operations turning `current` into `target`, phase by phase, in SQL that PostgreSQL
+    `server_version` (server_version_num) runs. With `metadata`, new tables and columns are written as
+    Alembic operations from the models; without, as exact SQL from the catalog."""
     by_kind: defaultdict[type, list[Change]] = defaultdict(list)
     for change in changes:
         by_kind[type(change)].append(change)
-    ctx = Context.of(current, target, metadata)
+    ctx = Context.of(current, target, metadata, server_version)
     out: list[Op] = []
     phases: tuple[Phase[Any], ...] = PHASES
     for phase in phases:
@@ -628,19 +710,39 @@ def plan_direction(
     return out
 
 
-def plan(current: Snapshot, desired: Snapshot, metadata: Any, renames: Sequence[DeclaredRename] = ()) -> Plan:
+def plan(
+    current: Snapshot,
+    desired: Snapshot,
+    metadata: Any,
+    renames: Sequence[DeclaredRename] = (),
+    server_version: int = NEWEST,
+) -> Plan:
     """`current` is the head with the declared `renames` already applied (see migrations.revision).
     The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
-    then undoes the declared renames."""
+    then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs."""
     changes = detect_renames(diff(current, desired))
     back = detect_renames(diff(desired, current))
     return Plan(
-        upgrade=[_sql(s) for s in rename_sql(renames)] + plan_direction(changes, current, desired, metadata),
-        downgrade=plan_direction(back, desired, current, None)
+        upgrade=[_sql(s) for s in rename_sql(renames)]
+        + plan_direction(changes, current, desired, metadata, server_version),
+        downgrade=plan_direction(back, desired, current, None, server_version)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current),
-        summary=[describe(c) for c in (*renames, *changes)],
+        summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
     )
+
+
+def _summary_line(change: Change, server_version: int) -> str:
+    line = describe(change)
+    if not (isinstance(change, ColumnGeneratedChanged) and readds_generated(change, server_version)):
+        return line
+    if not change.before.kind:
+        return f"{line} (dropped and added again: its values are replaced by the generated ones)"
+    if change.before.kind == change.after.kind:
+        why = f"PostgreSQL {server_version // 10000} has no SET EXPRESSION (17+)"
+    else:
+        why = "PostgreSQL cannot change how a column is generated in place"
+    return f"{line} (dropped and added again: {why}; a generated column holds no data of its own)"
 
 
 # --- SQL from the catalog -------------------------------------------------------------------------
@@ -681,8 +783,8 @@ def _add_constraint_sql(table: str, con: Constraint) -> str:
 
 def _column_sql(c: Column) -> str:
     piece = f"{qi(c.name)} {c.type}"
-    if c.generated == "s":
-        piece += f" GENERATED ALWAYS AS ({c.default}) STORED"
+    if c.generated in ("s", "v"):
+        piece += f" GENERATED ALWAYS AS ({c.default}) {'STORED' if c.generated == 's' else 'VIRTUAL'}"
     elif c.default is not None:
         piece += f" DEFAULT {c.default}"
     if c.identity:

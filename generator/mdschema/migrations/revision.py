@@ -132,7 +132,9 @@ def _revision_on(
         with connect(sh.url(scratch)) as conn:
             conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
         renamed = read_snapshot(sh.url(scratch), exclude)
-    result = plan(renamed, wanted, models.Base.metadata, renames)
+    with connect(sh.admin_url) as conn:  # the plan is written in SQL the shadow's PostgreSQL runs
+        server_version = conn.info.server_version
+    result = plan(renamed, wanted, models.Base.metadata, renames, server_version)
     if not result.summary:
         return RevisionResult(None)
     blocked = tuple(

@@ -29,6 +29,7 @@ from mdschema.schema import (
     Unique,
 )
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
+from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.util.graph import cyclic_edges, topological_order
 
@@ -102,7 +103,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         )
     final = _mark_cycles(final)
     named = _named(parsed, final, diag)
-    return Schema(
+    schema = Schema(
         tables=_dependency_order(final),
         enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
         extensions=named[0],
@@ -112,6 +113,8 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         unmanaged=tuple(sorted(unmanaged)),
         docs=tuple(sorted(docs)),
     )
+    check_limits(schema, diag)
+    return schema
 
 
 class _TableBuild:
