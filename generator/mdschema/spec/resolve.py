@@ -28,8 +28,8 @@ from mdschema.schema import (
     Trigger,
     Unique,
 )
-from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.pg_limits import check_limits
+from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.util.graph import cyclic_edges, topological_order
 
