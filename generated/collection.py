@@ -106,12 +106,12 @@ class Collection(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="collection")
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="collection")
     collection_grouping_members: Mapped[list[CollectionGroupingMember]] = relationship(
         back_populates="collection"
     )
     collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(back_populates="collection")
-    collection_synthesises: Mapped[list[CollectionSynthesis]] = relationship(back_populates="collection")
+    collection_syntheses: Mapped[list[CollectionSynthesis]] = relationship(back_populates="collection")
     collection_tags: Mapped[list[CollectionTag]] = relationship(back_populates="collection")
     requirements: Mapped[list[Requirement]] = relationship(back_populates="collection")
     source_collection_collection_relationships: Mapped[list[CollectionRelationship]] = relationship(
@@ -401,4 +401,4 @@ class CollectionSynthesis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    collection: Mapped[Collection | None] = relationship(back_populates="collection_synthesises")
+    collection: Mapped[Collection | None] = relationship(back_populates="collection_syntheses")

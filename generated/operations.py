@@ -455,17 +455,17 @@ class ArchetypeAnalysis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    collection: Mapped[Collection | None] = relationship(back_populates="archetype_analysises")
+    collection: Mapped[Collection | None] = relationship(back_populates="archetype_analyses")
     previous_analysis: Mapped[ArchetypeAnalysis | None] = relationship(
-        back_populates="previous_analysis_archetype_analysises",
+        back_populates="previous_analysis_archetype_analyses",
         foreign_keys="[ArchetypeAnalysis.previous_analysis_id]",
         remote_side="[ArchetypeAnalysis.id]",
     )
-    previous_analysis_archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(
+    previous_analysis_archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
         back_populates="previous_analysis", foreign_keys="[ArchetypeAnalysis.previous_analysis_id]"
     )
-    story: Mapped[Story | None] = relationship(back_populates="archetype_analysises")
-    storyteller: Mapped[Storyteller | None] = relationship(back_populates="archetype_analysises")
+    story: Mapped[Story | None] = relationship(back_populates="archetype_analyses")
+    storyteller: Mapped[Storyteller | None] = relationship(back_populates="archetype_analyses")
 
 
 class UserFeedback(Base):
@@ -536,7 +536,7 @@ class UserFeedback(Base):
         DateTime(), server_default=text("now()"), comment="When the record was created"
     )
 
-    storyteller: Mapped[Storyteller | None] = relationship(back_populates="user_feedbacks")
+    storyteller: Mapped[Storyteller | None] = relationship(back_populates="user_feedback")
 
 
 class Agent(Base):

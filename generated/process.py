@@ -329,7 +329,7 @@ class ProcessSection(Base):
     requirements: Mapped[list[Requirement]] = relationship(back_populates="section")
     section_prompts: Mapped[list[SectionPrompt]] = relationship(back_populates="section")
     session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(back_populates="section")
-    session_synthesises: Mapped[list[SessionSynthesis]] = relationship(back_populates="section")
+    session_syntheses: Mapped[list[SessionSynthesis]] = relationship(back_populates="section")
     storyteller_section_selections: Mapped[list[StorytellerSectionSelection]] = relationship(
         back_populates="process_section"
     )

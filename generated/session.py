@@ -132,7 +132,7 @@ class StorytellerSession(Base):
     session_progresses: Mapped[list[SessionProgress]] = relationship(back_populates="session")
     session_scope: Mapped[SessionScope | None] = relationship(back_populates="session", uselist=False)
     session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(back_populates="session")
-    session_synthesises: Mapped[list[SessionSynthesis]] = relationship(back_populates="session")
+    session_syntheses: Mapped[list[SessionSynthesis]] = relationship(back_populates="session")
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="sessions")
 
 
@@ -385,8 +385,8 @@ class SessionSynthesis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    section: Mapped[ProcessSection | None] = relationship(back_populates="session_synthesises")
-    session: Mapped[StorytellerSession | None] = relationship(back_populates="session_synthesises")
+    section: Mapped[ProcessSection | None] = relationship(back_populates="session_syntheses")
+    session: Mapped[StorytellerSession | None] = relationship(back_populates="session_syntheses")
 
 
 class SessionArchetype(Base):

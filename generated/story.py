@@ -125,7 +125,7 @@ class Story(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="story")
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="story")
     book_exports: Mapped[list[BookExport]] = relationship(back_populates="story")
     character_relationships: Mapped[list[CharacterRelationship]] = relationship(back_populates="story")
     edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="story")

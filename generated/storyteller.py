@@ -102,7 +102,7 @@ class Storyteller(Base):
     )
 
     agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="storyteller")
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="storyteller")
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="storyteller")
     book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(back_populates="storyteller")
     book_exports: Mapped[list[BookExport]] = relationship(back_populates="storyteller")
     collection_groupings: Mapped[list[CollectionGrouping]] = relationship(back_populates="storyteller")
@@ -128,7 +128,7 @@ class Storyteller(Base):
     storyteller_section_statuses: Mapped[list[StorytellerSectionStatus]] = relationship(
         back_populates="storyteller"
     )
-    user_feedbacks: Mapped[list[UserFeedback]] = relationship(back_populates="storyteller")
+    user_feedback: Mapped[list[UserFeedback]] = relationship(back_populates="storyteller")
 
 
 class StorytellerBoundary(Base):
@@ -336,7 +336,7 @@ class LifeEvent(Base):
         back_populates="life_event", foreign_keys="[LifeEventPreference.life_event_id]", uselist=False
     )
     life_event_locations: Mapped[list[LifeEventLocation]] = relationship(back_populates="life_event")
-    life_event_medias: Mapped[list[LifeEventMedia]] = relationship(back_populates="life_event")
+    life_event_media: Mapped[list[LifeEventMedia]] = relationship(back_populates="life_event")
     life_event_participants: Mapped[list[LifeEventParticipant]] = relationship(back_populates="life_event")
     life_event_timespans: Mapped[list[LifeEventTimespan]] = relationship(back_populates="life_event")
     life_event_trauma: Mapped[LifeEventTrauma | None] = relationship(
@@ -720,7 +720,7 @@ class LifeEventMedia(Base):
         DateTime(), server_default=text("now()"), comment="When the item was uploaded"
     )
 
-    life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_medias")
+    life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_media")
 
 
 class LifeEventPreference(Base):

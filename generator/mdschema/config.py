@@ -23,6 +23,7 @@ class Config:
     schema: str = "public"
     modules: tuple[tuple[str, str], ...] = ()
     class_names: tuple[tuple[str, str], ...] = ()
+    relationship_names: tuple[tuple[str, str], ...] = ()  # "table.attribute" (as generated) → attribute
     external_tables: tuple[tuple[str, str], ...] = ()
     unmanaged_tables: tuple[str, ...] = ()
     prefer: tuple[tuple[str, str], ...] = ()
@@ -98,6 +99,7 @@ def load_config(root: Path) -> Config:
         "schema",
         "modules",
         "class_names",
+        "relationship_names",
         "external_tables",
         "unmanaged_tables",
         "prefer",
@@ -123,6 +125,16 @@ def load_config(root: Path) -> Config:
     for table, name in class_names:
         if not _IDENT.match(name):
             bad(f"class_names.{table} = {name!r} is not a Python class name")
+    relationship_names = _str_map(raw.get("relationship_names", {}), "relationship_names", bad)
+    for key, name in relationship_names:
+        table, dot, attribute = key.rpartition(".")
+        if not dot or not table or not _IDENT.match(attribute):
+            bad(
+                f"relationship_names key {key!r} must be TABLE.ATTRIBUTE, the relationship as generated",
+                'e.g. "collection.archetype_analyses" = "analyses"',
+            )
+        if not _IDENT.match(name) or name.startswith("_"):
+            bad(f"relationship_names.{key} = {name!r} is not a Python attribute name")
     external_raw = raw.get("external_tables", {})
     if isinstance(external_raw, list):
         external_raw = {name: "keep_fk" for name in external_raw}
@@ -149,6 +161,7 @@ def load_config(root: Path) -> Config:
         schema=str(raw.get("schema", "public")),
         modules=modules,
         class_names=class_names,
+        relationship_names=relationship_names,
         external_tables=external,
         unmanaged_tables=tuple(_str_list(raw.get("unmanaged_tables", []), "unmanaged_tables", bad)),
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),

@@ -152,11 +152,11 @@ def test_relationships_both_sides(decided: tuple[Schema, Package]) -> None:
         "mentor",
         "Person",
         "Person | None",
-        "mentor_persons",
+        "mentor_people",
         foreign_keys=("Person.mentor_id",),
         remote_side=("Person.id",),
     )
-    assert _relationship(person, "mentor_persons").annotation == "list[Person]"
+    assert _relationship(person, "mentor_people").annotation == "list[Person]"
     assert _relationship(pet, "owner") == RelationshipAttr(
         "owner", "Person", "Person", "owner_pets", foreign_keys=("Pet.owner_id",)
     )

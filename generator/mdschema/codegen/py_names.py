@@ -1,4 +1,5 @@
-"""The Python names mdschema gives: modules per doc, classes per table, attributes per column, plurals.
+"""The Python names mdschema gives: modules per doc, classes per table, attributes per column (plurals
+are inflection.py's).
 
 Every rule lives here once, and so does the check that two things do not end up with one name (E101 for
 classes, E108 for attributes, E304 for modules): `name_schema` decides the names and reports the clashes
@@ -133,29 +134,6 @@ def default_module(stem: str) -> str:
     if keyword.iskeyword(name) or name in RESERVED_MODULES:
         name += "_models"
     return name
-
-
-def plural(word: str) -> str:
-    """English plural of a table name; a name already plural (`messages`, `chunks`) stays as it is."""
-    if word.endswith(("ss", "us", "is", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("s"):
-        return word
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def singular(class_name: str) -> str:
-    """Users → User, Categories → Category, Addresses → Address, Statuses → Status, Courses → Course."""
-    lower = class_name.lower()
-    if lower.endswith("ies") and len(class_name) > 3:
-        return class_name[:-3] + "y"
-    if lower.endswith(("sses", "xes", "zzes", "ches", "shes", "tuses", "buses", "puses", "ruses", "nuses")):
-        return class_name[:-2]
-    if lower.endswith(("ss", "us", "is")) or not lower.endswith("s") or len(class_name) < 3:
-        return class_name
-    return class_name[:-1]
 
 
 def column_stem(column: str) -> str:

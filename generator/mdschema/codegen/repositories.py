@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mdschema.codegen.decide import ColumnAttr, Package
-from mdschema.codegen.py_names import attr_name, column_stem, singular
+from mdschema.codegen.inflection import singular
+from mdschema.codegen.py_names import attr_name, column_stem
 from mdschema.codegen.source import (
     Call,
     Node,
