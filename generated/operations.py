@@ -462,7 +462,9 @@ class ArchetypeAnalysis(Base):
         remote_side="[ArchetypeAnalysis.id]",
     )
     previous_analysis_archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
-        back_populates="previous_analysis", foreign_keys="[ArchetypeAnalysis.previous_analysis_id]"
+        back_populates="previous_analysis",
+        foreign_keys="[ArchetypeAnalysis.previous_analysis_id]",
+        passive_deletes="all",
     )
     story: Mapped[Story | None] = relationship(back_populates="archetype_analyses")
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="archetype_analyses")
@@ -617,7 +619,7 @@ class Agent(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="agent")
+    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="agent", passive_deletes="all")
 
 
 class AgentInstance(Base):
@@ -1010,7 +1012,9 @@ class BookExport(Base):
         DateTime(), server_default=text("now()"), comment="When the export was requested"
     )
 
-    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(back_populates="book_export")
+    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(
+        back_populates="book_export", cascade="save-update, merge, delete", passive_deletes=True
+    )
     story: Mapped[Story | None] = relationship(back_populates="book_exports")
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="book_exports")
 

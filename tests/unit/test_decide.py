@@ -157,13 +157,22 @@ def test_relationships_both_sides(decided: tuple[Schema, Package]) -> None:
         remote_side=("Person.id",),
     )
     assert _relationship(person, "mentor_people").annotation == "list[Person]"
+    # the parent side deletes like the FK says: SET NULL → passive; CASCADE on a NOT NULL key → delete
+    # and delete-orphan, passive; NO ACTION → "all" (the database refuses)
+    assert _relationship(person, "mentor_people").passive_deletes is True
+    assert _relationship(person, "mentor_people").cascade is None
+    assert _relationship(person, "owner_pets").cascade == "all, delete-orphan"
+    assert _relationship(person, "owner_pets").passive_deletes is True
+    assert _relationship(person, "vet_pets").passive_deletes == "all"
+    assert _relationship(person, "vet_pets").cascade is None
+    assert _relationship(pet, "owner").passive_deletes is False  # the child side never
     assert _relationship(pet, "owner") == RelationshipAttr(
         "owner", "Person", "Person", "owner_pets", foreign_keys=("Pet.owner_id",)
     )
     assert _relationship(person, "owner_pets").annotation == "list[Pet]"
     # a unique FK is one-to-one: no list, uselist=False on the parent
     assert _relationship(person, "passport") == RelationshipAttr(
-        "passport", "Passport", "Passport | None", "person", uselist=False
+        "passport", "Passport", "Passport | None", "person", uselist=False, passive_deletes="all"
     )
     assert [r.attribute for r in person.relationships] == sorted(r.attribute for r in person.relationships)
 

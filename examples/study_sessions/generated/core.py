@@ -55,7 +55,9 @@ class Profiles(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the account was created"
     )
 
-    study_sessions: Mapped[list[StudySessions]] = relationship(back_populates="profile")
+    study_sessions: Mapped[list[StudySessions]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class StudySessions(Base):
@@ -102,11 +104,19 @@ class StudySessions(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the session last changed"
     )
 
-    chats: Mapped[list[Chats]] = relationship(back_populates="session")
-    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="session")
-    documents: Mapped[list[Documents]] = relationship(back_populates="session")
+    chats: Mapped[list[Chats]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+    documents: Mapped[list[Documents]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
     profile: Mapped[Profiles] = relationship(back_populates="study_sessions")
-    topics: Mapped[list[Topics]] = relationship(back_populates="session")
+    topics: Mapped[list[Topics]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Topics(Base):
@@ -147,7 +157,9 @@ class Topics(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the topic last changed"
     )
 
-    chats: Mapped[Chats | None] = relationship(back_populates="topic", uselist=False)
+    chats: Mapped[Chats | None] = relationship(
+        back_populates="topic", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="topics")
 
 
@@ -192,7 +204,9 @@ class Chats(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the chat last changed"
     )
 
-    messages: Mapped[list[Messages]] = relationship(back_populates="chat")
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="chat", cascade="all, delete-orphan", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="chats")
     topic: Mapped[Topics | None] = relationship(back_populates="chats")
 

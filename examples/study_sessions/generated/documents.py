@@ -62,7 +62,9 @@ class Documents(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the file was uploaded"
     )
 
-    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="document")
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="documents")
 
 
@@ -128,6 +130,9 @@ class DocumentChunks(Base):
         remote_side="[DocumentChunks.id]",
     )
     parent_chunk_document_chunks: Mapped[list[DocumentChunks]] = relationship(
-        back_populates="parent_chunk", foreign_keys="[DocumentChunks.parent_chunk_id]"
+        back_populates="parent_chunk",
+        foreign_keys="[DocumentChunks.parent_chunk_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     session: Mapped[StudySessions] = relationship(back_populates="document_chunks")

@@ -140,6 +140,8 @@ class RelationshipAttr:
     foreign_keys: tuple[str, ...] = ()  # "Class.attribute", when two foreign keys join the same tables
     remote_side: tuple[str, ...] = ()  # "Class.attribute", on a self-reference
     uselist: bool | None = None  # False on the parent side of a one-to-one
+    cascade: str | None = None  # None: SQLAlchemy's default ("save-update, merge")
+    passive_deletes: bool | str = False  # True | "all": on the parent side, from the FK's ON DELETE
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,36 @@ class _Relationship:
     foreign_keys: tuple[str, ...]  # "Class.attr" of the child's FK columns, when ambiguous
     remote_side: tuple[str, ...]
     uselist_false: bool
+    cascade: str | None = None
+    passive_deletes: bool | str = False
+
+
+# What the parent side of a relationship does when the parent is deleted, so that the ORM deletes like
+# the database the docs describe, whether or not the children are loaded in the session:
+# - CASCADE: the loaded children are deleted by the ORM (their own relationships cascade in turn), the
+#   others by the database (passive_deletes: they are not loaded first). When the key is NOT NULL a
+#   child cannot outlive its parent, so one removed from the collection is deleted (delete-orphan)
+#   instead of failing with a NotNullViolation; a nullable one keeps its row, its key nulled.
+# - SET NULL: the ORM nulls the loaded children's key, as the database does the others'.
+# - SET DEFAULT, RESTRICT, NO ACTION: the ORM leaves the children alone ("all": it never nulls their
+#   key), so the database applies the default, or refuses the delete with its own error.
+CASCADE_NOT_NULL = "all, delete-orphan"
+CASCADE_NULLABLE = "save-update, merge, delete"
+PASSIVE_DELETES: dict[str, bool | str] = {
+    "CASCADE": True,
+    "SET NULL": True,
+    "SET DEFAULT": "all",
+    "RESTRICT": "all",
+    "NO ACTION": "all",
+}
+
+
+def _on_delete(fk: ForeignKey, nullable: bool) -> tuple[str | None, bool | str]:
+    """(cascade=, passive_deletes=) of the parent side of `fk`'s relationship."""
+    cascade = None
+    if fk.on_delete == "CASCADE":
+        cascade = CASCADE_NULLABLE if nullable else CASCADE_NOT_NULL
+    return cascade, PASSIVE_DELETES[fk.on_delete]
 
 
 def _decide_relationships(
@@ -360,6 +392,8 @@ def _decide_relationships(
                         foreign_keys=fk_cols if ambiguous else (),
                         remote_side=(),
                         uselist_false=one_to_one,
+                        cascade=_on_delete(fk, nullable)[0],
+                        passive_deletes=_on_delete(fk, nullable)[1],
                     ),
                 )
             )
@@ -636,6 +670,8 @@ def _decide_class(
                 foreign_keys=rel.foreign_keys,
                 remote_side=rel.remote_side,
                 uselist=False if rel.uselist_false else None,
+                cascade=rel.cascade,
+                passive_deletes=rel.passive_deletes,
             )
         )
     return ModelClass(

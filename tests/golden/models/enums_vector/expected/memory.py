@@ -85,10 +85,16 @@ class Memory(Base):
     )
 
     from_memory_links: Mapped[list[MemoryLink]] = relationship(
-        back_populates="from_", foreign_keys="[MemoryLink.from_id]"
+        back_populates="from_",
+        foreign_keys="[MemoryLink.from_id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     to_memory_links: Mapped[list[MemoryLink]] = relationship(
-        back_populates="to", foreign_keys="[MemoryLink.to_id]"
+        back_populates="to",
+        foreign_keys="[MemoryLink.to_id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
