@@ -11,6 +11,7 @@ from typing import Any
 from mdschema.errors import Diagnostic, Span, SpecError
 
 EXTERNAL_MODES = ("keep_fk", "column_only")
+ENUM_STYLES = ("enum", "literal")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -29,6 +30,7 @@ class Config:
     prefer: tuple[tuple[str, str], ...] = ()
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
+    enum_style: str = "enum"  # enum columns as Mapped[<enum.StrEnum>] | Mapped[Literal[...]]
     templates: str | None = None  # a folder (inside the project) searched before the built-in templates
     require_descriptions: bool = False  # check: every table and column has a description
     diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
@@ -105,6 +107,7 @@ def load_config(root: Path) -> Config:
         "prefer",
         "repositories",
         "session_layer",
+        "enum_style",
         "templates",
         "require_descriptions",
         "diagram_files",
@@ -150,6 +153,10 @@ def load_config(root: Path) -> Config:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
     templates = _templates(root, raw.get("templates"), bad)
+    enum_style = raw.get("enum_style", "enum")
+    if enum_style not in ENUM_STYLES:
+        bad(f"enum_style = {enum_style!r}", f"use one of {', '.join(ENUM_STYLES)}")
+        enum_style = "enum"
     for pattern in _str_list(raw.get("diagram_files", []), "diagram_files", lambda *a: None):
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"diagram_files pattern {pattern!r} reaches outside the project", 'e.g. ["docs/*.md"]')
@@ -167,6 +174,7 @@ def load_config(root: Path) -> Config:
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
+        enum_style=enum_style,
         templates=templates,
         require_descriptions=_flag(raw, "require_descriptions", bad),
         diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),

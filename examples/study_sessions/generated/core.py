@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
-from .enums import ChatTypeEnum, SessionStatusEnum
+from .enums import ChatType, ChatTypeEnum, SessionStatus, SessionStatusEnum
 
 if TYPE_CHECKING:
     from .documents import DocumentChunks, Documents
@@ -89,7 +89,7 @@ class StudySessions(Base):
     description: Mapped[str | None] = mapped_column(
         Text, comment="Optional notes on what the learner wants to achieve"
     )
-    status: Mapped[str] = mapped_column(
+    status: Mapped[SessionStatus] = mapped_column(
         SessionStatusEnum,
         server_default=text("'UPLOADING'"),
         comment="Where the session is in the upload, plan and study workflow",
@@ -183,7 +183,7 @@ class Chats(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("study_sessions.id", ondelete="CASCADE"), comment="Study session the chat belongs to"
     )
-    type: Mapped[str] = mapped_column(
+    type: Mapped[ChatType] = mapped_column(
         ChatTypeEnum, comment="Whether this is a per-topic chat or the session-wide general chat"
     )
     topic_id: Mapped[uuid.UUID | None] = mapped_column(

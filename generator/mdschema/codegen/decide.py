@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from mdschema.codegen.inflection import plural
 from mdschema.codegen.options import RenderOptions
-from mdschema.codegen.py_names import Names, attr_name, enum_var, fk_stem, name_schema
+from mdschema.codegen.py_names import Names, attr_name, enum_members, enum_var, fk_stem, name_schema
 from mdschema.codegen.py_types import python_type
 from mdschema.codegen.source import isort_names
 from mdschema.errors import Diagnostic, Span, SpecError
@@ -165,15 +165,18 @@ class ModelModule:
 
 @dataclass(frozen=True, slots=True)
 class EnumType:
-    variable: str  # MoodEnum
+    variable: str  # MoodEnum: the SQLAlchemy ENUM columns are mapped with
     name: str  # mood
     labels: tuple[str, ...]
+    python: str = ""  # Mood: the Python type annotations name (a StrEnum class or a Literal alias)
+    members: tuple[str, ...] = ()  # the StrEnum's member names, one per label
 
 
 @dataclass(frozen=True, slots=True)
 class EnumsModule:
     imports: ImportBlock
     enums: tuple[EnumType, ...]
+    style: str = "enum"  # "enum" | "literal" (options.enum_style)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +265,7 @@ def decide_package(schema: Schema, options: RenderOptions) -> Package:
         raise SpecError(errors)
     names = naming.names
     models = decide_models(schema, names, options)
-    enums = decide_enums(schema)
+    enums = decide_enums(schema, names, options.enum_style)
     external = decide_external(schema)
     return Package(
         name=options.package,
@@ -613,11 +616,13 @@ def _decide_class(
     columns: list[ColumnAttr] = []
     for col in table.columns:
         variable = enum_var(col.type.enum) if col.type.enum else None
-        pt = python_type(col.type, variable)
+        enum_type = names.enums[col.type.enum] if col.type.enum else "str"
+        pt = python_type(col.type, variable, enum_type)
         for mod, name in pt.imports:
             imports.add(mod, name)
         if variable:
             imports.add(".enums", variable)
+            imports.add(".enums", enum_type)  # at run time: SQLAlchemy resolves the annotation
         annotation = pt.annotation + (" | None" if col.nullable else "")
         _add_type_imports(imports, annotation)
         col_fk = fk_by_col.get(col.name)
@@ -714,14 +719,31 @@ def decide_models(schema: Schema, names: Names, options: RenderOptions) -> tuple
     return tuple(out)
 
 
-def decide_enums(schema: Schema) -> EnumsModule | None:
+def decide_enums(schema: Schema, names: Names, style: str = "enum") -> EnumsModule | None:
+    """enums.py: per PostgreSQL enum its Python type (a StrEnum whose values are the labels, or a
+    Literal of them) and the ENUM columns are mapped with, whose type name and labels are the doc's."""
     if not schema.enums:
         return None
     imports = _Imports()
     imports.add("sqlalchemy.dialects.postgresql", "ENUM")
     imports.add(".base", "Base")
+    if style == "literal":
+        imports.add("typing", "Literal")
+    else:
+        imports.add("enum")
     return EnumsModule(
-        imports.block(), tuple(EnumType(enum_var(e.name), e.name, e.labels) for e in schema.enums)
+        imports.block(),
+        tuple(
+            EnumType(
+                enum_var(e.name),
+                e.name,
+                e.labels,
+                python=names.enums[e.name],
+                members=enum_members(e.labels) if style != "literal" else (),
+            )
+            for e in schema.enums
+        ),
+        style,
     )
 
 
@@ -796,7 +818,8 @@ def decide_init(
     exports: list[str] = []
     for enum in enums.enums if enums else ():
         imports.add(".enums", enum.variable)
-        exports.append(enum.variable)
+        imports.add(".enums", enum.python)
+        exports += [enum.variable, enum.python]
     if external is not None:
         imports.add(".", "external")
         exports.append("external")

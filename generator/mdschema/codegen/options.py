@@ -20,6 +20,7 @@ class RenderOptions:
     relationship_names: tuple[tuple[str, str], ...] = ()  # "table.attribute" as generated → attribute
     session_layer: bool = False  # also db.py
     repositories: bool = False  # also repositories.py
+    enum_style: str = "enum"  # "enum": a StrEnum class per PostgreSQL enum; "literal": a Literal alias
     templates: Path | None = None  # a folder searched before the built-in templates
     templates_shown: str = "templates"  # that folder as diagnostics name it (as written in pyproject.toml)
     module_spans: tuple[tuple[str, Span], ...] = ()  # doc stem → where its `modules` entry is written
@@ -34,6 +35,7 @@ class RenderOptions:
             relationship_names=config.relationship_names,
             session_layer=config.session_layer,
             repositories=config.repositories,
+            enum_style=config.enum_style,
             templates=config.templates_dir,
             templates_shown=config.templates or "templates",
             module_spans=tuple((stem, config.span(f"modules.{stem}")) for stem, _ in config.modules),

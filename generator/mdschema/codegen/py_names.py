@@ -108,6 +108,26 @@ def enum_var(name: str) -> str:
     return class_name(name) + "Enum"
 
 
+def enum_members(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The member names of a PostgreSQL enum's Python class, one per label, in order: the label in upper
+    case with every run of other characters an underscore (`in progress` → `IN_PROGRESS`), so that no
+    member shadows a str method (`title`, `count`) or is a keyword; `V_` before a digit, `EMPTY` for
+    '', `_2`, `_3` after a name already taken (`a` and `A`)."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for label in labels:
+        name = re.sub(r"[^0-9A-Za-z]+", "_", label).strip("_").upper() or "EMPTY"
+        if name[0].isdigit():
+            name = "V_" + name
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        taken.add(candidate)
+        out.append(candidate)
+    return tuple(out)
+
+
 def attr_name(column: str) -> str:
     """A safe Python attribute for a column name."""
     name = re.sub(r"\W", "_", column, flags=re.ASCII)
@@ -156,6 +176,7 @@ class Names:
 
     modules: dict[str, str]  # doc (as in Schema.docs) → module
     classes: dict[str, str]  # table → class
+    enums: dict[str, str]  # PostgreSQL enum → its Python type (a StrEnum class or a Literal alias)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +258,19 @@ def name_schema(schema: Schema, options: RenderOptions) -> Naming:
                     )
                 )
             attrs.setdefault(attr, col.name)
-    return Naming(Names(modules, classes), tuple(problems))
+    # An enum's Python type beside the model classes: `session_status` → SessionStatus, or
+    # SessionStatusType when a class (or a name the modules bind) already has that name.
+    enums: dict[str, str] = {}
+    used = set(classes.values()) | MODULE_NAMES | {enum_var(e.name) for e in schema.enums}
+    for enum in schema.enums:
+        name = class_name(enum.name)
+        candidate, n = (name if name not in used else name + "Type"), 1
+        while candidate in used:
+            n += 1
+            candidate = f"{name}Type{n}"
+        used.add(candidate)
+        enums[enum.name] = candidate
+    return Naming(Names(modules, classes, enums), tuple(problems))
 
 
 def naming_check(options: RenderOptions) -> Callable[[Schema], tuple[Diagnostic, ...]]:
