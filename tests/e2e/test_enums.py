@@ -159,3 +159,14 @@ def test_mypy_accepts_the_labels_and_rejects_a_wrong_one(project: Any) -> None:
     if style == "enum":
         assert '"type[TaskStatus]" has no attribute "DNOE"' in errors[0]
     assert "incompatible types in assignment" in errors[-1].lower()
+
+
+def test_both_styles_pass_ruff_and_ruff_format(project: Any) -> None:
+    _, root, package, _ = project
+    ruff = str(VENV_BIN / "ruff")
+    for args in (
+        ["check", "--isolated", "--no-cache", "--select", "E,F,I,UP,B", "--line-length", "110"],
+        ["format", "--isolated", "--no-cache", "--check", "--line-length", "110"],
+    ):
+        result = subprocess.run([ruff, *args, package], capture_output=True, text=True, cwd=root)
+        assert result.returncode == 0, result.stdout + result.stderr
