@@ -141,3 +141,11 @@ def test_a_relationship_name_that_is_not_an_attribute_is_e302(tmp_path: Path) ->
     assert [e.code for e in errors] == ["E302", "E302"]
     assert any("must be TABLE.ATTRIBUTE" in e.message for e in errors)
     assert any("'2kids' is not a Python attribute name" in e.message for e in errors)
+
+
+def test_renaming_onto_a_name_the_class_reserves_is_e308(tmp_path: Path) -> None:
+    tool = '[tool.mdschema.relationship_names]\n"child.guardian" = "metadata"\n'
+    errors = errors_of(tmp_path, {"doc.md": PARENT_CHILD}, tool)
+    assert [(str(e.span), e.code) for e in errors] == [("pyproject.toml:4", "E308")]
+    assert "'metadata' is reserved in a model class" in errors[0].message
+    assert errors[0].hint == "choose another name, e.g. 'metadata_'"
