@@ -106,21 +106,37 @@ class Collection(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="collection")
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
+    )
     collection_grouping_members: Mapped[list[CollectionGroupingMember]] = relationship(
-        back_populates="collection"
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
     )
-    collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(back_populates="collection")
-    collection_synthesises: Mapped[list[CollectionSynthesis]] = relationship(back_populates="collection")
-    collection_tags: Mapped[list[CollectionTag]] = relationship(back_populates="collection")
-    requirements: Mapped[list[Requirement]] = relationship(back_populates="collection")
+    collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    collection_syntheses: Mapped[list[CollectionSynthesis]] = relationship(
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    collection_tags: Mapped[list[CollectionTag]] = relationship(
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    requirements: Mapped[list[Requirement]] = relationship(back_populates="collection", passive_deletes="all")
     source_collection_collection_relationships: Mapped[list[CollectionRelationship]] = relationship(
-        back_populates="source_collection", foreign_keys="[CollectionRelationship.source_collection_id]"
+        back_populates="source_collection",
+        foreign_keys="[CollectionRelationship.source_collection_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
-    story_collections: Mapped[list[StoryCollection]] = relationship(back_populates="collection")
+    story_collections: Mapped[list[StoryCollection]] = relationship(
+        back_populates="collection", cascade="save-update, merge, delete", passive_deletes=True
+    )
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="collections")
     target_collection_collection_relationships: Mapped[list[CollectionRelationship]] = relationship(
-        back_populates="target_collection", foreign_keys="[CollectionRelationship.target_collection_id]"
+        back_populates="target_collection",
+        foreign_keys="[CollectionRelationship.target_collection_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
 
 
@@ -216,7 +232,7 @@ class CollectionGrouping(Base):
     )
 
     collection_grouping_members: Mapped[list[CollectionGroupingMember]] = relationship(
-        back_populates="grouping"
+        back_populates="grouping", cascade="save-update, merge, delete", passive_deletes=True
     )
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="collection_groupings")
 
@@ -401,4 +417,4 @@ class CollectionSynthesis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    collection: Mapped[Collection | None] = relationship(back_populates="collection_synthesises")
+    collection: Mapped[Collection | None] = relationship(back_populates="collection_syntheses")

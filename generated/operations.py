@@ -455,17 +455,19 @@ class ArchetypeAnalysis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    collection: Mapped[Collection | None] = relationship(back_populates="archetype_analysises")
+    collection: Mapped[Collection | None] = relationship(back_populates="archetype_analyses")
     previous_analysis: Mapped[ArchetypeAnalysis | None] = relationship(
-        back_populates="previous_analysis_archetype_analysises",
+        back_populates="previous_analysis_archetype_analyses",
         foreign_keys="[ArchetypeAnalysis.previous_analysis_id]",
         remote_side="[ArchetypeAnalysis.id]",
     )
-    previous_analysis_archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(
-        back_populates="previous_analysis", foreign_keys="[ArchetypeAnalysis.previous_analysis_id]"
+    previous_analysis_archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
+        back_populates="previous_analysis",
+        foreign_keys="[ArchetypeAnalysis.previous_analysis_id]",
+        passive_deletes="all",
     )
-    story: Mapped[Story | None] = relationship(back_populates="archetype_analysises")
-    storyteller: Mapped[Storyteller | None] = relationship(back_populates="archetype_analysises")
+    story: Mapped[Story | None] = relationship(back_populates="archetype_analyses")
+    storyteller: Mapped[Storyteller | None] = relationship(back_populates="archetype_analyses")
 
 
 class UserFeedback(Base):
@@ -536,7 +538,7 @@ class UserFeedback(Base):
         DateTime(), server_default=text("now()"), comment="When the record was created"
     )
 
-    storyteller: Mapped[Storyteller | None] = relationship(back_populates="user_feedbacks")
+    storyteller: Mapped[Storyteller | None] = relationship(back_populates="user_feedback")
 
 
 class Agent(Base):
@@ -617,7 +619,7 @@ class Agent(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="agent")
+    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="agent", passive_deletes="all")
 
 
 class AgentInstance(Base):
@@ -1010,7 +1012,9 @@ class BookExport(Base):
         DateTime(), server_default=text("now()"), comment="When the export was requested"
     )
 
-    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(back_populates="book_export")
+    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(
+        back_populates="book_export", cascade="save-update, merge, delete", passive_deletes=True
+    )
     story: Mapped[Story | None] = relationship(back_populates="book_exports")
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="book_exports")
 

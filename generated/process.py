@@ -66,14 +66,30 @@ class ProcessVersion(Base):
         Uuid, ForeignKey("users.id"), comment="Supabase auth user who published the version"
     )
 
-    process_commitments: Mapped[list[ProcessCommitment]] = relationship(back_populates="process_version")
-    process_flow_edges: Mapped[list[ProcessFlowEdge]] = relationship(back_populates="process_version")
-    process_nodes: Mapped[list[ProcessNode]] = relationship(back_populates="process_version")
-    process_sections: Mapped[list[ProcessSection]] = relationship(back_populates="process_version")
-    scope_types: Mapped[list[ScopeType]] = relationship(back_populates="process_version")
-    session_templates: Mapped[list[SessionTemplate]] = relationship(back_populates="process_version")
-    sessions: Mapped[list[StorytellerSession]] = relationship(back_populates="process_version")
-    storyteller_progresses: Mapped[list[StorytellerProgress]] = relationship(back_populates="process_version")
+    process_commitments: Mapped[list[ProcessCommitment]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    process_flow_edges: Mapped[list[ProcessFlowEdge]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    process_nodes: Mapped[list[ProcessNode]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    process_sections: Mapped[list[ProcessSection]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    scope_types: Mapped[list[ScopeType]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_templates: Mapped[list[SessionTemplate]] = relationship(
+        back_populates="process_version", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    sessions: Mapped[list[StorytellerSession]] = relationship(
+        back_populates="process_version", passive_deletes="all"
+    )
+    storyteller_progresses: Mapped[list[StorytellerProgress]] = relationship(
+        back_populates="process_version", passive_deletes="all"
+    )
 
 
 class ProcessCommitment(Base):
@@ -145,7 +161,7 @@ class ProcessNodeType(Base):
         comment="Whether nodes of this type can be visited more than once",
     )
 
-    process_nodes: Mapped[list[ProcessNode]] = relationship(back_populates="node_type")
+    process_nodes: Mapped[list[ProcessNode]] = relationship(back_populates="node_type", passive_deletes="all")
 
 
 class ProcessNode(Base):
@@ -209,15 +225,27 @@ class ProcessNode(Base):
     )
 
     from_node_process_flow_edges: Mapped[list[ProcessFlowEdge]] = relationship(
-        back_populates="from_node", foreign_keys="[ProcessFlowEdge.from_node_id]"
+        back_populates="from_node",
+        foreign_keys="[ProcessFlowEdge.from_node_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     node_type: Mapped[ProcessNodeType | None] = relationship(back_populates="process_nodes")
-    process_prompts: Mapped[list[ProcessPrompt]] = relationship(back_populates="process_node")
+    process_prompts: Mapped[list[ProcessPrompt]] = relationship(
+        back_populates="process_node", cascade="save-update, merge, delete", passive_deletes=True
+    )
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="process_nodes")
-    session_progresses: Mapped[list[SessionProgress]] = relationship(back_populates="process_node")
-    sessions: Mapped[list[StorytellerSession]] = relationship(back_populates="current_process_node")
+    session_progresses: Mapped[list[SessionProgress]] = relationship(
+        back_populates="process_node", passive_deletes="all"
+    )
+    sessions: Mapped[list[StorytellerSession]] = relationship(
+        back_populates="current_process_node", passive_deletes="all"
+    )
     to_node_process_flow_edges: Mapped[list[ProcessFlowEdge]] = relationship(
-        back_populates="to_node", foreign_keys="[ProcessFlowEdge.to_node_id]"
+        back_populates="to_node",
+        foreign_keys="[ProcessFlowEdge.to_node_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
 
 
@@ -326,15 +354,21 @@ class ProcessSection(Base):
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="process_sections")
-    requirements: Mapped[list[Requirement]] = relationship(back_populates="section")
-    section_prompts: Mapped[list[SectionPrompt]] = relationship(back_populates="section")
-    session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(back_populates="section")
-    session_synthesises: Mapped[list[SessionSynthesis]] = relationship(back_populates="section")
+    requirements: Mapped[list[Requirement]] = relationship(back_populates="section", passive_deletes="all")
+    section_prompts: Mapped[list[SectionPrompt]] = relationship(
+        back_populates="section", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(
+        back_populates="section", passive_deletes="all"
+    )
+    session_syntheses: Mapped[list[SessionSynthesis]] = relationship(
+        back_populates="section", passive_deletes="all"
+    )
     storyteller_section_selections: Mapped[list[StorytellerSectionSelection]] = relationship(
-        back_populates="process_section"
+        back_populates="process_section", passive_deletes="all"
     )
     storyteller_section_statuses: Mapped[list[StorytellerSectionStatus]] = relationship(
-        back_populates="process_section"
+        back_populates="process_section", passive_deletes="all"
     )
     unlock_after_section: Mapped[ProcessSection | None] = relationship(
         back_populates="unlock_after_section_process_sections",
@@ -342,7 +376,9 @@ class ProcessSection(Base):
         remote_side="[ProcessSection.id]",
     )
     unlock_after_section_process_sections: Mapped[list[ProcessSection]] = relationship(
-        back_populates="unlock_after_section", foreign_keys="[ProcessSection.unlock_after_section_id]"
+        back_populates="unlock_after_section",
+        foreign_keys="[ProcessSection.unlock_after_section_id]",
+        passive_deletes="all",
     )
 
 
@@ -406,7 +442,9 @@ class ProcessPrompt(Base):
     )
 
     process_node: Mapped[ProcessNode | None] = relationship(back_populates="process_prompts")
-    section_prompts: Mapped[list[SectionPrompt]] = relationship(back_populates="process_prompt")
+    section_prompts: Mapped[list[SectionPrompt]] = relationship(
+        back_populates="process_prompt", cascade="save-update, merge, delete", passive_deletes=True
+    )
 
 
 class PromptPackTemplate(Base):
@@ -436,7 +474,9 @@ class PromptPackTemplate(Base):
         DateTime(), server_default=text("now()"), comment="When the pack was created"
     )
 
-    prompt_pack_prompts: Mapped[list[PromptPackPrompt]] = relationship(back_populates="prompt_pack")
+    prompt_pack_prompts: Mapped[list[PromptPackPrompt]] = relationship(
+        back_populates="prompt_pack", cascade="save-update, merge, delete", passive_deletes=True
+    )
 
 
 class PromptPackPrompt(Base):

@@ -119,20 +119,44 @@ class StorytellerSession(Base):
         DateTime(), server_default=text("now()"), comment="When the session was last changed"
     )
 
-    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="session")
+    agent_instances: Mapped[list[AgentInstance]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
     current_process_node: Mapped[ProcessNode | None] = relationship(back_populates="sessions")
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="sessions")
-    requirements: Mapped[list[Requirement]] = relationship(back_populates="addressed_in_session")
-    session_archetypes: Mapped[list[SessionArchetype]] = relationship(back_populates="session")
-    session_artifacts: Mapped[list[SessionArtifact]] = relationship(back_populates="session")
-    session_interactions: Mapped[list[SessionInteraction]] = relationship(back_populates="session")
-    session_life_events: Mapped[list[SessionLifeEvent]] = relationship(back_populates="session")
-    session_notes: Mapped[list[SessionNote]] = relationship(back_populates="session")
-    session_profile: Mapped[SessionProfile | None] = relationship(back_populates="session", uselist=False)
-    session_progresses: Mapped[list[SessionProgress]] = relationship(back_populates="session")
-    session_scope: Mapped[SessionScope | None] = relationship(back_populates="session", uselist=False)
-    session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(back_populates="session")
-    session_synthesises: Mapped[list[SessionSynthesis]] = relationship(back_populates="session")
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="addressed_in_session", passive_deletes="all"
+    )
+    session_archetypes: Mapped[list[SessionArchetype]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_artifacts: Mapped[list[SessionArtifact]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_interactions: Mapped[list[SessionInteraction]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_life_events: Mapped[list[SessionLifeEvent]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_notes: Mapped[list[SessionNote]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_profile: Mapped[SessionProfile | None] = relationship(
+        back_populates="session", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_progresses: Mapped[list[SessionProgress]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_scope: Mapped[SessionScope | None] = relationship(
+        back_populates="session", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_section_statuses: Mapped[list[SessionSectionStatus]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    session_syntheses: Mapped[list[SessionSynthesis]] = relationship(
+        back_populates="session", cascade="save-update, merge, delete", passive_deletes=True
+    )
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="sessions")
 
 
@@ -385,8 +409,8 @@ class SessionSynthesis(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    section: Mapped[ProcessSection | None] = relationship(back_populates="session_synthesises")
-    session: Mapped[StorytellerSession | None] = relationship(back_populates="session_synthesises")
+    section: Mapped[ProcessSection | None] = relationship(back_populates="session_syntheses")
+    session: Mapped[StorytellerSession | None] = relationship(back_populates="session_syntheses")
 
 
 class SessionArchetype(Base):

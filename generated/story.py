@@ -125,16 +125,36 @@ class Story(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="story")
-    book_exports: Mapped[list[BookExport]] = relationship(back_populates="story")
-    character_relationships: Mapped[list[CharacterRelationship]] = relationship(back_populates="story")
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="story")
-    story_chapters: Mapped[list[StoryChapter]] = relationship(back_populates="story")
-    story_characters: Mapped[list[StoryCharacter]] = relationship(back_populates="story")
-    story_collections: Mapped[list[StoryCollection]] = relationship(back_populates="story")
-    story_drafts: Mapped[list[StoryDraft]] = relationship(back_populates="story")
-    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="story")
-    story_themes: Mapped[list[StoryTheme]] = relationship(back_populates="story")
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    book_exports: Mapped[list[BookExport]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    character_relationships: Mapped[list[CharacterRelationship]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_chapters: Mapped[list[StoryChapter]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_characters: Mapped[list[StoryCharacter]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_collections: Mapped[list[StoryCollection]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_drafts: Mapped[list[StoryDraft]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_scenes: Mapped[list[StoryScene]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_themes: Mapped[list[StoryTheme]] = relationship(
+        back_populates="story", cascade="save-update, merge, delete", passive_deletes=True
+    )
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="stories")
 
 
@@ -208,15 +228,29 @@ class StoryChapter(Base):
         DateTime(), server_default=text("now()"), comment="When it was last changed"
     )
 
-    chapter_sections: Mapped[list[ChapterSection]] = relationship(back_populates="chapter")
-    chapter_themes: Mapped[list[ChapterTheme]] = relationship(back_populates="chapter")
-    character_appearances: Mapped[list[CharacterAppearance]] = relationship(back_populates="chapter")
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="chapter")
+    chapter_sections: Mapped[list[ChapterSection]] = relationship(
+        back_populates="chapter", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    chapter_themes: Mapped[list[ChapterTheme]] = relationship(
+        back_populates="chapter", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    character_appearances: Mapped[list[CharacterAppearance]] = relationship(
+        back_populates="chapter", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="chapter", passive_deletes="all"
+    )
     story: Mapped[Story | None] = relationship(back_populates="story_chapters")
-    story_characters: Mapped[list[StoryCharacter]] = relationship(back_populates="first_appearance_chapter")
-    story_collections: Mapped[list[StoryCollection]] = relationship(back_populates="chapter")
-    story_drafts: Mapped[list[StoryDraft]] = relationship(back_populates="chapter")
-    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="chapter")
+    story_characters: Mapped[list[StoryCharacter]] = relationship(
+        back_populates="first_appearance_chapter", passive_deletes="all"
+    )
+    story_collections: Mapped[list[StoryCollection]] = relationship(
+        back_populates="chapter", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_drafts: Mapped[list[StoryDraft]] = relationship(
+        back_populates="chapter", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="chapter", passive_deletes="all")
 
 
 class ChapterSection(Base):
@@ -280,9 +314,13 @@ class ChapterSection(Base):
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="chapter_sections")
-    character_appearances: Mapped[list[CharacterAppearance]] = relationship(back_populates="section")
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="section")
-    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="section")
+    character_appearances: Mapped[list[CharacterAppearance]] = relationship(
+        back_populates="section", passive_deletes=True
+    )
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="section", passive_deletes="all"
+    )
+    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="section", passive_deletes="all")
 
 
 class StoryCollection(Base):
@@ -421,13 +459,23 @@ class StoryCharacter(Base):
     )
 
     character_a_character_relationships: Mapped[list[CharacterRelationship]] = relationship(
-        back_populates="character_a", foreign_keys="[CharacterRelationship.character_a_id]"
+        back_populates="character_a",
+        foreign_keys="[CharacterRelationship.character_a_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
-    character_appearances: Mapped[list[CharacterAppearance]] = relationship(back_populates="character")
+    character_appearances: Mapped[list[CharacterAppearance]] = relationship(
+        back_populates="character", cascade="save-update, merge, delete", passive_deletes=True
+    )
     character_b_character_relationships: Mapped[list[CharacterRelationship]] = relationship(
-        back_populates="character_b", foreign_keys="[CharacterRelationship.character_b_id]"
+        back_populates="character_b",
+        foreign_keys="[CharacterRelationship.character_b_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="character")
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="character", passive_deletes="all"
+    )
     first_appearance_chapter: Mapped[StoryChapter | None] = relationship(back_populates="story_characters")
     story: Mapped[Story | None] = relationship(back_populates="story_characters")
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="story_characters")
@@ -570,8 +618,12 @@ class StoryTheme(Base):
         DateTime(), server_default=text("now()"), comment="When the theme was recorded"
     )
 
-    chapter_themes: Mapped[list[ChapterTheme]] = relationship(back_populates="theme")
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="theme")
+    chapter_themes: Mapped[list[ChapterTheme]] = relationship(
+        back_populates="theme", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="theme", passive_deletes="all"
+    )
     story: Mapped[Story | None] = relationship(back_populates="story_themes")
 
 

@@ -101,34 +101,69 @@ class Storyteller(Base):
         DateTime(), comment="Soft-delete timestamp; NULL while the record is live"
     )
 
-    agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="storyteller")
-    archetype_analysises: Mapped[list[ArchetypeAnalysis]] = relationship(back_populates="storyteller")
-    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(back_populates="storyteller")
-    book_exports: Mapped[list[BookExport]] = relationship(back_populates="storyteller")
-    collection_groupings: Mapped[list[CollectionGrouping]] = relationship(back_populates="storyteller")
-    collections: Mapped[list[Collection]] = relationship(back_populates="storyteller")
-    edit_requirements: Mapped[list[EditRequirement]] = relationship(back_populates="storyteller")
-    life_events: Mapped[list[LifeEvent]] = relationship(back_populates="storyteller")
-    requirements: Mapped[list[Requirement]] = relationship(back_populates="storyteller")
-    sessions: Mapped[list[StorytellerSession]] = relationship(back_populates="storyteller")
-    stories: Mapped[list[Story]] = relationship(back_populates="storyteller")
-    story_characters: Mapped[list[StoryCharacter]] = relationship(back_populates="storyteller")
+    agent_instances: Mapped[list[AgentInstance]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    book_exports: Mapped[list[BookExport]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    collection_groupings: Mapped[list[CollectionGrouping]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    collections: Mapped[list[Collection]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    edit_requirements: Mapped[list[EditRequirement]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    life_events: Mapped[list[LifeEvent]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    sessions: Mapped[list[StorytellerSession]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    stories: Mapped[list[Story]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_characters: Mapped[list[StoryCharacter]] = relationship(
+        back_populates="storyteller", passive_deletes="all"
+    )
     storyteller_boundary: Mapped[StorytellerBoundary | None] = relationship(
-        back_populates="storyteller", uselist=False
+        back_populates="storyteller",
+        uselist=False,
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     storyteller_preference: Mapped[StorytellerPreference | None] = relationship(
-        back_populates="storyteller", uselist=False
+        back_populates="storyteller",
+        uselist=False,
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     storyteller_progress: Mapped[StorytellerProgress | None] = relationship(
-        back_populates="storyteller", uselist=False
+        back_populates="storyteller",
+        uselist=False,
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     storyteller_section_selections: Mapped[list[StorytellerSectionSelection]] = relationship(
-        back_populates="storyteller"
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
     )
     storyteller_section_statuses: Mapped[list[StorytellerSectionStatus]] = relationship(
-        back_populates="storyteller"
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
     )
-    user_feedbacks: Mapped[list[UserFeedback]] = relationship(back_populates="storyteller")
+    user_feedback: Mapped[list[UserFeedback]] = relationship(
+        back_populates="storyteller", cascade="save-update, merge, delete", passive_deletes=True
+    )
 
 
 class StorytellerBoundary(Base):
@@ -327,30 +362,53 @@ class LifeEvent(Base):
         DateTime(), server_default=text("now()"), comment="When the event was last changed"
     )
 
-    collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(back_populates="life_event")
+    collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
     life_event_boundary: Mapped[LifeEventBoundary | None] = relationship(
-        back_populates="life_event", uselist=False
+        back_populates="life_event", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
     )
-    life_event_details: Mapped[list[LifeEventDetail]] = relationship(back_populates="life_event")
+    life_event_details: Mapped[list[LifeEventDetail]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
     life_event_life_event_preference: Mapped[LifeEventPreference | None] = relationship(
-        back_populates="life_event", foreign_keys="[LifeEventPreference.life_event_id]", uselist=False
+        back_populates="life_event",
+        foreign_keys="[LifeEventPreference.life_event_id]",
+        uselist=False,
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
-    life_event_locations: Mapped[list[LifeEventLocation]] = relationship(back_populates="life_event")
-    life_event_medias: Mapped[list[LifeEventMedia]] = relationship(back_populates="life_event")
-    life_event_participants: Mapped[list[LifeEventParticipant]] = relationship(back_populates="life_event")
-    life_event_timespans: Mapped[list[LifeEventTimespan]] = relationship(back_populates="life_event")
+    life_event_locations: Mapped[list[LifeEventLocation]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    life_event_media: Mapped[list[LifeEventMedia]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    life_event_participants: Mapped[list[LifeEventParticipant]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    life_event_timespans: Mapped[list[LifeEventTimespan]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
     life_event_trauma: Mapped[LifeEventTrauma | None] = relationship(
-        back_populates="life_event", uselist=False
+        back_populates="life_event", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
     )
     merge_with_other_event_life_event_preferences: Mapped[list[LifeEventPreference]] = relationship(
         back_populates="merge_with_other_event",
         foreign_keys="[LifeEventPreference.merge_with_other_event_id]",
+        passive_deletes="all",
     )
-    requirements: Mapped[list[Requirement]] = relationship(back_populates="life_event")
-    session_artifacts: Mapped[list[SessionArtifact]] = relationship(back_populates="life_event")
-    session_interactions: Mapped[list[SessionInteraction]] = relationship(back_populates="life_event")
-    session_life_events: Mapped[list[SessionLifeEvent]] = relationship(back_populates="life_event")
-    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="life_event")
+    requirements: Mapped[list[Requirement]] = relationship(back_populates="life_event", passive_deletes="all")
+    session_artifacts: Mapped[list[SessionArtifact]] = relationship(
+        back_populates="life_event", passive_deletes=True
+    )
+    session_interactions: Mapped[list[SessionInteraction]] = relationship(
+        back_populates="life_event", passive_deletes=True
+    )
+    session_life_events: Mapped[list[SessionLifeEvent]] = relationship(
+        back_populates="life_event", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    story_scenes: Mapped[list[StoryScene]] = relationship(back_populates="life_event", passive_deletes=True)
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="life_events")
 
 
@@ -720,7 +778,7 @@ class LifeEventMedia(Base):
         DateTime(), server_default=text("now()"), comment="When the item was uploaded"
     )
 
-    life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_medias")
+    life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_media")
 
 
 class LifeEventPreference(Base):

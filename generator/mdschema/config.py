@@ -11,6 +11,7 @@ from typing import Any
 from mdschema.errors import Diagnostic, Span, SpecError
 
 EXTERNAL_MODES = ("keep_fk", "column_only")
+ENUM_STYLES = ("enum", "literal")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -23,11 +24,13 @@ class Config:
     schema: str = "public"
     modules: tuple[tuple[str, str], ...] = ()
     class_names: tuple[tuple[str, str], ...] = ()
+    relationship_names: tuple[tuple[str, str], ...] = ()  # "table.attribute" (as generated) → attribute
     external_tables: tuple[tuple[str, str], ...] = ()
     unmanaged_tables: tuple[str, ...] = ()
     prefer: tuple[tuple[str, str], ...] = ()
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
+    enum_style: str = "enum"  # enum columns as Mapped[<enum.StrEnum>] | Mapped[Literal[...]]
     templates: str | None = None  # a folder (inside the project) searched before the built-in templates
     require_descriptions: bool = False  # check: every table and column has a description
     diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
@@ -98,11 +101,13 @@ def load_config(root: Path) -> Config:
         "schema",
         "modules",
         "class_names",
+        "relationship_names",
         "external_tables",
         "unmanaged_tables",
         "prefer",
         "repositories",
         "session_layer",
+        "enum_style",
         "templates",
         "require_descriptions",
         "diagram_files",
@@ -123,6 +128,16 @@ def load_config(root: Path) -> Config:
     for table, name in class_names:
         if not _IDENT.match(name):
             bad(f"class_names.{table} = {name!r} is not a Python class name")
+    relationship_names = _str_map(raw.get("relationship_names", {}), "relationship_names", bad)
+    for key, name in relationship_names:
+        table, dot, attribute = key.rpartition(".")
+        if not dot or not table or not _IDENT.match(attribute):
+            bad(
+                f"relationship_names key {key!r} must be TABLE.ATTRIBUTE, the relationship as generated",
+                'e.g. "collection.archetype_analyses" = "analyses"',
+            )
+        if not _IDENT.match(name) or name.startswith("_"):
+            bad(f"relationship_names.{key} = {name!r} is not a Python attribute name")
     external_raw = raw.get("external_tables", {})
     if isinstance(external_raw, list):
         external_raw = {name: "keep_fk" for name in external_raw}
@@ -138,6 +153,10 @@ def load_config(root: Path) -> Config:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"docs pattern {pattern!r} reaches outside the project", 'e.g. docs = ["spec/*.md"]')
     templates = _templates(root, raw.get("templates"), bad)
+    enum_style = raw.get("enum_style", "enum")
+    if enum_style not in ENUM_STYLES:
+        bad(f"enum_style = {enum_style!r}", f"use one of {', '.join(ENUM_STYLES)}")
+        enum_style = "enum"
     for pattern in _str_list(raw.get("diagram_files", []), "diagram_files", lambda *a: None):
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"diagram_files pattern {pattern!r} reaches outside the project", 'e.g. ["docs/*.md"]')
@@ -149,11 +168,13 @@ def load_config(root: Path) -> Config:
         schema=str(raw.get("schema", "public")),
         modules=modules,
         class_names=class_names,
+        relationship_names=relationship_names,
         external_tables=external,
         unmanaged_tables=tuple(_str_list(raw.get("unmanaged_tables", []), "unmanaged_tables", bad)),
         prefer=_str_map(raw.get("prefer", {}), "prefer", bad),
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
+        enum_style=enum_style,
         templates=templates,
         require_descriptions=_flag(raw, "require_descriptions", bad),
         diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),

@@ -104,7 +104,7 @@ def test_column_attributes(decided: tuple[Schema, Package]) -> None:
     assert _column(person, "id") == ColumnAttr("id", "id", "int", "BigInteger", primary_key=True)
     assert _column(person, "name") == ColumnAttr("name", "name", "str", "String(100)", comment="Full name")
     assert _column(person, "mood") == ColumnAttr(
-        "mood", "mood", "str | None", "MoodEnum", server_default="'happy'"
+        "mood", "mood", "Mood | None", "MoodEnum", server_default="'happy'"
     )
     assert _column(person, "metadata_") == ColumnAttr("metadata_", "metadata", "Any | None", "JSONB")
     assert _column(person, "counter").autoincrement is True  # a serial that is not the key
@@ -152,18 +152,27 @@ def test_relationships_both_sides(decided: tuple[Schema, Package]) -> None:
         "mentor",
         "Person",
         "Person | None",
-        "mentor_persons",
+        "mentor_people",
         foreign_keys=("Person.mentor_id",),
         remote_side=("Person.id",),
     )
-    assert _relationship(person, "mentor_persons").annotation == "list[Person]"
+    assert _relationship(person, "mentor_people").annotation == "list[Person]"
+    # the parent side deletes like the FK says: SET NULL → passive; CASCADE on a NOT NULL key → delete
+    # and delete-orphan, passive; NO ACTION → "all" (the database refuses)
+    assert _relationship(person, "mentor_people").passive_deletes is True
+    assert _relationship(person, "mentor_people").cascade is None
+    assert _relationship(person, "owner_pets").cascade == "all, delete-orphan"
+    assert _relationship(person, "owner_pets").passive_deletes is True
+    assert _relationship(person, "vet_pets").passive_deletes == "all"
+    assert _relationship(person, "vet_pets").cascade is None
+    assert _relationship(pet, "owner").passive_deletes is False  # the child side never
     assert _relationship(pet, "owner") == RelationshipAttr(
         "owner", "Person", "Person", "owner_pets", foreign_keys=("Pet.owner_id",)
     )
     assert _relationship(person, "owner_pets").annotation == "list[Pet]"
     # a unique FK is one-to-one: no list, uselist=False on the parent
     assert _relationship(person, "passport") == RelationshipAttr(
-        "passport", "Passport", "Passport | None", "person", uselist=False
+        "passport", "Passport", "Passport | None", "person", uselist=False, passive_deletes="all"
     )
     assert [r.attribute for r in person.relationships] == sorted(r.attribute for r in person.relationships)
 
@@ -173,16 +182,16 @@ def test_imports_are_decided_with_the_module(decided: tuple[Schema, Package]) ->
     (module,) = package.models
     names = dict(module.imports.names)
     assert names["__future__"] == ("annotations",)
-    assert names[".enums"] == ("MoodEnum",)
+    assert names[".enums"] == ("Mood", "MoodEnum")
     assert {"Computed", "Identity", "ForeignKey", "ForeignKeyConstraint", "Index", "text"} <= set(
         names["sqlalchemy"]
     )
     assert module.imports.modules == ("datetime",)
     assert module.type_checking == ImportBlock()  # every related class is in this module
-    assert package.enums is not None and [(e.variable, e.labels) for e in package.enums.enums] == [
-        ("MoodEnum", ("happy", "sad"))
-    ]
-    assert set(package.init.exports) >= {"Base", "ddl", "MoodEnum", "Person", "VisitSlot"}
+    assert package.enums is not None and [
+        (e.variable, e.python, e.labels, e.members) for e in package.enums.enums
+    ] == [("MoodEnum", "Mood", ("happy", "sad"), ("HAPPY", "SAD"))]
+    assert set(package.init.exports) >= {"Base", "ddl", "Mood", "MoodEnum", "Person", "VisitSlot"}
 
 
 def test_repositories_reuse_the_decided_names(decided: tuple[Schema, Package]) -> None:

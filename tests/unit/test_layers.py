@@ -1,7 +1,7 @@
 """The spec and codegen stages keep to ARCHITECTURE.md's import rules: spec reads docs (schema, config,
-errors, util, pglast, markdown-it); codegen prints a Schema (schema, errors, util, Jinja). Neither imports
-the other at run time, the CLI, the migrations or SQLAlchemy. Imports under `if TYPE_CHECKING:` are types
-only and are not counted."""
+errors, util, pglast, markdown-it); codegen prints a Schema (schema, errors, util, Jinja, inflect for
+plurals). Neither imports the other at run time, the CLI, the migrations or SQLAlchemy. Imports under
+`if TYPE_CHECKING:` are types only and are not counted."""
 
 from __future__ import annotations
 
@@ -23,7 +23,14 @@ ALLOWED = {
         "pglast",
         "markdown_it",
     ),
-    "codegen": ("mdschema.codegen", "mdschema.schema", "mdschema.errors", "mdschema.util", "jinja2"),
+    "codegen": (
+        "mdschema.codegen",
+        "mdschema.schema",
+        "mdschema.errors",
+        "mdschema.util",
+        "jinja2",
+        "inflect",
+    ),
 }
 # emit.py writes the files of a project: the one codegen module that reads its Config
 EXCEPTIONS = {("codegen", "emit.py"): ("mdschema.config",)}

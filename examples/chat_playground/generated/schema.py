@@ -44,7 +44,9 @@ class Users(Base):
         DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the account was last changed"
     )
 
-    chat_sessions: Mapped[list[ChatSessions]] = relationship(back_populates="user")
+    chat_sessions: Mapped[list[ChatSessions]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ChatSessions(Base):
@@ -74,7 +76,9 @@ class ChatSessions(Base):
         DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the conversation was last changed"
     )
 
-    messages: Mapped[list[Messages]] = relationship(back_populates="session")
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
     user: Mapped[Users] = relationship(back_populates="chat_sessions")
 
 

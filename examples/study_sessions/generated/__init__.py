@@ -10,18 +10,31 @@ from . import ddl
 from .base import Base
 from .core import Chats, Messages, Profiles, StudySessions, Topics
 from .documents import DocumentChunks, Documents
-from .enums import ChatTypeEnum, ChunkTypeEnum, ProcessingStatusEnum, SessionStatusEnum
+from .enums import (
+    ChatType,
+    ChatTypeEnum,
+    ChunkType,
+    ChunkTypeEnum,
+    ProcessingStatus,
+    ProcessingStatusEnum,
+    SessionStatus,
+    SessionStatusEnum,
+)
 
 __all__ = [
     "Base",
+    "ChatType",
     "ChatTypeEnum",
     "Chats",
+    "ChunkType",
     "ChunkTypeEnum",
     "DocumentChunks",
     "Documents",
     "Messages",
+    "ProcessingStatus",
     "ProcessingStatusEnum",
     "Profiles",
+    "SessionStatus",
     "SessionStatusEnum",
     "StudySessions",
     "Topics",

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
-from .enums import ChatTypeEnum, SessionStatusEnum
+from .enums import ChatType, ChatTypeEnum, SessionStatus, SessionStatusEnum
 
 if TYPE_CHECKING:
     from .documents import DocumentChunks, Documents
@@ -55,7 +55,9 @@ class Profiles(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the account was created"
     )
 
-    study_sessions: Mapped[list[StudySessions]] = relationship(back_populates="profile")
+    study_sessions: Mapped[list[StudySessions]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class StudySessions(Base):
@@ -87,7 +89,7 @@ class StudySessions(Base):
     description: Mapped[str | None] = mapped_column(
         Text, comment="Optional notes on what the learner wants to achieve"
     )
-    status: Mapped[str] = mapped_column(
+    status: Mapped[SessionStatus] = mapped_column(
         SessionStatusEnum,
         server_default=text("'UPLOADING'"),
         comment="Where the session is in the upload, plan and study workflow",
@@ -102,11 +104,19 @@ class StudySessions(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the session last changed"
     )
 
-    chats: Mapped[list[Chats]] = relationship(back_populates="session")
-    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="session")
-    documents: Mapped[list[Documents]] = relationship(back_populates="session")
+    chats: Mapped[list[Chats]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+    documents: Mapped[list[Documents]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
     profile: Mapped[Profiles] = relationship(back_populates="study_sessions")
-    topics: Mapped[list[Topics]] = relationship(back_populates="session")
+    topics: Mapped[list[Topics]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Topics(Base):
@@ -147,7 +157,9 @@ class Topics(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the topic last changed"
     )
 
-    chats: Mapped[Chats | None] = relationship(back_populates="topic", uselist=False)
+    chats: Mapped[Chats | None] = relationship(
+        back_populates="topic", uselist=False, cascade="save-update, merge, delete", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="topics")
 
 
@@ -171,7 +183,7 @@ class Chats(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("study_sessions.id", ondelete="CASCADE"), comment="Study session the chat belongs to"
     )
-    type: Mapped[str] = mapped_column(
+    type: Mapped[ChatType] = mapped_column(
         ChatTypeEnum, comment="Whether this is a per-topic chat or the session-wide general chat"
     )
     topic_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -192,7 +204,9 @@ class Chats(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the chat last changed"
     )
 
-    messages: Mapped[list[Messages]] = relationship(back_populates="chat")
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="chat", cascade="all, delete-orphan", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="chats")
     topic: Mapped[Topics | None] = relationship(back_populates="chats")
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
-from .enums import ChunkTypeEnum, ProcessingStatusEnum
+from .enums import ChunkType, ChunkTypeEnum, ProcessingStatus, ProcessingStatusEnum
 
 if TYPE_CHECKING:
     from .core import StudySessions
@@ -55,14 +55,16 @@ class Documents(Base):
     content_length: Mapped[int | None] = mapped_column(
         Integer, comment="Number of characters in the extracted text"
     )
-    processing_status: Mapped[str] = mapped_column(
+    processing_status: Mapped[ProcessingStatus] = mapped_column(
         ProcessingStatusEnum, server_default=text("'PENDING'"), comment="Progress of the text extraction job"
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()"), comment="When the file was uploaded"
     )
 
-    document_chunks: Mapped[list[DocumentChunks]] = relationship(back_populates="document")
+    document_chunks: Mapped[list[DocumentChunks]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
     session: Mapped[StudySessions] = relationship(back_populates="documents")
 
 
@@ -111,7 +113,7 @@ class DocumentChunks(Base):
     embedding: Mapped[Any | None] = mapped_column(
         Vector(768), comment="Semantic embedding of the passage, filled in for child chunks"
     )
-    type: Mapped[str] = mapped_column(
+    type: Mapped[ChunkType] = mapped_column(
         ChunkTypeEnum, comment="Whether this is a large parent passage or a small child passage"
     )
     related_topic_ids: Mapped[list[uuid.UUID] | None] = mapped_column(
@@ -128,6 +130,9 @@ class DocumentChunks(Base):
         remote_side="[DocumentChunks.id]",
     )
     parent_chunk_document_chunks: Mapped[list[DocumentChunks]] = relationship(
-        back_populates="parent_chunk", foreign_keys="[DocumentChunks.parent_chunk_id]"
+        back_populates="parent_chunk",
+        foreign_keys="[DocumentChunks.parent_chunk_id]",
+        cascade="save-update, merge, delete",
+        passive_deletes=True,
     )
     session: Mapped[StudySessions] = relationship(back_populates="document_chunks")

@@ -40,9 +40,15 @@ class Users(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the account was last changed"
     )
 
-    conversations: Mapped[list[Conversations]] = relationship(back_populates="user")
-    messages: Mapped[list[Messages]] = relationship(back_populates="user")
-    tasks: Mapped[list[Tasks]] = relationship(back_populates="user")
+    conversations: Mapped[list[Conversations]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tasks: Mapped[list[Tasks]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Conversations(Base):
@@ -77,7 +83,9 @@ class Conversations(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the conversation last changed"
     )
 
-    messages: Mapped[list[Messages]] = relationship(back_populates="conversation")
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True
+    )
     user: Mapped[Users] = relationship(back_populates="conversations")
 
 

@@ -56,11 +56,21 @@ class Users(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the account was last changed"
     )
 
-    chunks: Mapped[list[Chunks]] = relationship(back_populates="user")
-    conversations: Mapped[list[Conversations]] = relationship(back_populates="user")
-    sessions: Mapped[list[Sessions]] = relationship(back_populates="user")
-    templates: Mapped[list[Templates]] = relationship(back_populates="user")
-    transcripts: Mapped[list[Transcripts]] = relationship(back_populates="user")
+    chunks: Mapped[list[Chunks]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    conversations: Mapped[list[Conversations]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    sessions: Mapped[list[Sessions]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    templates: Mapped[list[Templates]] = relationship(
+        back_populates="user", cascade="save-update, merge, delete", passive_deletes=True
+    )
+    transcripts: Mapped[list[Transcripts]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Sessions(Base):
@@ -136,7 +146,9 @@ class Conversations(Base):
         comment="When the last message arrived, maintained by a trigger",
     )
 
-    messages: Mapped[list[Messages]] = relationship(back_populates="conversation")
+    messages: Mapped[list[Messages]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True
+    )
     user: Mapped[Users] = relationship(back_populates="conversations")
 
 
@@ -222,7 +234,9 @@ class Transcripts(Base):
         DateTime(timezone=True), server_default=text("now()"), comment="When the transcript was ingested"
     )
 
-    chunks: Mapped[list[Chunks]] = relationship(back_populates="transcript")
+    chunks: Mapped[list[Chunks]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", passive_deletes=True
+    )
     user: Mapped[Users] = relationship(back_populates="transcripts")
 
 

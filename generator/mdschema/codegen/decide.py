@@ -9,13 +9,15 @@ Nothing here is source text except SQL and type expressions that are printed as 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
+from mdschema.codegen.inflection import plural
 from mdschema.codegen.options import RenderOptions
-from mdschema.codegen.py_names import Names, attr_name, enum_var, fk_stem, name_schema, plural
+from mdschema.codegen.py_names import Names, attr_name, enum_members, enum_var, fk_stem, name_schema
 from mdschema.codegen.py_types import python_type
 from mdschema.codegen.source import isort_names
-from mdschema.errors import SpecError
+from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import ForeignKey, Index, PgType, Schema, Table
 from mdschema.util.sql_text import always_quoted
 
@@ -138,6 +140,8 @@ class RelationshipAttr:
     foreign_keys: tuple[str, ...] = ()  # "Class.attribute", when two foreign keys join the same tables
     remote_side: tuple[str, ...] = ()  # "Class.attribute", on a self-reference
     uselist: bool | None = None  # False on the parent side of a one-to-one
+    cascade: str | None = None  # None: SQLAlchemy's default ("save-update, merge")
+    passive_deletes: bool | str = False  # True | "all": on the parent side, from the FK's ON DELETE
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +165,18 @@ class ModelModule:
 
 @dataclass(frozen=True, slots=True)
 class EnumType:
-    variable: str  # MoodEnum
+    variable: str  # MoodEnum: the SQLAlchemy ENUM columns are mapped with
     name: str  # mood
     labels: tuple[str, ...]
+    python: str = ""  # Mood: the Python type annotations name (a StrEnum class or a Literal alias)
+    members: tuple[str, ...] = ()  # the StrEnum's member names, one per label
 
 
 @dataclass(frozen=True, slots=True)
 class EnumsModule:
     imports: ImportBlock
     enums: tuple[EnumType, ...]
+    style: str = "enum"  # "enum" | "literal" (options.enum_style)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +264,8 @@ def decide_package(schema: Schema, options: RenderOptions) -> Package:
     if errors:
         raise SpecError(errors)
     names = naming.names
-    models = decide_models(schema, names)
-    enums = decide_enums(schema)
+    models = decide_models(schema, names, options)
+    enums = decide_enums(schema, names, options.enum_style)
     external = decide_external(schema)
     return Package(
         name=options.package,
@@ -274,6 +281,19 @@ def decide_package(schema: Schema, options: RenderOptions) -> Package:
     )
 
 
+def relationship_check(options: RenderOptions) -> Callable[[Schema], tuple[Diagnostic, ...]]:
+    """The renames of `[tool.mdschema.relationship_names]` that cannot be made (E308), as a check
+    `spec.load.load_schema(checks=...)` runs with the docs' own diagnostics."""
+
+    def check(schema: Schema) -> tuple[Diagnostic, ...]:
+        naming = name_schema(schema, options)
+        if any(d.severity == "error" for d in naming.diagnostics):
+            return ()  # name_schema's own check reports those
+        return _decide_relationships(schema, naming.names, options)[1]
+
+    return check
+
+
 @dataclass(frozen=True, slots=True)
 class _Relationship:
     owner: str  # table that gets the attribute
@@ -285,10 +305,43 @@ class _Relationship:
     foreign_keys: tuple[str, ...]  # "Class.attr" of the child's FK columns, when ambiguous
     remote_side: tuple[str, ...]
     uselist_false: bool
+    cascade: str | None = None
+    passive_deletes: bool | str = False
 
 
-def _decide_relationships(schema: Schema, names: Names) -> dict[str, list[_Relationship]]:
-    """Both sides of every FK between two mapped tables, with unique, collision-free names."""
+# What the parent side of a relationship does when the parent is deleted, so that the ORM deletes like
+# the database the docs describe, whether or not the children are loaded in the session:
+# - CASCADE: the loaded children are deleted by the ORM (their own relationships cascade in turn), the
+#   others by the database (passive_deletes: they are not loaded first). When the key is NOT NULL a
+#   child cannot outlive its parent, so one removed from the collection is deleted (delete-orphan)
+#   instead of failing with a NotNullViolation; a nullable one keeps its row, its key nulled.
+# - SET NULL: the ORM nulls the loaded children's key, as the database does the others'.
+# - SET DEFAULT, RESTRICT, NO ACTION: the ORM leaves the children alone ("all": it never nulls their
+#   key), so the database applies the default, or refuses the delete with its own error.
+CASCADE_NOT_NULL = "all, delete-orphan"
+CASCADE_NULLABLE = "save-update, merge, delete"
+PASSIVE_DELETES: dict[str, bool | str] = {
+    "CASCADE": True,
+    "SET NULL": True,
+    "SET DEFAULT": "all",
+    "RESTRICT": "all",
+    "NO ACTION": "all",
+}
+
+
+def _on_delete(fk: ForeignKey, nullable: bool) -> tuple[str | None, bool | str]:
+    """(cascade=, passive_deletes=) of the parent side of `fk`'s relationship."""
+    cascade = None
+    if fk.on_delete == "CASCADE":
+        cascade = CASCADE_NULLABLE if nullable else CASCADE_NOT_NULL
+    return cascade, PASSIVE_DELETES[fk.on_delete]
+
+
+def _decide_relationships(
+    schema: Schema, names: Names, options: RenderOptions
+) -> tuple[dict[str, list[_Relationship]], tuple[Diagnostic, ...]]:
+    """Both sides of every FK between two mapped tables, with unique, collision-free names, renamed as
+    `[tool.mdschema.relationship_names]` says; each rename that cannot be made is a diagnostic (E308)."""
     tables = {t.name: t for t in schema.tables}
     taken: dict[str, set[str]] = {t.name: {attr_name(c.name) for c in t.columns} for t in schema.tables}
     pair_count: dict[frozenset[str], int] = defaultdict(int)
@@ -296,7 +349,7 @@ def _decide_relationships(schema: Schema, names: Names) -> dict[str, list[_Relat
         for fk in t.foreign_keys:
             if fk.ref_table in tables:
                 pair_count[frozenset((t.name, fk.ref_table))] += 1
-    out: dict[str, list[_Relationship]] = defaultdict(list)
+    pending: list[tuple[_Relationship, _Relationship]] = []  # (child side, parent side), default names
     for child in sorted(schema.tables, key=lambda t: t.name):
         for fk in sorted(child.foreign_keys, key=lambda f: f.name):
             parent = tables.get(fk.ref_table)
@@ -319,33 +372,104 @@ def _decide_relationships(schema: Schema, names: Names) -> dict[str, list[_Relat
             remote: tuple[str, ...] = ()
             if self_ref:
                 remote = tuple(f"{names.classes[parent.name]}.{attr_name(c)}" for c in fk.ref_columns)
-            out[child.name].append(
-                _Relationship(
-                    owner=child.name,
-                    attr=child_attr,
-                    target=parent.name,
-                    many=False,
-                    nullable=nullable,
-                    back_populates=parent_attr,
-                    foreign_keys=fk_cols if ambiguous else (),
-                    remote_side=remote,
-                    uselist_false=False,
+            pending.append(
+                (
+                    _Relationship(
+                        owner=child.name,
+                        attr=child_attr,
+                        target=parent.name,
+                        many=False,
+                        nullable=nullable,
+                        back_populates=parent_attr,
+                        foreign_keys=fk_cols if ambiguous else (),
+                        remote_side=remote,
+                        uselist_false=False,
+                    ),
+                    _Relationship(
+                        owner=parent.name,
+                        attr=parent_attr,
+                        target=child.name,
+                        many=not one_to_one,
+                        nullable=True,
+                        back_populates=child_attr,
+                        foreign_keys=fk_cols if ambiguous else (),
+                        remote_side=(),
+                        uselist_false=one_to_one,
+                        cascade=_on_delete(fk, nullable)[0],
+                        passive_deletes=_on_delete(fk, nullable)[1],
+                    ),
                 )
             )
-            out[parent.name].append(
-                _Relationship(
-                    owner=parent.name,
-                    attr=parent_attr,
-                    target=child.name,
-                    many=not one_to_one,
-                    nullable=True,
-                    back_populates=child_attr,
-                    foreign_keys=fk_cols if ambiguous else (),
-                    remote_side=(),
-                    uselist_false=one_to_one,
+    renamed, problems = _renamed(pending, schema, options)
+    out: dict[str, list[_Relationship]] = defaultdict(list)
+    for child_side, parent_side in pending:
+        child_attr = renamed.get((child_side.owner, child_side.attr), child_side.attr)
+        parent_attr = renamed.get((parent_side.owner, parent_side.attr), parent_side.attr)
+        out[child_side.owner].append(replace(child_side, attr=child_attr, back_populates=parent_attr))
+        out[parent_side.owner].append(replace(parent_side, attr=parent_attr, back_populates=child_attr))
+    return out, problems
+
+
+def _renamed(
+    pending: list[tuple[_Relationship, _Relationship]], schema: Schema, options: RenderOptions
+) -> tuple[dict[tuple[str, str], str], tuple[Diagnostic, ...]]:
+    """(table, generated attribute) → the configured name, for each rename that can be made."""
+    spans = dict(options.relationship_spans)
+    generated: dict[str, set[str]] = defaultdict(set)
+    for pair in pending:
+        for side in pair:
+            generated[side.owner].add(side.attr)
+    columns = {t.name: {attr_name(c.name) for c in t.columns} for t in schema.tables}
+    problems: list[Diagnostic] = []
+    renamed: dict[tuple[str, str], str] = {}
+    for key, name in options.relationship_names:
+        span = spans.get(key, Span("pyproject.toml", 1))
+        table, _, attr = key.rpartition(".")
+        if attr not in generated.get(table, set()):
+            known = ", ".join(f"{table}.{a}" for a in sorted(generated.get(table, set()))) or "none"
+            problems.append(
+                Diagnostic(
+                    span,
+                    "E308",
+                    f"[tool.mdschema] relationship_names: {key} is not a relationship mdschema generates",
+                    f"name it as generated (TABLE.ATTRIBUTE); relationships of {table}: {known}",
                 )
             )
-    return out
+            continue
+        if attr_name(name) != name:
+            problems.append(
+                Diagnostic(
+                    span,
+                    "E308",
+                    f"[tool.mdschema] relationship_names.{key} = {name!r} is reserved in a model class",
+                    f"choose another name, e.g. {attr_name(name)!r}",
+                )
+            )
+            continue
+        renamed[(table, attr)] = name
+    # Generated names never clash (see _free); a renamed one must not land on a column, a relationship
+    # kept as generated, or another renamed one.
+    final: dict[str, dict[str, str]] = {}  # table → attribute → what it is
+    for table in sorted(generated):
+        final[table] = {c: f"column {table}.{c}" for c in columns.get(table, set())}
+        for attr in generated[table]:
+            if (table, attr) not in renamed:
+                final[table][attr] = f"relationship {table}.{attr}"
+    for (table, attr), name in sorted(renamed.items()):
+        if name in final[table]:
+            problems.append(
+                Diagnostic(
+                    spans.get(f"{table}.{attr}", Span("pyproject.toml", 1)),
+                    "E308",
+                    f"[tool.mdschema] relationship_names: {table}.{attr} renamed to {name} would be the "
+                    f"same attribute as {final[table][name]}",
+                    "choose another name",
+                )
+            )
+            del renamed[(table, attr)]
+            continue
+        final[table][name] = f"relationship {table}.{attr} (renamed)"
+    return renamed, tuple(problems)
 
 
 def _is_unique(table: Table, columns: tuple[str, ...]) -> bool:
@@ -492,11 +616,13 @@ def _decide_class(
     columns: list[ColumnAttr] = []
     for col in table.columns:
         variable = enum_var(col.type.enum) if col.type.enum else None
-        pt = python_type(col.type, variable)
+        enum_type = names.enums[col.type.enum] if col.type.enum else "str"
+        pt = python_type(col.type, variable, enum_type)
         for mod, name in pt.imports:
             imports.add(mod, name)
         if variable:
             imports.add(".enums", variable)
+            imports.add(".enums", enum_type)  # at run time: SQLAlchemy resolves the annotation
         annotation = pt.annotation + (" | None" if col.nullable else "")
         _add_type_imports(imports, annotation)
         col_fk = fk_by_col.get(col.name)
@@ -549,6 +675,8 @@ def _decide_class(
                 foreign_keys=rel.foreign_keys,
                 remote_side=rel.remote_side,
                 uselist=False if rel.uselist_false else None,
+                cascade=rel.cascade,
+                passive_deletes=rel.passive_deletes,
             )
         )
     return ModelClass(
@@ -561,9 +689,11 @@ def _decide_class(
     )
 
 
-def decide_models(schema: Schema, names: Names) -> tuple[ModelModule, ...]:
+def decide_models(schema: Schema, names: Names, options: RenderOptions) -> tuple[ModelModule, ...]:
     """One module per doc (by module name), its classes in the doc's order."""
-    rels = _decide_relationships(schema, names)
+    rels, problems = _decide_relationships(schema, names, options)
+    if problems:
+        raise SpecError(list(problems))
     tables = {t.name: t for t in schema.tables}
     by_module: dict[str, list[Table]] = defaultdict(list)
     for t in schema.tables:
@@ -589,14 +719,31 @@ def decide_models(schema: Schema, names: Names) -> tuple[ModelModule, ...]:
     return tuple(out)
 
 
-def decide_enums(schema: Schema) -> EnumsModule | None:
+def decide_enums(schema: Schema, names: Names, style: str = "enum") -> EnumsModule | None:
+    """enums.py: per PostgreSQL enum its Python type (a StrEnum whose values are the labels, or a
+    Literal of them) and the ENUM columns are mapped with, whose type name and labels are the doc's."""
     if not schema.enums:
         return None
     imports = _Imports()
     imports.add("sqlalchemy.dialects.postgresql", "ENUM")
     imports.add(".base", "Base")
+    if style == "literal":
+        imports.add("typing", "Literal")
+    else:
+        imports.add("enum")
     return EnumsModule(
-        imports.block(), tuple(EnumType(enum_var(e.name), e.name, e.labels) for e in schema.enums)
+        imports.block(),
+        tuple(
+            EnumType(
+                enum_var(e.name),
+                e.name,
+                e.labels,
+                python=names.enums[e.name],
+                members=enum_members(e.labels) if style != "literal" else (),
+            )
+            for e in schema.enums
+        ),
+        style,
     )
 
 
@@ -671,7 +818,8 @@ def decide_init(
     exports: list[str] = []
     for enum in enums.enums if enums else ():
         imports.add(".enums", enum.variable)
-        exports.append(enum.variable)
+        imports.add(".enums", enum.python)
+        exports += [enum.variable, enum.python]
     if external is not None:
         imports.add(".", "external")
         exports.append("external")

@@ -215,4 +215,9 @@ def relationship_call(rel: RelationshipAttr) -> Call:
         args.append(f"remote_side={py_str('[' + ', '.join(rel.remote_side) + ']')}")
     if rel.uselist is not None:
         args.append(f"uselist={rel.uselist}")
+    if rel.cascade is not None:
+        args.append(f"cascade={py_str(rel.cascade)}")
+    if rel.passive_deletes is not False:
+        value = rel.passive_deletes
+        args.append(f"passive_deletes={py_str(value) if isinstance(value, str) else value}")
     return Call("relationship", tuple(args))

@@ -17,11 +17,14 @@ class RenderOptions:
     package: str = "generated"  # the dotted package the files are written into
     modules: tuple[tuple[str, str], ...] = ()  # doc stem → module name, as configured
     class_names: tuple[tuple[str, str], ...] = ()  # table → class name, as configured
+    relationship_names: tuple[tuple[str, str], ...] = ()  # "table.attribute" as generated → attribute
     session_layer: bool = False  # also db.py
     repositories: bool = False  # also repositories.py
+    enum_style: str = "enum"  # "enum": a StrEnum class per PostgreSQL enum; "literal": a Literal alias
     templates: Path | None = None  # a folder searched before the built-in templates
     templates_shown: str = "templates"  # that folder as diagnostics name it (as written in pyproject.toml)
     module_spans: tuple[tuple[str, Span], ...] = ()  # doc stem → where its `modules` entry is written
+    relationship_spans: tuple[tuple[str, Span], ...] = ()  # "table.attribute" → where it is renamed
 
     @classmethod
     def from_config(cls, config: Config) -> RenderOptions:
@@ -29,9 +32,14 @@ class RenderOptions:
             package=config.package,
             modules=config.modules,
             class_names=config.class_names,
+            relationship_names=config.relationship_names,
             session_layer=config.session_layer,
             repositories=config.repositories,
+            enum_style=config.enum_style,
             templates=config.templates_dir,
             templates_shown=config.templates or "templates",
             module_spans=tuple((stem, config.span(f"modules.{stem}")) for stem, _ in config.modules),
+            relationship_spans=tuple(
+                (key, config.span(f"relationship_names.{key}")) for key, _ in config.relationship_names
+            ),
         )

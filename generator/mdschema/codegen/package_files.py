@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from mdschema.codegen.decide import DdlModule, EnumsModule, ExternalModule, Package
 from mdschema.codegen.models import imports_lines
-from mdschema.codegen.source import Call, Node, docstring_text, py_str, statement
+from mdschema.codegen.source import (
+    LINE_LENGTH,
+    Call,
+    Node,
+    docstring_lines,
+    docstring_text,
+    py_str,
+    statement,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,12 +60,41 @@ def render_package_files(env: jinja2.Environment, package: Package) -> dict[str,
 
 
 def enum_lines(enums: EnumsModule) -> tuple[str, ...]:
+    """Per enum its Python type, then the ENUM of the doc's type name and labels. A StrEnum's ENUM maps
+    its members by value (`values_callable`), so the labels in the database are the values, not the
+    member names."""
     lines: list[str] = []
+    if enums.style != "literal":
+        lines += [
+            "",
+            "def _labels(enum_type: type[enum.StrEnum]) -> list[str]:",
+            '    """The PostgreSQL labels of an enum: its members\' values."""',
+            "    return [member.value for member in enum_type]",
+        ]
     for e in enums.enums:
-        args: list[Node] = [py_str(label) for label in e.labels]
-        args += [f"name={py_str(e.name)}", "metadata=Base.metadata"]
+        if lines:
+            lines += ["", ""]
+        if enums.style == "literal":
+            lines += _literal(f"{e.python} = ", tuple(py_str(x) for x in e.labels))
+            args: list[Node] = [py_str(label) for label in e.labels]
+            args += [f"name={py_str(e.name)}", "metadata=Base.metadata"]
+        else:
+            lines.append(f"class {e.python}(enum.StrEnum):")
+            lines += docstring_lines(f"PostgreSQL enum {e.name}.", 4)
+            lines.append("")
+            lines += [f"    {m} = {py_str(label)}" for m, label in zip(e.members, e.labels, strict=True)]
+            lines.append("")
+            lines.append("")
+            args = [e.python, f"name={py_str(e.name)}", "metadata=Base.metadata", "values_callable=_labels"]
         lines += statement(f"{e.variable} = ", Call("ENUM", tuple(args)), 0)
     return tuple(lines)
+
+
+def _literal(prefix: str, labels: tuple[str, ...]) -> list[str]:
+    one = f"{prefix}Literal[{', '.join(labels)}]"
+    if len(one) <= LINE_LENGTH:
+        return [one]
+    return [f"{prefix}Literal[", *(f"    {label}," for label in labels), "]"]
 
 
 def external_lines(external: ExternalModule) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""The Python names mdschema gives: modules per doc, classes per table, attributes per column, plurals.
+"""The Python names mdschema gives: modules per doc, classes per table, attributes per column (plurals
+are inflection.py's).
 
 Every rule lives here once, and so does the check that two things do not end up with one name (E101 for
 classes, E108 for attributes, E304 for modules): `name_schema` decides the names and reports the clashes
@@ -107,6 +108,26 @@ def enum_var(name: str) -> str:
     return class_name(name) + "Enum"
 
 
+def enum_members(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The member names of a PostgreSQL enum's Python class, one per label, in order: the label in upper
+    case with every run of other characters an underscore (`in progress` → `IN_PROGRESS`), so that no
+    member shadows a str method (`title`, `count`) or is a keyword; `V_` before a digit, `EMPTY` for
+    '', `_2`, `_3` after a name already taken (`a` and `A`)."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for label in labels:
+        name = re.sub(r"[^0-9A-Za-z]+", "_", label).strip("_").upper() or "EMPTY"
+        if name[0].isdigit():
+            name = "V_" + name
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        taken.add(candidate)
+        out.append(candidate)
+    return tuple(out)
+
+
 def attr_name(column: str) -> str:
     """A safe Python attribute for a column name."""
     name = re.sub(r"\W", "_", column, flags=re.ASCII)
@@ -135,29 +156,6 @@ def default_module(stem: str) -> str:
     return name
 
 
-def plural(word: str) -> str:
-    """English plural of a table name; a name already plural (`messages`, `chunks`) stays as it is."""
-    if word.endswith(("ss", "us", "is", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("s"):
-        return word
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def singular(class_name: str) -> str:
-    """Users → User, Categories → Category, Addresses → Address, Statuses → Status, Courses → Course."""
-    lower = class_name.lower()
-    if lower.endswith("ies") and len(class_name) > 3:
-        return class_name[:-3] + "y"
-    if lower.endswith(("sses", "xes", "zzes", "ches", "shes", "tuses", "buses", "puses", "ruses", "nuses")):
-        return class_name[:-2]
-    if lower.endswith(("ss", "us", "is")) or not lower.endswith("s") or len(class_name) < 3:
-        return class_name
-    return class_name[:-1]
-
-
 def column_stem(column: str) -> str:
     """A foreign key column without its key suffix: `user_id` → `user`; `tenant` stays `tenant`."""
     for suffix in ("_id", "_uuid", "_fk", "_key"):
@@ -178,6 +176,7 @@ class Names:
 
     modules: dict[str, str]  # doc (as in Schema.docs) → module
     classes: dict[str, str]  # table → class
+    enums: dict[str, str]  # PostgreSQL enum → its Python type (a StrEnum class or a Literal alias)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +258,19 @@ def name_schema(schema: Schema, options: RenderOptions) -> Naming:
                     )
                 )
             attrs.setdefault(attr, col.name)
-    return Naming(Names(modules, classes), tuple(problems))
+    # An enum's Python type beside the model classes: `session_status` → SessionStatus, or
+    # SessionStatusType when a class (or a name the modules bind) already has that name.
+    enums: dict[str, str] = {}
+    used = set(classes.values()) | MODULE_NAMES | {enum_var(e.name) for e in schema.enums}
+    for enum in schema.enums:
+        name = class_name(enum.name)
+        candidate, n = (name if name not in used else name + "Type"), 1
+        while candidate in used:
+            n += 1
+            candidate = f"{name}Type{n}"
+        used.add(candidate)
+        enums[enum.name] = candidate
+    return Naming(Names(modules, classes, enums), tuple(problems))
 
 
 def naming_check(options: RenderOptions) -> Callable[[Schema], tuple[Diagnostic, ...]]:

@@ -40,20 +40,21 @@ _SIMPLE: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-def python_type(t: PgType, enum_var: str | None = None) -> PyType:
-    """SQLAlchemy type and Python annotation for one column type (arrays wrap the element)."""
-    element = _element(t, enum_var)
+def python_type(t: PgType, enum_var: str | None = None, enum_type: str = "str") -> PyType:
+    """SQLAlchemy type and Python annotation for one column type (arrays wrap the element); an enum is
+    `enum_var` (enums.py's ENUM) annotated as `enum_type` (its Python type there)."""
+    element = _element(t, enum_var, enum_type)
     if not t.array:
         return element
     imports = element.imports + ((_PG, "ARRAY"),)
     return PyType(f"ARRAY({element.sa})", f"list[{element.annotation}]", imports)
 
 
-def _element(t: PgType, enum_var: str | None) -> PyType:
+def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
     base, args = t.base, t.args
     if t.enum is not None:
         assert enum_var is not None
-        return PyType(enum_var, "str", ())
+        return PyType(enum_var, enum_type, ())
     if base == "interval" and (t.fields or t.precision is not None):
         inner = ", ".join(
             ([f"fields={py_str(t.fields)}"] if t.fields else [])

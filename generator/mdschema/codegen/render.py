@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdschema.codegen.decide import decide_package
+from mdschema.codegen.decide import decide_package, relationship_check
 from mdschema.codegen.models import render_models
 from mdschema.codegen.options import RenderOptions
 from mdschema.codegen.package_files import render_package_files
@@ -74,8 +74,10 @@ def render_project(config: Config, schema: Schema) -> dict[str, str]:
 
 def project_checks(config: Config) -> tuple[Callable[[Schema], tuple[Diagnostic, ...]], ...]:
     """What `spec.load.load_schema(checks=...)` runs so that codegen's Python-name clashes (E101, E108,
-    E304) are reported together with the docs' own diagnostics, in one run."""
-    return (naming_check(RenderOptions.from_config(config)),)
+    E304) and impossible relationship renames (E308) are reported together with the docs' own
+    diagnostics, in one run."""
+    options = RenderOptions.from_config(config)
+    return (naming_check(options), relationship_check(options))
 
 
 def _template_problem(exc: Exception, options: RenderOptions) -> Diagnostic | None:

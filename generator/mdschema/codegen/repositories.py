@@ -20,11 +20,13 @@ Order of every listing: ``created_at`` then the primary key when the table has a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mdschema.codegen.decide import ColumnAttr, Package
-from mdschema.codegen.py_names import attr_name, column_stem, singular
+from mdschema.codegen.inflection import singular
+from mdschema.codegen.py_names import attr_name, column_stem
 from mdschema.codegen.source import (
     Call,
     Node,
@@ -329,8 +331,11 @@ def view(p: RepositoryPlan) -> RepositoryView:
     )
 
 
-def module_imports(plans: list[RepositoryPlan], models: dict[str, dict[str, str]]) -> tuple[str, ...]:
-    """The import block, sectioned and sorted the way ruff's isort does."""
+def module_imports(
+    plans: list[RepositoryPlan], models: dict[str, dict[str, str]], enum_types: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The import block, sectioned and sorted the way ruff's isort does; `enum_types` are enums.py's
+    Python types, imported when a parameter is annotated with one."""
     params = [k for p in plans for k in p.primary_key]
     params += [k for p in plans for lk in (*p.get_by, *p.list_by) for k in lk.params]
     texts = " ".join(k.annotation for k in params)
@@ -346,14 +351,20 @@ def module_imports(plans: list[RepositoryPlan], models: dict[str, dict[str, str]
         *import_line("sqlalchemy.exc", ["IntegrityError"]),
         *import_line("sqlalchemy.ext.asyncio", ["AsyncSession"]),
     ]
-    local = import_line(".base", ["Base"])
+    blocks: dict[str, list[str]] = {".base": import_line(".base", ["Base"])}
+    used_enums = enum_types & set(re.findall(r"\w+", texts))
+    if used_enums:
+        blocks[".enums"] = import_line(".enums", isort_names(set(used_enums)))
     for module in sorted(models):
+        lines: list[str] = []
         plain = {cls for cls, local_name in models[module].items() if cls == local_name}
         if plain:
-            local += import_line(f".{module}", isort_names(plain))
+            lines += import_line(f".{module}", isort_names(plain))
         # ruff's isort keeps `import X as Y` on a line of its own (combine-as-imports is off)
         for cls in sorted(set(models[module]) - plain):
-            local.append(f"from .{module} import {cls} as {models[module][cls]}")
+            lines.append(f"from .{module} import {cls} as {models[module][cls]}")
+        blocks[f".{module}"] = lines
+    local = [line for module in sorted(blocks, key=str.lower) for line in blocks[module]]
     return (*stdlib, "", *third, "", *local)
 
 
@@ -363,7 +374,9 @@ def render_repositories(env: jinja2.Environment, schema: Schema, package: Packag
     all_names = sorted({"DuplicateError", "NotFoundError", "Repository", *(p.name for p in plans)})
     return env.get_template("repositories.py.j2").render(
         sources=docstring_text(package.sources),
-        imports=module_imports(plans, models),
+        imports=module_imports(
+            plans, models, frozenset(e.python for e in package.enums.enums) if package.enums else frozenset()
+        ),
         repositories=tuple(view(p) for p in plans),
         exports=tuple(py_str(n) for n in all_names),
         skipped=comment_line(", ".join(skipped)) if skipped else "",

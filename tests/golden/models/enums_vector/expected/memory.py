@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
-from .enums import MoodEnum, VisibilityEnum
+from .enums import Mood, MoodEnum, Visibility, VisibilityEnum
 
 
 class Memory(Base):
@@ -68,11 +68,11 @@ class Memory(Base):
         Uuid, primary_key=True, server_default=text("gen_random_uuid()"), comment="Memory identifier"
     )
     body: Mapped[str] = mapped_column(Text, comment="What was remembered")
-    mood: Mapped[str] = mapped_column(MoodEnum, server_default=text("'calm'"), comment="How it felt")
-    visibility: Mapped[str | None] = mapped_column(
+    mood: Mapped[Mood] = mapped_column(MoodEnum, server_default=text("'calm'"), comment="How it felt")
+    visibility: Mapped[Visibility | None] = mapped_column(
         VisibilityEnum, server_default=text("CAST('private' AS visibility)"), comment="Who may see it"
     )
-    moods: Mapped[list[str] | None] = mapped_column(ARRAY(MoodEnum), comment="Every mood it touched")
+    moods: Mapped[list[Mood] | None] = mapped_column(ARRAY(MoodEnum), comment="Every mood it touched")
     tags: Mapped[list[str]] = mapped_column(
         ARRAY(Text), server_default=text("'{}'"), comment="Free tags, e.g. {'summer', 'lake'}"
     )
@@ -85,10 +85,16 @@ class Memory(Base):
     )
 
     from_memory_links: Mapped[list[MemoryLink]] = relationship(
-        back_populates="from_", foreign_keys="[MemoryLink.from_id]"
+        back_populates="from_",
+        foreign_keys="[MemoryLink.from_id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     to_memory_links: Mapped[list[MemoryLink]] = relationship(
-        back_populates="to", foreign_keys="[MemoryLink.to_id]"
+        back_populates="to",
+        foreign_keys="[MemoryLink.to_id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 

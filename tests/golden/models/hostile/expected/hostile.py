@@ -52,7 +52,7 @@ class Widget(Base):
     )
     sneaky: Mapped[str | None] = mapped_column(Text, comment='"); import os; os.system("echo pwned"); x = ("')
 
-    Orders: Mapped[list[Order]] = relationship(back_populates="widget")
+    Orders: Mapped[list[Order]] = relationship(back_populates="widget", passive_deletes="all")
 
 
 class Order(Base):

@@ -40,9 +40,15 @@ class Author(Base):
         Integer, ForeignKey("book.id", use_alter=True), comment="Refers to a table defined further down"
     )
 
-    author_books: Mapped[list[Book]] = relationship(back_populates="author", foreign_keys="[Book.author_id]")
-    author_profile: Mapped[AuthorProfile | None] = relationship(back_populates="author", uselist=False)
-    editor_books: Mapped[list[Book]] = relationship(back_populates="editor", foreign_keys="[Book.editor_id]")
+    author_books: Mapped[list[Book]] = relationship(
+        back_populates="author", foreign_keys="[Book.author_id]", passive_deletes="all"
+    )
+    author_profile: Mapped[AuthorProfile | None] = relationship(
+        back_populates="author", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
+    editor_books: Mapped[list[Book]] = relationship(
+        back_populates="editor", foreign_keys="[Book.editor_id]", passive_deletes=True
+    )
     favourite_book: Mapped[Book | None] = relationship(
         back_populates="favourite_book_authors", foreign_keys="[Author.favourite_book_id]"
     )
@@ -50,7 +56,7 @@ class Author(Base):
         back_populates="mentor_authors", foreign_keys="[Author.mentor_id]", remote_side="[Author.id]"
     )
     mentor_authors: Mapped[list[Author]] = relationship(
-        back_populates="mentor", foreign_keys="[Author.mentor_id]"
+        back_populates="mentor", foreign_keys="[Author.mentor_id]", passive_deletes=True
     )
 
 
@@ -100,9 +106,11 @@ class Book(Base):
         back_populates="editor_books", foreign_keys="[Book.editor_id]"
     )
     favourite_book_authors: Mapped[list[Author]] = relationship(
-        back_populates="favourite_book", foreign_keys="[Author.favourite_book_id]"
+        back_populates="favourite_book", foreign_keys="[Author.favourite_book_id]", passive_deletes="all"
     )
-    shelf_copies: Mapped[list[ShelfCopy]] = relationship(back_populates="book")
+    shelf_copies: Mapped[list[ShelfCopy]] = relationship(
+        back_populates="book", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ShelfCopy(Base):
