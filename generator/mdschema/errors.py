@@ -107,6 +107,7 @@ CODES = {
     "E306": "diagram marker without its pair, or naming an unknown doc",
     "E307": "a file in the generated package that mdschema did not write",
     "E308": "a relationship rename that names no relationship or clashes with another attribute",
+    "W101": "a table without a primary key",
     "W301": "a doc without SQL: no ```sql block, or a block without a statement",
     "N101": "a definition [tool.mdschema.prefer] set aside, and the statements that went with it",
     "N201": "statements that are not schema (sample data, queries, grants…): skipped",
