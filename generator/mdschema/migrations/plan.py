@@ -426,7 +426,7 @@ def _add_column(c: ColumnAdded, ctx: Context) -> list[Op]:
 
     model = ctx.model_table(c.table)
     if model is not None:
-        return [ops.AddColumnOp.from_column_and_tablename(None, c.table, model.c[c.column.name].copy())]
+        return [ops.AddColumnOp.from_column_and_tablename(None, c.table, model.c[c.column.name]._copy())]
     out = [_sql(f"ALTER TABLE {qi(c.table)} ADD COLUMN {_column_sql(c.column)}")]
     if c.column.comment is not None:
         out.append(_sql(f"COMMENT ON COLUMN {qi(c.table)}.{qi(c.column.name)} IS {ql(c.column.comment)}"))
