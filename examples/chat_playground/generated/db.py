@@ -34,7 +34,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from . import ddl
 from .base import Base
 
 __all__ = [
@@ -125,15 +124,8 @@ async def get_db() -> AsyncIterator[AsyncSession]:
 
 
 def _create_schema(connection: Connection) -> None:
-    raw = {"no_parameters": True}  # function bodies may contain % and :name
-    for name in ddl.EXTENSIONS:
-        quoted = '"' + name.replace('"', '""') + '"'
-        connection.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {quoted}", execution_options=raw)
+    # ddl.py (imported with the package) attaches the extensions, functions and triggers to the metadata
     Base.metadata.create_all(connection)
-    for _signature, sql in ddl.FUNCTIONS:
-        connection.exec_driver_sql(sql, execution_options=raw)
-    for _table, _name, sql in ddl.TRIGGERS:
-        connection.exec_driver_sql(sql, execution_options=raw)
 
 
 async def init_db() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mdschema.codegen.decide import DdlModule, EnumsModule, ExternalModule, Package
+from mdschema.codegen.decide import DdlModule, EnumsModule, ExternalModule, ImportBlock, Package
 from mdschema.codegen.models import imports_lines
 from mdschema.codegen.source import (
     LINE_LENGTH,
@@ -31,7 +31,7 @@ def render_package_files(env: jinja2.Environment, package: Package) -> dict[str,
             title=docstring_text(
                 f"Schema objects beyond tables, from {package.sources}: managed by mdschema's migrations."
             ),
-            imports=(),
+            imports=imports_lines(_DDL_IMPORTS) if _has_objects(package.ddl) else (),
             body=ddl_lines(package.ddl),
         ),
         "__init__.py": env.get_template("init.py.j2").render(
@@ -142,7 +142,48 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
         "{" + ", ".join(f"{py_str(name)}: {py_str(mode)}" for name, mode in ddl.external) + "}",
         0,
     )
+    if _has_objects(ddl):
+        lines += _DDL_EVENTS
     return tuple(lines)
+
+
+_DDL_IMPORTS = ImportBlock((), (("sqlalchemy", ("DDL", "event")), (".base", ("Base",))))
+
+# `Base.metadata.create_all()` builds the whole schema and `drop_all()` removes it: the statements above,
+# attached to the metadata's DDL events. DDL() formats its text with `%` (a literal `%` is `%%`) and takes
+# no bind parameters (a `:word` stays as it is). migrations/models.py sees the marker in `info` and does
+# not add these statements a second time.
+_DDL_EVENTS = (
+    "",
+    "",
+    "def _quoted(name: str) -> str:",
+    "    return '\"' + name.replace('\"', '\"\"') + '\"'",
+    "",
+    "",
+    "def _on(event_name: str, sql: str) -> None:",
+    '    """Run `sql` when `Base.metadata.create_all()` / `drop_all()` reaches `event_name`."""',
+    '    ddl = DDL(sql.replace("%", "%%"))  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped',
+    "    event.listen(Base.metadata, event_name, ddl)",
+    "",
+    "",
+    "# Extensions before the tables; functions, then triggers, after them; dropped in reverse.",
+    "for _extension in EXTENSIONS:",
+    '    _on("before_create", f"CREATE EXTENSION IF NOT EXISTS {_quoted(_extension)}")',
+    "for _signature, _sql in FUNCTIONS:",
+    '    _on("after_create", _sql)',
+    "for _table, _trigger, _sql in TRIGGERS:",
+    '    _on("after_create", _sql)',
+    '    _on("before_drop", f"DROP TRIGGER IF EXISTS {_quoted(_trigger)} ON {_quoted(_table)}")',
+    "for _signature, _sql in reversed(FUNCTIONS):",
+    '    _on("after_drop", f"DROP FUNCTION IF EXISTS {_signature}")',
+    "for _extension in reversed(EXTENSIONS):",
+    '    _on("after_drop", f"DROP EXTENSION IF EXISTS {_quoted(_extension)}")',
+    'Base.metadata.info["mdschema.ddl_events"] = True',
+)
+
+
+def _has_objects(ddl: DdlModule) -> bool:
+    return bool(ddl.extensions or ddl.functions or ddl.triggers)
 
 
 def _tuple(items: list[Node]) -> Node:

@@ -16,6 +16,7 @@ from mdschema.codegen.options import RenderOptions
 from mdschema.codegen.package_files import render_package_files
 from mdschema.codegen.py_names import naming_check
 from mdschema.codegen.repositories import render_repositories
+from mdschema.codegen.source import LINE_LENGTH
 from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import Schema
 
@@ -64,7 +65,27 @@ def render(schema: Schema, options: RenderOptions) -> dict[str, str]:
             if problem is None:
                 raise
             raise SpecError([problem]) from None
-        return files
+        return {path: without_needless_noqa(text) for path, text in files.items()}
+
+
+NOQA_E501 = "# ruff: noqa: E501\n"
+
+
+def without_needless_noqa(text: str) -> str:
+    """`text` without the templates' blanket `# ruff: noqa: E501` when no line of it is too long for
+    ruff (LINE_LENGTH, measured as ruff measures: a wide character counts 2), so ruff still checks it."""
+    if not text.startswith(NOQA_E501):
+        return text
+    if any(line_width(line) > LINE_LENGTH for line in text.splitlines()):
+        return text
+    return text[len(NOQA_E501) :]
+
+
+def line_width(line: str) -> int:
+    """The width ruff gives a line (unicode-width): East Asian wide and fullwidth characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
 
 
 def render_project(config: Config, schema: Schema) -> dict[str, str]:

@@ -84,7 +84,12 @@ def ddl_script(metadata: Any) -> list[str]:
 
 
 def models_script(models: Any) -> bytes:
-    """What the models create, as one SQL script: extensions, create_all, functions, triggers."""
+    """What the models create, as one SQL script: extensions, create_all, functions, triggers.
+
+    A package whose ddl.py attaches its extensions, functions and triggers to the metadata's DDL events
+    (it marks `Base.metadata.info`) has them in create_all's statements already: added once, not twice."""
+    if models.Base.metadata.info.get("mdschema.ddl_events"):
+        return ";\n".join(ddl_script(models.Base.metadata)).encode()
     ddl = models.ddl
     parts = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e)}" for e in ddl.EXTENSIONS]
     parts += ddl_script(models.Base.metadata)

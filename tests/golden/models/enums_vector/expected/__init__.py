@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Every model, so that `Base.metadata` is complete.
 
 Sources: spec/memory.md.
