@@ -180,3 +180,42 @@ def test_a_dropped_extension_is_refused_until_allowed(
     assert project.database_url
     assert query(project.database_url, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == [(0,)]
     assert items(project) == ROWS
+
+
+def test_not_null_on_a_column_with_a_default_is_gated_too(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """A default fills new rows only: NULLs already there make SET NOT NULL fail, so it is gated too."""
+    project = populated(tmp_path, pg_server, make_database)
+    project.edit(
+        DOC,
+        "    name TEXT NOT NULL,                -- Name\n",
+        "    name TEXT NOT NULL,                -- Name\n    colour TEXT DEFAULT 'green',       -- Colour\n",
+    )
+    result, path = project.revise("colour")
+    assert result.rc == 0 and path is not None, result.output  # a nullable column with a default: fine
+    project.ok("upgrade")
+    head = at_revision(project)  # the three items have colour 'green' now; a fourth has none
+    with project.connect() as conn:
+        conn.execute("INSERT INTO item (id, name, colour) VALUES (4, 'fig', NULL)")
+    project.edit(DOC, "colour TEXT DEFAULT 'green',", "colour TEXT NOT NULL DEFAULT 'green',")
+    before = project.revisions()
+
+    refused = project.run("revision", "-m", "colour required")
+    assert refused.rc == 1 and project.revisions() == before, refused.output
+    line = project.line_of(DOC, "colour TEXT NOT NULL")
+    assert hazards(refused.out) == [
+        (
+            "set_not_null",
+            "column item.colour",
+            f"spec/{DOC}:{line}",
+            "adds NOT NULL; a default fills only new rows: existing NULLs fail the upgrade",
+        )
+    ], refused.out
+
+    result, path = project.revise("colour required", "--allow", "set_not_null")
+    assert result.rc == 0 and path is not None, result.output
+    upgrade = project.run("upgrade")
+    assert upgrade.rc == 2 and 'column "colour"' in upgrade.err, upgrade.output
+    assert at_revision(project) == head != revision_id(path)
+    assert items(project) == [*ROWS, (4, "fig")]

@@ -436,7 +436,7 @@ def test_hazards_name_their_subject() -> None:
         ColumnTypeChanged("t", "a", "bigint", "integer"),
         ColumnTypeChanged("t", "b", "integer", "bigint"),  # widening: no hazard
         ColumnNullabilityChanged("t", "a", False, True),
-        ColumnNullabilityChanged("t", "b", False, True),  # has a default: no hazard
+        ColumnNullabilityChanged("t", "b", False, True),  # a default fills only new rows: a hazard too
     )
     assert hazards_of(changes, current) == [
         Hazard("drop_table", Subject("table", None, "gone"), "drops the table and all its rows"),
@@ -456,6 +456,11 @@ def test_hazards_name_their_subject() -> None:
             "set_not_null",
             Subject("column", "t", "a"),
             "adds NOT NULL without a default; existing NULLs make the upgrade fail",
+        ),
+        Hazard(
+            "set_not_null",
+            Subject("column", "t", "b"),
+            "adds NOT NULL; a default fills only new rows: existing NULLs fail the upgrade",
         ),
     ]
     assert str(hazards_of(changes, current)[1].subject) == "column t.c"

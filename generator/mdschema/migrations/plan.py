@@ -126,8 +126,12 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                 out.append(Hazard("narrow_type", c.subject, detail))
             case ColumnNullabilityChanged(table=table, column=column, after=True):
                 col = _column(tables.get(table), column)
-                if col is not None and col.default is None:
-                    detail = "adds NOT NULL without a default; existing NULLs make the upgrade fail"
+                if col is not None:  # a default fills only new rows: existing NULLs still fail the upgrade
+                    detail = (
+                        "adds NOT NULL without a default; existing NULLs make the upgrade fail"
+                        if col.default is None
+                        else "adds NOT NULL; a default fills only new rows: existing NULLs fail the upgrade"
+                    )
                     out.append(Hazard("set_not_null", c.subject, detail))
             case ColumnGeneratedChanged(before=Generation(kind=""), after=Generation(kind=kind)) if kind:
                 detail = "turns the column into a generated one: it is dropped and added again, its data lost"
