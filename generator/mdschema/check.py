@@ -94,7 +94,7 @@ def full_check(
     from mdschema.locate import where
     from mdschema.migrations.cache import desired_snapshot, head_snapshot
     from mdschema.migrations.project import check_env
-    from mdschema.migrations.shadow import shadow_server, shadows
+    from mdschema.migrations.shadow import require_extensions, shadow_server, shadows
 
     package = config.rel(config.package_dir) + "/"
     docs_level = offline(config, strict=strict)
@@ -125,6 +125,7 @@ def full_check(
             if not lazy:
                 target = stack.enter_context(shadow_server(config.root))
                 lazy.append(stack.enter_context(shadows(target.url, progress)))
+                require_extensions(lazy[0].admin_url, schema().extensions)
             return lazy[0]
 
         desired, exclude = desired_snapshot(config, shadow, load_models)

