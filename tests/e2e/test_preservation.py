@@ -324,6 +324,7 @@ STEPS = [
             )
         ],
         summary="column story.status: nullable → not null",
+        flags=("--allow", "set_not_null"),  # gated: a default fills only new rows (here no row is NULL)
     ),
     Step(
         "add a CHECK that holds",
