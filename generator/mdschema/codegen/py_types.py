@@ -37,6 +37,20 @@ _SIMPLE: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     "money": ("MONEY", "str", ((_PG, "MONEY"),)),
     "tsvector": ("TSVECTOR", "str", ((_PG, "TSVECTOR"),)),
     "oid": ("OID", "int", ((_PG, "OID"),)),
+    "hstore": ("HSTORE", "dict[str, str | None]", ((_PG, "HSTORE"),)),
+    "macaddr8": ("MACADDR8", "str", ((_PG, "MACADDR8"),)),
+    "tsquery": ("TSQUERY", "str", ((_PG, "TSQUERY"),)),
+    "regclass": ("REGCLASS", "str", ((_PG, "REGCLASS"),)),
+    "regconfig": ("REGCONFIG", "str", ((_PG, "REGCONFIG"),)),
+}
+# Range types: the bound's Python type (and its import); psycopg gives Range, a multirange a list of them.
+_RANGE_BOUNDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "int4": ("int", ()),
+    "int8": ("int", ()),
+    "num": ("decimal.Decimal", (("decimal", ""),)),
+    "ts": ("datetime.datetime", (("datetime", ""),)),
+    "tstz": ("datetime.datetime", (("datetime", ""),)),
+    "date": ("datetime.date", (("datetime", ""),)),
 }
 
 
@@ -79,6 +93,15 @@ def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
         name = {"vector": "Vector", "halfvec": "HALFVEC", "sparsevec": "SPARSEVEC"}[base]
         inner = str(args[0]) if args else ""
         return PyType(f"{name}({inner})", "Any", (("pgvector.sqlalchemy", name), ("typing", "Any")))
+    if base in ("bit", "bit varying"):
+        length = [str(args[0])] if args else []
+        inner = ", ".join(length + (["varying=True"] if base == "bit varying" else []))
+        return PyType(f"BIT({inner})", "str", ((_PG, "BIT"),))
+    for kind, (bound, bound_imports) in _RANGE_BOUNDS.items():
+        if base in (f"{kind}range", f"{kind}multirange"):
+            sa = base.upper()
+            annotation = f"list[Range[{bound}]]" if base.endswith("multirange") else f"Range[{bound}]"
+            return PyType(sa, annotation, ((_PG, sa), (_PG, "Range"), *bound_imports))
     if base == "citext":
         return PyType("CITEXT", "str", ((_PG, "CITEXT"),))
     if base == "xml":

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from mdschema.schema import PgType
 
+# The built-in range types, by prefix (each has a multirange): int4range, int4multirange, …
+RANGE_KINDS = ("int4", "int8", "num", "ts", "tstz", "date")
+
 # Internal or alias name (lower case, as pglast gives it) → the name format_type() prints.
 _ALIASES = {
     "int2": "smallint",
@@ -57,6 +60,15 @@ _ALIASES = {
     "vector": "vector",
     "halfvec": "halfvec",
     "sparsevec": "sparsevec",
+    "hstore": "hstore",
+    "macaddr8": "macaddr8",
+    "tsquery": "tsquery",
+    "regclass": "regclass",
+    "regconfig": "regconfig",
+    "bit": "bit",
+    "varbit": "bit varying",
+    "bit varying": "bit varying",
+    **{f"{kind}{suffix}": f"{kind}{suffix}" for kind in RANGE_KINDS for suffix in ("range", "multirange")},
 }
 SERIALS = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
 _PRECISION_TYPES = {
@@ -105,7 +117,7 @@ def make_type(name: str, args: tuple[int, ...], array: bool, enum: str | None = 
         return PgType(sql=enum + ("[]" if array else ""), base=enum, array=array, enum=enum)
     lowered = name.lower()
     base = _ALIASES[lowered]
-    if base == "character" and not args:
+    if base in ("character", "bit") and not args:  # char is char(1), bit is bit(1)
         args = (1,)
     if base == "numeric" and len(args) == 1:  # numeric(5) is numeric(5,0)
         args = (args[0], 0)
@@ -144,8 +156,11 @@ _MAX_MODIFIERS = {
     "vector": 1,
     "halfvec": 1,
     "sparsevec": 1,
+    "bit": 1,
+    "bit varying": 1,
 }
 _MAX_LENGTH = 10485760  # varchar/char: PostgreSQL's MaxAttrSize in characters
+_MAX_BITS = 83886080  # bit/varbit: MaxAttrSize in bits
 
 
 def modifier_problem(name: str, args: tuple[int, ...]) -> tuple[str, str] | None:
@@ -168,6 +183,11 @@ def modifier_problem(name: str, args: tuple[int, ...]) -> tuple[str, str] | None
     if base in ("character varying", "character") and args and not 1 <= args[0] <= _MAX_LENGTH:
         return (
             f"PostgreSQL refuses type {written}: the length must be between 1 and {_MAX_LENGTH}",
+            "choose another length",
+        )
+    if base in ("bit", "bit varying") and args and not 1 <= args[0] <= _MAX_BITS:
+        return (
+            f"PostgreSQL refuses type {written}: the length must be between 1 and {_MAX_BITS}",
             "choose another length",
         )
     if base == "numeric" and args:
