@@ -10,12 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mdschema.migrations.models import load_package
 from sqlalchemy import create_engine, select
 from sqlalchemy.dialects.postgresql import Range
 from sqlalchemy.orm import Session
 from support.fidelity import build_both_ways
-
-from mdschema.migrations.models import load_package
 
 KINDS = """
 # Bookings
