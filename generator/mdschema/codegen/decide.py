@@ -232,6 +232,8 @@ class Package:
     init: InitModule
     session_layer: bool  # db.py
     repositories: bool  # repositories.py
+    flavor: str = "sqlalchemy"  # the model classes: declarative, or SQLModel (codegen.outputs decides)
+    schemas: bool = False  # schemas.py (codegen.outputs decides it)
 
 
 # ---- deciding -------------------------------------------------------------------------------------------
@@ -278,6 +280,8 @@ def decide_package(schema: Schema, options: RenderOptions) -> Package:
         init=decide_init(models, enums, external),
         session_layer=options.session_layer,
         repositories=options.repositories,
+        flavor=options.models,
+        schemas=options.schemas,
     )
 
 

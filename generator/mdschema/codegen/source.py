@@ -19,7 +19,7 @@ LINE_LENGTH = 110
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    func: str
+    func: str  # "name" prints name(...); a func ending in "{" ("{", "key={") prints a dict display
     args: tuple[Node, ...]
 
 
@@ -27,7 +27,7 @@ Node = Call | str
 
 
 def _brackets(node: Call) -> tuple[str, str]:
-    return ("{", "}") if node.func == "{" else (node.func + "(", ")")
+    return (node.func, "}") if node.func.endswith("{") else (node.func + "(", ")")
 
 
 def flat(node: Node) -> str:
