@@ -109,6 +109,7 @@ def test_expected_tree_passes_mypy(case: str, tmp_path: Path) -> None:
     result = subprocess.run(
         [
             str(VENV_BIN / "mypy"),
+            "--strict",
             "--cache-dir",
             str(REPO / ".mypy_cache"),
             "--python-version",
