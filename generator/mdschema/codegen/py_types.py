@@ -74,7 +74,11 @@ def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
         return PyType(f"CHAR({args[0]})", "str", ((_SA, "CHAR"),))
     if base == "numeric":
         inner = ", ".join(str(a) for a in args)
-        return PyType(f"Numeric({inner})", "decimal.Decimal", ((_SA, "Numeric"), ("decimal", "")))
+        return PyType(
+            f"Numeric({inner})" if inner else "Numeric",
+            "decimal.Decimal",
+            ((_SA, "Numeric"), ("decimal", "")),
+        )
     if base.startswith("timestamp"):
         return _temporal("DateTime", "datetime.datetime", base, t.precision)
     if base.startswith("time"):
