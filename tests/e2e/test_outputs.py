@@ -386,3 +386,20 @@ def test_every_output_passes_ruff_and_mypy_strict(tmp_path: Path) -> None:
         cwd=packages,
     )
     assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+def test_models_without_sqlmodel_installed_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mdschema.migrations.project import MigrationError
+
+    doc = sql_doc("CREATE TABLE t (id int PRIMARY KEY);")
+    root = make_project(tmp_path, {"doc.md": doc}, 'package = "no_sqlmodel"\nmodels = "sqlmodel"\n')
+    assert main(["-C", str(root), "generate"]) == 0  # generating never imports SQLModel
+    monkeypatch.setitem(sys.modules, "sqlmodel", None)  # as if it were not installed
+    with pytest.raises(
+        MigrationError, match=r'import sqlmodel, which is not installed: pip install "mdschema\[sqlmodel\]"'
+    ):
+        load_package(root, "no_sqlmodel", fresh=True)
+    for name in [n for n in sys.modules if n.split(".")[0] == "no_sqlmodel"]:
+        del sys.modules[name]
