@@ -403,3 +403,59 @@ def test_models_without_sqlmodel_installed_say_what_to_install(
         load_package(root, "no_sqlmodel", fresh=True)
     for name in [n for n in sys.modules if n.split(".")[0] == "no_sqlmodel"]:
         del sys.modules[name]
+
+
+def test_mypy_checks_sqlmodel_rows_and_schemas(tmp_path: Path) -> None:
+    """A wrong enum label, a missing required column and a wrong type are mypy errors with the SQLModel
+    classes and the schemas, as with the declarative models; the right calls pass."""
+    root = make_project(
+        tmp_path, {"shop.md": SHOP}, 'package = "typed_shop"\nmodels = "sqlmodel"\nschemas = true\n'
+    )
+    assert main(["-C", str(root), "generate"]) == 0
+    good = (
+        "import decimal, uuid\n"
+        "from typed_shop import Customer, OrderStatus, ShopOrder\n"
+        "from typed_shop.schemas import CustomerCreate, ShopOrderRead\n"
+        'c = Customer(email="a@b.c", name="A")\n'
+        "o = ShopOrder(\n"
+        "    customer_id=uuid.uuid4(), quantity=1, unit_price=decimal.Decimal(1), status=OrderStatus.PAID\n"
+        ")\n"
+        "s: OrderStatus | None = o.status\n"
+        'p = CustomerCreate(email="a@b.c", name="A")\n'
+        "r: decimal.Decimal | None = ShopOrderRead.model_validate(o).line_total\n"
+    )
+    bad = (
+        "import decimal, uuid\n"
+        "from typed_shop import Customer, ShopOrder\n"
+        'Customer(name="A")\n'
+        'ShopOrder(customer_id=uuid.uuid4(), quantity=1, unit_price=decimal.Decimal(1), status="lost")\n'
+        'ShopOrder(customer_id=uuid.uuid4(), quantity="one", unit_price=decimal.Decimal(1))\n'
+    )
+    (root / "good.py").write_text(good)
+    (root / "bad.py").write_text(bad)
+
+    def mypy(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                str(VENV_BIN / "mypy"),
+                "--strict",
+                "--python-version",
+                "3.11",
+                "--ignore-missing-imports",
+                "--no-error-summary",
+                "--cache-dir",
+                str(REPO / ".mypy_cache" / "outputs"),
+                name,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+        )
+
+    ok = mypy("good.py")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    errors = mypy("bad.py")
+    lines = sorted(line.split(": error: ")[0] for line in errors.stdout.splitlines() if ": error: " in line)
+    assert lines == ["bad.py:3", "bad.py:4", "bad.py:5"], errors.stdout
+    assert 'Missing named argument "email"' in errors.stdout
+    assert '"status" to "ShopOrder" has incompatible type "str"' in errors.stdout
