@@ -459,3 +459,76 @@ def test_mypy_checks_sqlmodel_rows_and_schemas(tmp_path: Path) -> None:
     assert lines == ["bad.py:3", "bad.py:4", "bad.py:5"], errors.stdout
     assert 'Missing named argument "email"' in errors.stdout
     assert '"status" to "ShopOrder" has incompatible type "str"' in errors.stdout
+
+
+NAMES = sql_doc(
+    """
+    CREATE TYPE colour AS ENUM ('red', 'green');
+    CREATE TABLE thing (
+        id int PRIMARY KEY,
+        json text NOT NULL,
+        schema text,
+        copy text,
+        model_config text,
+        model_dump_at text,
+        validate text,
+        metadata text,
+        _secret text,
+        colour colour NOT NULL DEFAULT 'green'
+    );
+    """
+)
+
+
+@pytest.mark.parametrize("flavor", ["sqlalchemy", "sqlmodel"])
+def test_columns_named_like_pydantic_s_own_attributes(
+    flavor: str, tmp_path: Path, make_database: Callable[..., str]
+) -> None:
+    """Columns named `json`, `schema`, `model_config`, `model_dump_at`, `_secret`... are fields under
+    another attribute (the column keeps its name) in the SQLModel classes and the schemas, and in the
+    declarative models when schemas.py is generated, so `Model(**payload.model_dump())` still works.
+    Importing warns about nothing."""
+    import warnings
+
+    package = f"names_{flavor}"
+    tool = f'package = "{package}"\nmodels = "{flavor}"\nschemas = true\n'
+    root = make_project(tmp_path, {"names.md": NAMES}, tool)
+    assert main(["-C", str(root), "generate"]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        models = load_package(root, package, fresh=True)
+        schemas = __import__(f"{package}.schemas", fromlist=["ThingCreate"])
+    try:
+        assert list(schemas.ThingCreate.model_fields) == [
+            "id",
+            "json_",
+            "schema_",
+            "copy_",
+            "model_config_",
+            "c_model_dump_at",
+            "validate_",
+            "metadata_",
+            "c_secret",
+            "colour",
+        ]
+        engine = _engine(make_database(None), models)
+        try:
+            payload = schemas.ThingCreate(
+                id=1, json_="{}", model_config_="m", c_secret="s", c_model_dump_at="d"
+            )
+            with Session(engine) as s:
+                s.add(models.Thing(**payload.model_dump(exclude_unset=True)))
+                s.commit()
+            with engine.connect() as conn:
+                row = conn.exec_driver_sql(
+                    'SELECT json, model_config, "_secret", model_dump_at, colour::text FROM thing'
+                ).one()
+            assert tuple(row) == ("{}", "m", "s", "d", "green")
+            with Session(engine) as s:
+                read = schemas.ThingRead.model_validate(s.get(models.Thing, 1))
+            assert (read.json_, read.model_config_, read.c_secret, read.colour) == ("{}", "m", "s", "green")
+        finally:
+            engine.dispose()
+    finally:
+        for name in [n for n in sys.modules if n.split(".")[0] == package]:
+            del sys.modules[name]

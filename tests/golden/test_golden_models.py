@@ -227,8 +227,10 @@ if case == "sqlmodel":
             "referred": [c.name for c in bo.referred_by_ref.referred_by_ref_customers],
             "defaults": [bo.tier == Tier.FREE, bo.tags, bo.prefs, bo.from_],
             "order": [str(order.line_total), [line.sku for line in order.order_lines]],
-            "read": CustomerRead.model_validate(bo).model_dump(mode="json", exclude={"id", "created_at", "referred_by"}),
-            "order_read": ShopOrderRead.model_validate(order).model_dump(mode="json", exclude={"id", "customer_id"}),
+            "read": CustomerRead.model_validate(bo).model_dump(
+                mode="json", exclude={"id", "created_at", "referred_by"}),
+            "order_read": ShopOrderRead.model_validate(order).model_dump(
+                mode="json", exclude={"id", "customer_id"}),
         }
         s.delete(bo)  # ON DELETE CASCADE through both levels, loaded
         s.commit()

@@ -28,6 +28,11 @@ class RenderOptions:
     module_spans: tuple[tuple[str, Span], ...] = ()  # doc stem → where its `modules` entry is written
     relationship_spans: tuple[tuple[str, Span], ...] = ()  # "table.attribute" → where it is renamed
 
+    @property
+    def pydantic_fields(self) -> bool:
+        """The columns' attributes are also fields of Pydantic models (SQLModel classes, schemas.py)."""
+        return self.models == "sqlmodel" or self.schemas
+
     @classmethod
     def from_config(cls, config: Config) -> RenderOptions:
         return cls(
