@@ -480,18 +480,18 @@ NAMES = sql_doc(
 )
 
 
-@pytest.mark.parametrize("flavor", ["sqlalchemy", "sqlmodel"])
+@pytest.mark.parametrize(("flavor", "enum_style"), [("sqlalchemy", "enum"), ("sqlmodel", "literal")])
 def test_columns_named_like_pydantic_s_own_attributes(
-    flavor: str, tmp_path: Path, make_database: Callable[..., str]
+    flavor: str, enum_style: str, tmp_path: Path, make_database: Callable[..., str]
 ) -> None:
     """Columns named `json`, `schema`, `model_config`, `model_dump_at`, `_secret`... are fields under
     another attribute (the column keeps its name) in the SQLModel classes and the schemas, and in the
     declarative models when schemas.py is generated, so `Model(**payload.model_dump())` still works.
-    Importing warns about nothing."""
+    Importing warns about nothing. (The SQLModel case with `enum_style = "literal"`.)"""
     import warnings
 
     package = f"names_{flavor}"
-    tool = f'package = "{package}"\nmodels = "{flavor}"\nschemas = true\n'
+    tool = f'package = "{package}"\nmodels = "{flavor}"\nschemas = true\nenum_style = "{enum_style}"\n'
     root = make_project(tmp_path, {"names.md": NAMES}, tool)
     assert main(["-C", str(root), "generate"]) == 0
     with warnings.catch_warnings():
@@ -527,6 +527,8 @@ def test_columns_named_like_pydantic_s_own_attributes(
             with Session(engine) as s:
                 read = schemas.ThingRead.model_validate(s.get(models.Thing, 1))
             assert (read.json_, read.model_config_, read.c_secret, read.colour) == ("{}", "m", "s", "green")
+            with pytest.raises(pydantic.ValidationError):
+                schemas.ThingCreate(id=2, json_="{}", colour="blue")
         finally:
             engine.dispose()
     finally:
