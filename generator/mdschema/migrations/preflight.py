@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Literal, TypeAlias, get_args
+from typing import Any, Final, Literal, TypeAlias, get_args
 
 from mdschema.catalog.diff import (
     Change,
@@ -418,3 +418,40 @@ def describe_finding(f: Finding) -> str:
         f"{f.check.where}: {f.check.subject}: {f.rows} {noun} ({f.check.detail}) would fail the "
         f"{f.direction} in revision {f.revision} [{f.check.kind}]{keys if f.keys else ''}"
     )
+
+
+class PreflightRefused(Exception):
+    """`upgrade`/`downgrade` refused before running anything: rows already there would fail steps."""
+
+    def __init__(self, action: str, findings: Sequence[Finding], skipped: Sequence[Skipped]) -> None:
+        super().__init__(f"{action}: {len(findings)} step(s) would fail on existing rows")
+        self.action = action
+        self.findings = tuple(findings)
+        self.skipped = tuple(skipped)
+
+
+def steps_to_run(config: Any, action: str, revision: str, current: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """The revisions `alembic <action> <revision>` would run from `current`, in order, with their files."""
+    from mdschema.migrations.project import script_directory
+
+    script = script_directory(config)
+    if action == "upgrade":
+        steps = script._upgrade_revs(revision, current or None)
+    else:
+        steps = script._downgrade_revs(revision, current or None)
+    return [(step.revision.revision, Path(step.revision.path)) for step in steps]
+
+
+def preflight(config: Any, url: str, action: str, revision: str) -> list[Skipped]:
+    """Count, on `url`, the rows that would fail each step of `action` to `revision`; raise
+    PreflightRefused when some would. Returns the checks that could not run yet."""
+    from mdschema.database import connect
+    from mdschema.migrations.project import current_revisions
+
+    with connect(url) as conn:
+        current = current_revisions(conn)
+    steps = steps_to_run(config, action, revision, current)
+    findings, skipped = run_preflight(url, steps, action)
+    if findings:
+        raise PreflightRefused(action, findings, skipped)
+    return skipped

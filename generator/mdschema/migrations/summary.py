@@ -535,3 +535,29 @@ def summarize(
         flags(result.hazards, upgrade_checks),
         flags(hazards_of(result.back, target), downgrade_checks),
     )
+
+
+def annotate(text: str, block: str, literal: str = "") -> str:
+    """The revision file `text` with the `Summary:` `block` in its docstring (before ``Revision ID:``,
+    or at its end) and, if given, the pre-flight `literal` just before ``def upgrade``."""
+    import ast
+
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    if literal:
+        up = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "upgrade"), None)
+        if up is not None:
+            at = min([up.lineno, *(d.lineno for d in up.decorator_list)]) - 1
+            lines[at:at] = [*literal.splitlines(keepends=True), "\n", "\n"]
+    first = tree.body[0] if tree.body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+        and first.end_lineno is not None
+    ):
+        start, end = first.lineno - 1, first.end_lineno - 1
+        at = next((i for i in range(start + 1, end + 1) if lines[i].startswith("Revision ID:")), end)
+        safe = block.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        lines[at:at] = [*safe.splitlines(keepends=True), "\n"]
+    return "".join(lines)
