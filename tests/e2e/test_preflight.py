@@ -46,7 +46,8 @@ CREATE TABLE item (
 ```
 """
 REFUSED = re.compile(
-    r"^  (?P<where>\S+): (?P<subject>\w+ \S+): (?P<rows>\d+) (?:row\(s\)|duplicate group\(s\)) \((?P<detail>.+)\) "
+    r"^  (?P<where>\S+): (?P<subject>\w+ \S+): (?P<rows>\d+) (?:row\(s\)|duplicate group\(s\)) "
+    r"\((?P<detail>.+)\) "
     r"would fail the (?P<direction>\w+) in revision (?P<rev>\w+) \[(?P<kind>\w+)\](?:; keys: (?P<keys>.+))?$"
 )
 
@@ -61,7 +62,8 @@ def populated(tmp_path: Path, pg_server: str, make_database: Callable[..., str])
         project.database_url,
         "INSERT INTO maker VALUES (1), (2)",
         "INSERT INTO item VALUES (1, 'apple', 'A', 5, 1, 'small'), (2, NULL, 'BANANA-LONG', -1, 7, 'large'),"
-        " (3, 'apple', 'C', 0, 2, NULL), (4, NULL, 'DURIAN-LONG', -3, 9, NULL), (5, 'pear', NULL, 2, NULL, NULL)",
+        " (3, 'apple', 'C', 0, 2, NULL), (4, NULL, 'DURIAN-LONG', -3, 9, NULL),"
+        " (5, 'pear', NULL, 2, NULL, NULL)",
     )
     return project
 
@@ -72,7 +74,7 @@ def refusals(output: str) -> dict[str, dict[str, str]]:
 
 
 def snapshot_of(project: Project) -> tuple[object, ...]:
-    """Everything the refusals must leave as it was: the revision, the rows, item's columns and constraints."""
+    """What a refusal must leave as it was: the revision, the rows, item's columns, the constraints."""
     assert project.database_url
     url = project.database_url
     return (
@@ -80,7 +82,8 @@ def snapshot_of(project: Project) -> tuple[object, ...]:
         query(url, "SELECT * FROM item ORDER BY id"),
         query(
             url,
-            "SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns "
+            "SELECT column_name, data_type, character_maximum_length, is_nullable "
+            "FROM information_schema.columns "
             "WHERE table_name = 'item' ORDER BY ordinal_position",
         ),
         query(url, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint ORDER BY conname"),
@@ -183,7 +186,8 @@ def test_a_new_not_null_column_counts_every_row(
     project.edit(
         DOC,
         "    id INTEGER PRIMARY KEY,            -- Key\n    name",
-        "    id INTEGER PRIMARY KEY,            -- Key\n    sku TEXT NOT NULL,                 -- SKU\n    name",
+        "    id INTEGER PRIMARY KEY,            -- Key\n"
+        "    sku TEXT NOT NULL,                 -- SKU\n    name",
     )
     before = snapshot_of(project)
     result, path = project.revise("sku", "--allow", "add_not_null_column")

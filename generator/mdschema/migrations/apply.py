@@ -34,13 +34,25 @@ def migrate(
         quiet_alembic()
     if sql:  # offline: Alembic prints the SQL; no server is started or connected to
         url = database_url or os.environ.get("DATABASE_URL") or ""
-        return Applied("(offline)", (), run_alembic(config, url, False, action, revision, sql=True))
+        return Applied(
+            "(offline)",
+            (),
+            run_alembic(config, url, False, action, offline_range(action, revision), sql=True),
+        )
     with session_database(config.root, database_url) as target:
         connect(target.url).close()  # an unreachable server: "could not connect to …" and what to do
         skipped = preflight(config, target.url, action, revision) if check_rows else []
         run_alembic(config, target.url, target.embedded, action, revision)
         unchecked = tuple(f"{s.check.where}: {s.check.subject}: {s.reason}" for s in skipped)
         return Applied(target.display, current(target), unchecked=unchecked)
+
+
+def offline_range(action: str, revision: str) -> str:
+    """What Alembic's offline mode needs: no database says where it is, so a downgrade starts from the
+    head (`-1` → `head:-1`); an explicit `FROM:TO` is passed as it is. An upgrade starts from base."""
+    if action == "downgrade" and ":" not in revision:
+        return f"head:{revision}"
+    return revision
 
 
 def current(target: Target) -> tuple[str, ...]:
