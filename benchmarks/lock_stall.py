@@ -5,8 +5,8 @@ plan, side by side (issue 13). A benchmark, not a test.
     python benchmarks/lock_stall.py --rows 200000        # quick mode
     python benchmarks/lock_stall.py --writers 8 --rows 5000000
 
-The project: `account` (rows/4) and `event` (`--rows`, default 5 M: filling takes 1.7 s per 200,000 event rows on
-this 2-core machine, so about 45 s). A first revision creates them; they are filled with INSERT …
+The project: `account` (rows/4) and `event` (`--rows`, default 5 M: filling takes 1.7 s per 200,000 event
+rows on this 2-core machine, so about 45 s). A first revision creates them; they are filled with INSERT …
 SELECT generate_series, vacuumed and analysed. Then N writer threads (psycopg, autocommit) loop over an
 INSERT of a new event and an UPDATE of a random one, timing each statement, while `mdschema upgrade` —
 mdschema's normal path, pre-flight included — runs a second revision that adds to `event` an index, a
