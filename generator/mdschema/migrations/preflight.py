@@ -450,7 +450,10 @@ def preflight(config: Any, url: str, action: str, revision: str) -> list[Skipped
 
     with connect(url) as conn:
         current = current_revisions(conn)
-    steps = steps_to_run(config, action, revision, current)
+    try:
+        steps = steps_to_run(config, action, revision, current)
+    except Exception:  # noqa: BLE001 - a target Alembic cannot resolve: its own run reports it, with the file
+        return []
     findings, skipped = run_preflight(url, steps, action)
     if findings:
         raise PreflightRefused(action, findings, skipped)
