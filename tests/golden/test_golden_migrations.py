@@ -15,6 +15,7 @@ Regenerate expected.txt after an intended change of the planner:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -162,6 +163,10 @@ def test_plan_matches_expected_and_applies(case: str, make_database: Callable[..
     oldest = plan(current, after, None, renames, server_version=OLDEST)
 
     got = unversioned(render(result, oldest, current, after), after)
+    # every case carries the reviewer's summary a revision's docstring opens with, a lock on each line
+    summary = got.split("# reviewer's summary\nSummary:\n", 1)[1].split("\n# ", 1)[0]
+    steps = re.findall(r"^      \d+\. (.+)$", summary, re.M)
+    assert steps and all(re.search(r": (no table lock|[A-Z ]+ on \w+)", s) for s in steps), summary
     expected_path = folder / "expected.txt"
     if updating():
         expected_path.write_text(got, encoding="utf-8")

@@ -302,8 +302,10 @@ def narrowing_condition(column: str, before: str, after: str) -> str | None:
         return f"char_length({column}::text) > {int(m.group(2))}"
     if after in _INT_RANGE:
         low, high = _INT_RANGE[after]
-        if before in ("smallint", "integer", "bigint") or before.startswith("numeric"):
+        if before in ("smallint", "integer", "bigint"):
             return f"{column} NOT BETWEEN {low} AND {high}"
+        if before.startswith("numeric"):  # rounded to an integer first, as the cast does
+            return f"round({column}) NOT BETWEEN {low} AND {high}"
         return None
     if m := _NUMERIC.match(after):
         precision, scale = int(m.group(1)), int(m.group(2) or 0)

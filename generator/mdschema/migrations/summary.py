@@ -193,7 +193,11 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
 
     owner = {i.name: t.name for t in current.tables for i in t.indexes}
     out: list[Statement] = []
-    for raw in pglast.parse_sql(sql):
+    try:
+        parsed = pglast.parse_sql(sql)
+    except pglast.parser.ParseError:  # the summary never stops a revision: it says it could not read them
+        return [Statement("OTHER", None, "(statements pglast cannot parse: see the SQL of upgrade --sql)")]
+    for raw in parsed:
         stmt = raw.stmt
         if type(stmt).__name__ == "TransactionStmt":
             continue
