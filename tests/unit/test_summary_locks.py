@@ -237,3 +237,44 @@ def test_concurrent_forms_take_the_weaker_lock(item_db: str, sql: str, kind: str
     assert not errors, errors
     assert strongest(modes) == LOCKS[kind][0], modes
     assert MODES.index(LOCKS[kind][0] or "") < MODES.index("SHARE")  # writers go on
+
+
+SAFE_FORMS = """
+op.execute("SET lock_timeout = '2s'")
+with op.get_context().autocommit_block():
+    op.create_index('item_qty_idx', 'item', ['qty'], postgresql_concurrently=True)
+op.execute("ALTER TABLE item ADD CONSTRAINT item_p_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID")
+op.execute("ALTER TABLE item VALIDATE CONSTRAINT item_p_fk")
+op.execute("ALTER TABLE item ADD CONSTRAINT item_name_c CHECK (name IS NOT NULL) NOT VALID")
+op.execute("ALTER TABLE item VALIDATE CONSTRAINT item_name_c")
+with op.get_context().autocommit_block():
+    op.execute("CREATE UNIQUE INDEX CONCURRENTLY item_seq_key ON item (seq)")
+op.execute("ALTER TABLE item ADD CONSTRAINT item_seq_key UNIQUE USING INDEX item_seq_key")
+with op.get_context().autocommit_block():
+    op.drop_index('item_name_idx', table_name='item', postgresql_concurrently=True)
+"""
+
+
+def test_the_summary_reads_the_lock_safe_forms_from_the_offline_sql() -> None:
+    """What the lock-safe plans write (autocommit blocks, CONCURRENTLY, NOT VALID + VALIDATE, USING
+    INDEX, timeouts) is read from Alembic's offline SQL like any other statement."""
+    from mdschema.catalog.snapshot import Index, Snapshot, Table
+    from mdschema.migrations.summary import offline_sql
+
+    item = Table("item", (), (), (Index("item_name_idx", "CREATE INDEX …", False, ("name",)),), None)
+    current = Snapshot((item,), (), (), (), ())
+    got = [
+        (s.kind, s.table, s.lock, s.ref_table, s.ref_lock)
+        for s in statements(offline_sql(SAFE_FORMS), current)
+    ]
+    assert got == [
+        ("SET", None, None, None, None),
+        ("CREATE INDEX CONCURRENTLY", "item", "SHARE UPDATE EXCLUSIVE", None, None),
+        ("ADD FOREIGN KEY NOT VALID", "item", "SHARE ROW EXCLUSIVE", "parent", "SHARE ROW EXCLUSIVE"),
+        ("VALIDATE CONSTRAINT", "item", "SHARE UPDATE EXCLUSIVE", None, None),
+        ("ADD CHECK NOT VALID", "item", "ACCESS EXCLUSIVE", None, None),
+        ("VALIDATE CONSTRAINT", "item", "SHARE UPDATE EXCLUSIVE", None, None),
+        ("CREATE INDEX CONCURRENTLY", "item", "SHARE UPDATE EXCLUSIVE", None, None),
+        ("ADD CONSTRAINT USING INDEX", "item", "ACCESS EXCLUSIVE", None, None),
+        ("DROP INDEX CONCURRENTLY", "item", "SHARE UPDATE EXCLUSIVE", None, None),
+    ]
