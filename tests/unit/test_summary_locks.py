@@ -243,7 +243,7 @@ SAFE_FORMS = """
 op.execute("SET lock_timeout = '2s'")
 with op.get_context().autocommit_block():
     op.create_index('item_qty_idx', 'item', ['qty'], postgresql_concurrently=True)
-op.execute("ALTER TABLE item ADD CONSTRAINT item_p_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID")
+op.execute("ALTER TABLE item ADD CONSTRAINT item_p_fk FOREIGN KEY (parent_id) REFERENCES parent NOT VALID")
 op.execute("ALTER TABLE item VALIDATE CONSTRAINT item_p_fk")
 op.execute("ALTER TABLE item ADD CONSTRAINT item_name_c CHECK (name IS NOT NULL) NOT VALID")
 op.execute("ALTER TABLE item VALIDATE CONSTRAINT item_name_c")
