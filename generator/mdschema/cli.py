@@ -315,6 +315,11 @@ def _apply(action: str) -> Callable[[Config, argparse.Namespace], int]:
                 _out(
                     f"  not checked: {s.check.where}: {s.check.subject}: {s.reason} (made by an earlier step)"
                 )
+            if any(f.after_earlier for f in refused.findings):
+                _out(
+                    "  (counted on the rows as they are now: if an earlier revision of this run changes "
+                    "them, e.g. a backfill, --no-preflight lets it through)"
+                )
             _out(f"  fix those rows, or pass --no-preflight to {action} anyway (the step then fails there)")
             return EXIT_DRIFT
         if args.sql:

@@ -227,3 +227,43 @@ def test_a_downgrade_that_removes_a_label_in_use_is_refused(
     execute(project.database_url, "UPDATE item SET size = 'large' WHERE size = 'medium'")
     project.ok("downgrade", "-1")
     assert query(project.database_url, "SELECT enum_range(NULL::size)::text") == [("{small,large}",)]
+
+
+def test_a_run_of_several_revisions_is_checked_before_the_first_one_runs(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """Two revisions in one upgrade: the second's steps are counted on the rows as they are, before the
+    first runs; a column only the first adds cannot be counted yet, and is said to be not checked."""
+    project = populated(tmp_path, pg_server, make_database)
+    project.edit(
+        DOC,
+        "    size size                          -- Size\n",
+        "    size size,                         -- Size\n    grade TEXT                         -- Grade\n",
+    )
+    result, first = project.revise("grade")
+    assert result.rc == 0 and first is not None, result.output
+    project.edit(
+        DOC,
+        "    name TEXT,                         -- Name\n",
+        "    name TEXT NOT NULL,                -- Name\n",
+    )
+    project.edit(
+        DOC,
+        "    grade TEXT                         -- Grade\n",
+        "    grade TEXT NOT NULL DEFAULT 'b'    -- Grade\n",
+    )
+    result, second = project.revise("required", "--allow", "set_not_null")
+    assert result.rc == 0 and second is not None, result.output
+    before = snapshot_of(project)
+
+    refused = project.run("upgrade")
+    assert refused.rc == 1, refused.output
+    got = refusals(refused.out)
+    assert set(got) == {"set_not_null"} and got["set_not_null"]["subject"] == "column item.name"
+    assert got["set_not_null"]["rows"] == "2" and got["set_not_null"]["rev"] == revision_id(second)
+    assert (
+        f"not checked: spec/{DOC}:{project.line_of(DOC, 'grade TEXT NOT NULL')}: column item.grade:"
+        in refused.out
+    )
+    assert "if an earlier revision of this run changes them" in refused.out
+    assert snapshot_of(project) == before  # the first revision did not run either
