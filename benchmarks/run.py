@@ -1042,6 +1042,16 @@ def targets(r: Results) -> str:
         rows.append(
             ("… within 4× of the single full catalog query", f"{mine / floor:.1f}×", mine / floor <= 4)
         )
+    big = [(d.tables, d.mdschema.median() / d.tables * 1000) for d in r.diffs if d.tables >= 2000]
+    if len(big) > 1 and big[-1][0] >= 10000:
+        growth = max(p for _, p in big) / min(p for _, p in big)
+        rows.append(
+            (
+                "catalog snapshot + diff linear to 10,000 tables (cost per 1,000 from 2,000 on within 1.5×)",
+                f"{growth:.2f}× ({', '.join(f'{secs(p)} at {t:,}' for t, p in big)})",
+                growth <= 1.5,
+            )
+        )
     gen5k, d5k = command(GENERATE, 5000), diff(5000)
     if gen5k is not None and d5k is not None:
         peak = max(gen5k.rss(), d5k.mdschema.rss())

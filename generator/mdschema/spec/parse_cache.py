@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields, is_dataclass, replace
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -77,21 +78,37 @@ def doc_key(shown: str, content: bytes) -> str:
     return h.hexdigest()
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _encode(value: Any, doc: Doc) -> Any:
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind in _PLAIN:
         return value
     if kind is tuple or kind is list:
-        return [_encode(v, doc) for v in value]
+        return [v if type(v) in _PLAIN else _encode(v, doc) for v in value]
     if value is doc:
         return _DOC
     if _types().get(kind.__name__) is kind:
-        names, defaults = _fields(kind)
-        values = [getattr(value, name) for name in names]
+        get, defaults = _getter(kind)
+        values = list(get(value))
         while values and _same(values[-1], defaults[len(values) - 1]):
             values.pop()  # trailing defaults left out: the constructor fills them in again
-        return {kind.__name__: [_encode(v, doc) for v in values]}
+        return {kind.__name__: [v if type(v) in _PLAIN else _encode(v, doc) for v in values]}
     raise TypeError(f"cannot cache a {kind.__name__}")
+
+
+_GETTERS: dict[type, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _getter(kind: type) -> tuple[Any, tuple[Any, ...]]:
+    """Every field of a record at once (a tuple, in field order), and the fields' defaults."""
+    known = _GETTERS.get(kind)
+    if known is None:
+        names, defaults = _fields(kind)
+        get = attrgetter(*names)
+        known = _GETTERS[kind] = ((lambda v: (get(v),)) if len(names) == 1 else get, defaults)
+    return known
 
 
 def _same(value: Any, default: Any) -> bool:
