@@ -158,6 +158,7 @@ class ParseCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = signing.project_dir(root, "cache", create=False)  # made by the first store
+        self.writable = False  # folder checked (or made) writable by signing.project_dir
         self.used: set[str] = set()
         self.written = False
 
@@ -190,10 +191,11 @@ class ParseCache:
     def store(
         self, key: str, doc: Doc, records: Mapping[str, Iterable[Any]], diagnostics: list[Diagnostic]
     ) -> None:
-        if self.folder is None:
+        if not self.writable:  # the folder read from may be read-only: write where one can (or nowhere)
             self.folder = signing.project_dir(self.root, "cache")
-            if self.folder is None:
-                return
+            self.writable = True
+        if self.folder is None:
+            return
         entry = {"doc": _encode_doc(doc), "diagnostics": _encode(diagnostics, doc)}
         for name in LISTS:
             entry[name] = _encode(list(records[name]), doc)

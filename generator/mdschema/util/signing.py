@@ -93,7 +93,10 @@ def store_bytes(path: Path, key: str, payload: bytes) -> bool:
         os.replace(tmp, path)
         return True
     except OSError:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only file system refuses even that
+            pass
         return False
 
 
