@@ -114,19 +114,10 @@ def quiet_alembic() -> None:
 
 
 def run_alembic(
-    config: Config,
-    url: str,
-    embedded: bool,
-    action: str,
-    revision: str,
-    sql: bool = False,
-    passed: bool = False,
+    config: Config, url: str, embedded: bool, action: str, revision: str, sql: bool = False
 ) -> str:
     """Run `alembic <action> <revision>` on `url`; with `sql`, return the SQL instead of running it.
-    With `passed`, on a synchronous connection mdschema opens and passes to env.py as
-    `config.attributes["connection"]` (committed here when the step succeeds): no event loop and no
-    async engine per step (the proof's three steps). A step that fails is reported with the revision
-    and its file."""
+    A step that fails is reported with the revision and its file."""
     from alembic import command
 
     check_env(config)
@@ -135,10 +126,7 @@ def run_alembic(
     cfg = alembic_config(config, url, embedded, output)
     with _steps() as steps:
         try:
-            if passed and not sql:
-                _run_passed(cfg, url, action, revision)
-            else:
-                getattr(command, action)(cfg, revision, sql=sql)
+            getattr(command, action)(cfg, revision, sql=sql)
         except Exception as exc:  # noqa: BLE001 - reported with the step that failed
             violation = _find(exc, ShadowViolation)
             if violation is not None:
@@ -150,22 +138,6 @@ def run_alembic(
                 where = f" in revision {failing}" + (f" ({config.rel(file)})" if file else "")
             raise MigrationError(f"{action} {revision} failed{where}: {reason(exc)}") from None
     return output.getvalue() if output is not None else ""
-
-
-def _run_passed(cfg: Any, url: str, action: str, revision: str) -> None:
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from alembic import command
-
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            cfg.attributes["connection"] = connection
-            getattr(command, action)(cfg, revision)
-            connection.commit()
-    finally:
-        engine.dispose()
 
 
 _STEP = re.compile(r"^Running (?:upgrade|downgrade) (\S*) -> (\S*)")

@@ -366,7 +366,7 @@ def upgrade_shadow(config: Config, sh: Shadows, name: str, revision: str, action
     """`alembic upgrade|downgrade <revision>` on shadow database `name`, and nowhere else."""
     url = sh.url(name)
     with sh.guard(name):
-        run_alembic(config, url, True, action, revision, passed=True)
+        run_alembic(config, url, True, action, revision, sql=False)
 
 
 def read_head_template(config: Config, sh: Shadows, exclude: frozenset[str]) -> Snapshot:
