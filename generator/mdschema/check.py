@@ -52,7 +52,8 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    schema = load_schema(config, strict=strict, checks=project_checks(config)).schema
+    checks = project_checks(config)
+    schema = load_schema(config, strict=strict, checks=checks, cache=use_manifest).schema
     differences = tuple(emit.compare(config, render_project(config, schema)))
     findings = diagram_findings(config, schema)
     if config.require_descriptions:
@@ -110,7 +111,7 @@ def full_check(
         if not schema_box:
             from mdschema.spec.load import load_schema
 
-            schema_box.append(load_schema(config).schema)
+            schema_box.append(load_schema(config, cache=True).schema)
         return schema_box[0]
 
     def load_models() -> Any:

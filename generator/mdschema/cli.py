@@ -58,10 +58,10 @@ def _generate(config: Config, strict: bool) -> tuple[object, int]:
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    loaded = load_schema(config, strict=strict, checks=project_checks(config))
+    loaded = load_schema(config, strict=strict, checks=project_checks(config), cache=True)
     refreshed = _refresh_diagrams(config, loaded.schema)  # before the manifest hashes the docs
     if refreshed:  # a diagram of another length moved the lines below it: spans from the docs as they are
-        loaded = load_schema(config, strict=strict, checks=project_checks(config))
+        loaded = load_schema(config, strict=strict, checks=project_checks(config), cache=True)
     for w in loaded.warnings:
         _err(w.format())
     files = render_project(config, loaded.schema)
@@ -283,9 +283,9 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    loaded = load_schema(config, checks=project_checks(config))
+    loaded = load_schema(config, checks=project_checks(config), cache=True)
     if _refresh_diagrams(config, loaded.schema):  # lines moved: read the docs as they now are
-        loaded = load_schema(config, checks=project_checks(config))
+        loaded = load_schema(config, checks=project_checks(config), cache=True)
     written, _ = emit.write(config, render_project(config, loaded.schema))
     return loaded.schema, len(written)
 

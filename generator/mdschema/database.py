@@ -168,8 +168,20 @@ def display_url(url: str) -> str:
         return redact(url)
 
 
+# The form mdschema renders for a server on a unix socket (the embedded one): only characters that
+# render_url never percent-encodes, so the parts are what make_url would read. Read without importing
+# SQLAlchemy (a fifth of a warm `check`); anything else goes through parse_url.
+_PLAIN_SOCKET_URL: Final = re.compile(
+    r"postgresql\+psycopg://(?P<user>[A-Za-z0-9_]+)@/(?P<dbname>[A-Za-z0-9_]+)"
+    r"\?host=(?P<host>/[A-Za-z0-9_./~-]+)&port=(?P<port>[0-9]+)"
+)
+
+
 def conninfo(url: str) -> dict[str, str]:
     """libpq keywords for `url` (never the URL itself: libpq would parse it again, and echo it)."""
+    plain = _PLAIN_SOCKET_URL.fullmatch(url)
+    if plain is not None:
+        return {k: plain[k] for k in ("user", "dbname", "host", "port")}
     parsed = parse_url(url)
     params: dict[str, str] = {}
     pairs: tuple[tuple[str, object], ...] = (

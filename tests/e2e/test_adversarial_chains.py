@@ -3,6 +3,7 @@ never an internal error, never Alembic's raw warning with a site-packages path."
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,25 @@ from support.projects import LIBRARY, Project, make_project
 COMMANDS = [("history",), ("upgrade",), ("check",), ("revision", "-m", "next"), ("downgrade", "base")]
 
 
-@pytest.fixture
-def chain(tmp_path: Path, pg_server: str, pg_url: str) -> Project:
-    project = make_project(tmp_path, {"library.md": LIBRARY}, shadow_url=pg_server, database_url=pg_url)
+@pytest.fixture(scope="module")
+def chain_template(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> Project:
+    """Three revisions, written once per module (each test breaks a copy of it: three proven revisions
+    per test were most of this module's time)."""
+    project = make_project(tmp_path_factory.mktemp("chain"), {"library.md": LIBRARY}, shadow_url=pg_server)
     project.ok("revision", "-m", "one")
     project.edit("library.md", "    bio TEXT,", "    bio TEXT,\n    two TEXT,")
     project.ok("revision", "-m", "two")
     project.edit("library.md", "    two TEXT,", "    two TEXT,\n    three TEXT,")
     project.ok("revision", "-m", "three")
     return project
+
+
+@pytest.fixture
+def chain(chain_template: Project, tmp_path: Path, pg_url: str) -> Project:
+    """A copy of the three-revision project, with a database of its own."""
+    root = tmp_path / "proj"
+    shutil.copytree(chain_template.root, root, symlinks=True)
+    return Project(root, chain_template.shadow_url, pg_url)
 
 
 def _file(project: Project, slug: str) -> Path:

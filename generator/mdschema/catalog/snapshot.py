@@ -110,25 +110,24 @@ def _name(obj: Table) -> str:
 # no query runs a subquery per row. Extension-owned objects (pg_depend deptype 'e') are left out.
 
 _TABLES_SQL = """
-SELECT c.oid, c.relname
+SELECT c.oid, c.relname, t.description
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description t ON t.objoid = c.oid AND t.classoid = 'pg_class'::regclass AND t.objsubid = 0
 WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p') AND c.relname <> ALL(%(exclude)s)
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
                   AND e.objid = c.oid AND e.deptype = 'e')
 """
 
-_COMMENTS_SQL = """
-SELECT objoid, objsubid, description FROM pg_description
-WHERE classoid = 'pg_class'::regclass AND objoid = ANY(%(oids)s::oid[])
-"""
-
 # pg_get_expr without a relation is cheaper (no relation open); only generated columns reference columns.
+# Each column's comment comes with it (one result instead of a second one as long).
 _COLUMNS_SQL = """
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
        pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END),
-       a.attidentity::text, a.attgenerated::text
+       a.attidentity::text, a.attgenerated::text, k.description
 FROM pg_attribute a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_description k ON k.objoid = a.attrelid AND k.classoid = 'pg_class'::regclass
+                           AND k.objsubid = a.attnum
 WHERE a.attrelid = ANY(%(oids)s::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 """
@@ -213,10 +212,12 @@ def snapshot(
             cur.execute(query, {"schema": schema, **params})
             return cur.fetchall()
 
-        names: dict[int, str] = dict(rows(_TABLES_SQL, exclude=sorted(ALWAYS_EXCLUDED | exclude_tables)))
+        table_rows = rows(_TABLES_SQL, exclude=sorted(ALWAYS_EXCLUDED | exclude_tables))
+        names: dict[int, str] = {oid: name for oid, name, _ in table_rows}
         oids = list(names)
         reader = _TableReader(names, schema)
-        reader.read_columns(rows(_COLUMNS_SQL, oids=oids), rows(_COMMENTS_SQL, oids=oids))
+        reader.comments = {oid: comment for oid, _, comment in table_rows if comment is not None}
+        reader.read_columns(rows(_COLUMNS_SQL, oids=oids))
         constraint_rows = rows(_CONSTRAINTS_SQL, oids=oids)
         outside = sorted({row[5] for row in constraint_rows if row[5] and row[5] not in names})
         if outside:
@@ -256,15 +257,11 @@ class _TableReader:
         self.indexes: defaultdict[int, list[Index]] = defaultdict(list)
         self.comments: dict[int, str] = {}
 
-    def read_columns(self, column_rows: Rows, comment_rows: Rows) -> None:
-        col_comments = {(oid, sub): text for oid, sub, text in comment_rows}
-        self.comments = {oid: text for (oid, sub), text in col_comments.items() if sub == 0}
+    def read_columns(self, column_rows: Rows) -> None:
         attnames = self.attnames
-        for oid, num, name, type_, not_null, default, identity, generated in column_rows:
+        for oid, num, name, type_, not_null, default, identity, generated, comment in column_rows:
             attnames[oid, num] = name
-            self.columns[oid].append(
-                Column(name, type_, not_null, default, identity, generated, col_comments.get((oid, num)))
-            )
+            self.columns[oid].append(Column(name, type_, not_null, default, identity, generated, comment))
 
     def read_outside(self, table_rows: Rows, column_rows: Rows) -> None:
         for oid, nspname, relname in table_rows:

@@ -341,11 +341,24 @@ def _on_delete(fk: ForeignKey, nullable: bool) -> tuple[str | None, bool | str]:
     return cascade, PASSIVE_DELETES[fk.on_delete]
 
 
-def _decide_relationships(
-    schema: Schema, names: Names, options: RenderOptions
-) -> tuple[dict[str, list[_Relationship]], tuple[Diagnostic, ...]]:
+_Relationships = tuple[dict[str, tuple[_Relationship, ...]], tuple[Diagnostic, ...]]
+# The last answer, for the same (immutable) schema and names: `generate` asks twice, once for the
+# load's E308 check and once to render (0.3 s each at 2,000 tables).
+_LAST_RELATIONSHIPS: list[tuple[Schema, Names, RenderOptions, _Relationships]] = []
+
+
+def _decide_relationships(schema: Schema, names: Names, options: RenderOptions) -> _Relationships:
     """Both sides of every FK between two mapped tables, with unique, collision-free names, renamed as
     `[tool.mdschema.relationship_names]` says; each rename that cannot be made is a diagnostic (E308)."""
+    for last_schema, last_names, last_options, answer in _LAST_RELATIONSHIPS:
+        if last_schema is schema and last_names is names and last_options == options:
+            return answer
+    answer = _relationships(schema, names, options)
+    _LAST_RELATIONSHIPS[:] = [(schema, names, options, answer)]
+    return answer
+
+
+def _relationships(schema: Schema, names: Names, options: RenderOptions) -> _Relationships:
     tables = {t.name: t for t in schema.tables}
     taken: dict[str, set[str]] = {t.name: {names.attribute(c.name) for c in t.columns} for t in schema.tables}
     pair_count: dict[frozenset[str], int] = defaultdict(int)
@@ -411,7 +424,7 @@ def _decide_relationships(
         parent_attr = renamed.get((parent_side.owner, parent_side.attr), parent_side.attr)
         out[child_side.owner].append(replace(child_side, attr=child_attr, back_populates=parent_attr))
         out[parent_side.owner].append(replace(parent_side, attr=parent_attr, back_populates=child_attr))
-    return out, problems
+    return {owner: tuple(sides) for owner, sides in out.items()}, problems
 
 
 def _renamed(
@@ -573,7 +586,7 @@ def _add_type_imports(imports: _Imports, annotation: str) -> None:
 
 def _decide_class(
     table: Table,
-    rels: list[_Relationship],
+    rels: tuple[_Relationship, ...],
     names: Names,
     tables: dict[str, Table],
     imports: _Imports,
@@ -711,7 +724,7 @@ def decide_models(schema: Schema, names: Names, options: RenderOptions) -> tuple
         imports.add(".base", "Base")
         type_checking: dict[str, set[str]] = defaultdict(set)
         classes = tuple(
-            _decide_class(t, rels.get(t.name, []), names, tables, imports, type_checking, module)
+            _decide_class(t, rels.get(t.name, ()), names, tables, imports, type_checking, module)
             for t in sorted(by_module.get(module, []), key=lambda t: t.span.line)
         )
         tc = _Imports()

@@ -60,6 +60,7 @@ def singular(class_name: str) -> str:
     return head + word
 
 
+@functools.lru_cache(maxsize=8192)
 def _plural_word(word: str) -> str:
     lower = word.lower()
     plural = _engine().plural_noun(lower)
@@ -68,6 +69,7 @@ def _plural_word(word: str) -> str:
     return _recase(plural, word)
 
 
+@functools.lru_cache(maxsize=8192)
 def _singular_word(word: str) -> str:
     return str(_engine().singular_noun(word)) if _is_plural(word) else word
 

@@ -235,8 +235,21 @@ class Naming:
     diagnostics: tuple[Diagnostic, ...]  # clashes; the names are not usable when there is one
 
 
+# The last answer, for the same (immutable) schema: `generate` asks three times (two load checks, render).
+_LAST_NAMING: list[tuple[Schema, RenderOptions, Naming]] = []
+
+
 def name_schema(schema: Schema, options: RenderOptions) -> Naming:
     """Module, class and attribute names for `schema`, and every clash between them."""
+    for last_schema, last_options, answer in _LAST_NAMING:
+        if last_schema is schema and last_options == options:
+            return answer
+    answer = _name_schema(schema, options)
+    _LAST_NAMING[:] = [(schema, options, answer)]
+    return answer
+
+
+def _name_schema(schema: Schema, options: RenderOptions) -> Naming:
     problems: list[Diagnostic] = []
     configured = dict(options.modules)
     spans = dict(options.module_spans)

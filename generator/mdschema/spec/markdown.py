@@ -41,10 +41,17 @@ class Doc:
 
 
 def read_doc(path: Path, shown: str) -> Doc:
+    return doc_from_bytes(read_doc_bytes(path, shown), shown, path.stem)
+
+
+def read_doc_bytes(path: Path, shown: str) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SpecError([Diagnostic(Span(shown, 1), "E301", f"cannot read doc: {exc.strerror}")]) from None
+
+
+def doc_from_bytes(raw: bytes, shown: str, stem: str) -> Doc:
     try:
         text = raw.decode("utf-8-sig")  # a BOM (Windows editors) would hide the first heading
     except UnicodeDecodeError as exc:
@@ -57,7 +64,7 @@ def read_doc(path: Path, shown: str) -> Doc:
         raise SpecError(
             [Diagnostic(Span(shown, line), "E301", "doc contains a NUL byte", "remove the control character")]
         )
-    return parse_markdown(text, shown, path.stem)
+    return parse_markdown(text, shown, stem)
 
 
 def parse_markdown(text: str, shown: str, stem: str) -> Doc:

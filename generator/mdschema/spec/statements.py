@@ -70,7 +70,7 @@ _CODE_TOKENS_IGNORED = frozenset({"SQL_COMMENT", "C_COMMENT", "ASCII_59"})  # co
 
 
 @dataclass(slots=True)
-class _Out:
+class Out:
     """The records of the docs being read, in the order written (frozen into Parsed at the end)."""
 
     tables: list[RawTable] = field(default_factory=list)
@@ -82,38 +82,47 @@ class _Out:
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
+    def parsed(self) -> Parsed:
+        return Parsed(
+            tables=tuple(self.tables),
+            indexes=tuple(self.indexes),
+            enums=tuple(self.enums),
+            named=tuple(self.named),
+            alters=tuple(self.alters),
+            comments=tuple(self.comments),
+            foreign=tuple(self.foreign),
+        )
+
 
 def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
     """Every statement of every doc's SQL blocks as raw records; problems go to `diag`."""
-    out = _Out()
+    out = Out()
     for doc in docs:
-        before = len(out.skipped)
-        for block in doc.blocks:
-            if _parse_block(doc, block, out, diag) is False:
-                diag.warning(
-                    Span(doc.path, max(1, block.first_line - 1)),
-                    "W301",
-                    "```sql block without a statement",
-                    "write the statement in it, or remove the empty block",
-                )
-        if not doc.blocks:
+        parse_doc(doc, out, diag)
+    return out.parsed()
+
+
+def parse_doc(doc: Doc, out: Out, diag: Collector) -> None:
+    """One doc's statements appended to `out`, its problems to `diag` (nothing read depends on another
+    doc: `spec.parse_cache` replays what this appends)."""
+    before = len(out.skipped)
+    for block in doc.blocks:
+        if _parse_block(doc, block, out, diag) is False:
             diag.warning(
-                Span(doc.path, 1),
+                Span(doc.path, max(1, block.first_line - 1)),
                 "W301",
-                f"{doc.path} has no ```sql block: nothing in it becomes schema",
-                "mdschema reads the SQL of ```sql fences (also postgresql, pgsql, psql); label the block, "
-                "or leave the doc out of docs = [...]",
+                "```sql block without a statement",
+                "write the statement in it, or remove the empty block",
             )
-        _note_skipped(doc, out.skipped[before:], diag)
-    return Parsed(
-        tables=tuple(out.tables),
-        indexes=tuple(out.indexes),
-        enums=tuple(out.enums),
-        named=tuple(out.named),
-        alters=tuple(out.alters),
-        comments=tuple(out.comments),
-        foreign=tuple(out.foreign),
-    )
+    if not doc.blocks:
+        diag.warning(
+            Span(doc.path, 1),
+            "W301",
+            f"{doc.path} has no ```sql block: nothing in it becomes schema",
+            "mdschema reads the SQL of ```sql fences (also postgresql, pgsql, psql); label the block, "
+            "or leave the doc out of docs = [...]",
+        )
+    _note_skipped(doc, out.skipped[before:], diag)
 
 
 def _note_skipped(doc: Doc, skipped: list[tuple[Span, str]], diag: Collector) -> None:
@@ -150,7 +159,7 @@ class _Block(BlockText):
         return Span(self.doc.path, self.block.first_line + self.line_index(max(0, offset)))
 
 
-def _parse_block(doc: Doc, block: SqlBlock, out: _Out, diag: Collector) -> bool | None:
+def _parse_block(doc: Doc, block: SqlBlock, out: Out, diag: Collector) -> bool | None:
     """Read one block's statements into `out`: False when it holds none (only comments), None when
     it could not be read at all (the error is in `diag`)."""
     import pglast
@@ -276,7 +285,7 @@ def _first_code(b: _Block, offset: int) -> int:
     return offset
 
 
-def _statement(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     kind = type(node).__name__
     refused = _refused(kind, node)
     if refused is not None:
@@ -429,7 +438,7 @@ def _shape(value: Any, node: type) -> Any:
     return (kind, value)
 
 
-def _create_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     from pglast import ast
 
     span = b.span(start)
@@ -644,7 +653,7 @@ def _index_expression(expr: Any) -> str:
     return text if isinstance(expr, ast.FuncCall) else f"({text})"
 
 
-def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_index(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     from pglast.enums import SortByDir, SortByNulls
 
     if not _in_public(
@@ -687,7 +696,7 @@ def _option_value(arg: Any) -> str:
     return deparse(arg)
 
 
-def _create_enum(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_enum(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     if not _in_public(b.span(start), f"enum {_last(node.typeName)}", _schema_of(node.typeName), diag):
         return
     labels = tuple(v.sval for v in node.vals or ())
@@ -696,11 +705,11 @@ def _create_enum(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Co
     )
 
 
-def _create_extension(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_extension(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     out.named.append(RawNamed("extension", node.extname, "", b.span(start)))
 
 
-def _create_function(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_function(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     span = b.span(start)
     if node.is_procedure:
         diag.error(span, "E202", "unsupported statement CREATE PROCEDURE")
@@ -719,7 +728,7 @@ def _create_function(b: _Block, node: Any, start: int, end: int, out: _Out, diag
     )
 
 
-def _create_trigger(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _create_trigger(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     what = f"trigger {node.trigname} on table {node.relation.relname}"
     if not _in_public(b.span(start), what, node.relation.schemaname, diag):
         return
@@ -729,7 +738,7 @@ def _create_trigger(b: _Block, node: Any, start: int, end: int, out: _Out, diag:
     )
 
 
-def _alter_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _alter_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     from pglast.enums import AlterTableType
 
     span = b.span(start)
@@ -750,7 +759,7 @@ def _alter_table(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Co
             )
 
 
-def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     from pglast.enums import ObjectType
 
     span = b.span(start)
@@ -772,7 +781,7 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collec
         diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")
 
 
-_Handler = Callable[[_Block, Any, int, int, _Out, Collector], None]
+_Handler = Callable[[_Block, Any, int, int, Out, Collector], None]
 # One handler per statement kind: (block, node, start and end offset in the block, records, diagnostics).
 _HANDLERS: dict[str, _Handler] = {
     "CreateStmt": _create_table,

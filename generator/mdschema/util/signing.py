@@ -55,6 +55,17 @@ def _mac(key: str, payload: bytes) -> str:
 
 def load(path: Path, key: str) -> Any | None:
     """The JSON value stored under `key` at `path`; None when absent, unreadable, foreign or tampered."""
+    payload = load_bytes(path, key)
+    if payload is None:
+        return None
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+
+
+def load_bytes(path: Path, key: str) -> bytes | None:
+    """The payload stored under `key` at `path` (a caller that decodes it itself); None as for `load`."""
     try:
         header, _, payload = path.read_bytes().partition(b"\n")
         meta = json.loads(header)
@@ -62,14 +73,18 @@ def load(path: Path, key: str) -> Any | None:
             return None
         if not hmac.compare_digest(str(meta.get("mac", "")), _mac(key, payload)):
             return None
-        return json.loads(payload)
+        return payload
     except (OSError, ValueError, RecursionError):
         return None
 
 
 def store(path: Path, key: str, value: Any) -> bool:
     """Write atomically; False when it cannot be written (a cache that is not written is only slower)."""
-    payload = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+    return store_bytes(path, key, json.dumps(value, separators=(",", ":"), sort_keys=True).encode())
+
+
+def store_bytes(path: Path, key: str, payload: bytes) -> bool:
+    """`store` of a payload the caller encoded (JSON, decoded by its own reader)."""
     header = json.dumps({"format": FORMAT, "key": key, "mac": _mac(key, payload)}).encode()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -78,7 +93,10 @@ def store(path: Path, key: str, value: Any) -> bool:
         os.replace(tmp, path)
         return True
     except OSError:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only file system refuses even that
+            pass
         return False
 
 

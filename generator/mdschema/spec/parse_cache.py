@@ -1,0 +1,218 @@
+"""What each doc parses to, cached under `.mdschema/cache/` by the doc's bytes (and mdschema's own code).
+
+Reading a doc (markdown-it, then pglast and the statement handlers) is most of `generate` on a large
+project; a doc is read on its own (nothing in one doc's raw records depends on another doc), so after
+a one-doc edit only that doc is read again. The entry holds the doc's markdown structure, its raw
+records and the diagnostics reading it gave, in the order they were made: what `statements.parse_doc`
+appends, replayed. It is keyed by sha256 over the doc's path as shown, its bytes, mdschema's source
+(`util.hashing.package_hash`) and the versions of pglast and markdown-it-py, so any change to any of
+them is a miss. Entries are JSON signed like the other caches (`util.signing`): one that was copied,
+truncated or edited never verifies and is read again from the doc, never an error. Data only: decoded
+into the spec stage's own frozen records and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import MISSING, fields, is_dataclass, replace
+from functools import cache
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from mdschema.errors import Diagnostic, Span
+from mdschema.schema import IndexElement
+from mdschema.spec import raw as raw_records
+from mdschema.spec.markdown import Doc, Heading, SqlBlock
+from mdschema.util import signing
+
+KIND = "parse"
+FORMAT = 1
+LISTS = ("tables", "indexes", "enums", "named", "alters", "comments", "skipped", "foreign")
+_DOC = "@doc"  # a reference to the entry's own Doc (every RawTable of the doc carries it)
+
+
+@cache
+def _types() -> dict[str, type]:
+    kinds: list[type] = [Span, Diagnostic, IndexElement, Doc, Heading, SqlBlock]
+    kinds += [
+        kind
+        for kind in vars(raw_records).values()
+        if isinstance(kind, type) and is_dataclass(kind) and kind.__module__ == raw_records.__name__
+    ]
+    return {kind.__name__: kind for kind in kinds}
+
+
+_NO_DEFAULT = object()
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[Any, ...]]] = {}
+
+
+def _fields(kind: type) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """A record type's field names and defaults (`_NO_DEFAULT` for a field without one)."""
+    known = _FIELDS.get(kind)
+    if known is None:
+        known = _FIELDS[kind] = (
+            tuple(f.name for f in fields(kind)),
+            tuple(_NO_DEFAULT if f.default is MISSING else f.default for f in fields(kind)),
+        )
+    return known
+
+
+@cache
+def code_key() -> str:
+    """mdschema's source and the parsers' versions: a new one of any is a new key for every doc."""
+    from importlib.metadata import version
+
+    from mdschema.util.hashing import package_hash
+
+    return f"{package_hash()}-pglast {version('pglast')}-markdown-it-py {version('markdown-it-py')}"
+
+
+def doc_key(shown: str, content: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (KIND.encode(), str(FORMAT).encode(), code_key().encode(), shown.encode(), content):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _encode(value: Any, doc: Doc) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple or kind is list:
+        return [v if type(v) in _PLAIN else _encode(v, doc) for v in value]
+    if value is doc:
+        return _DOC
+    if _types().get(kind.__name__) is kind:
+        get, defaults = _getter(kind)
+        values = list(get(value))
+        while values and _same(values[-1], defaults[len(values) - 1]):
+            values.pop()  # trailing defaults left out: the constructor fills them in again
+        return {kind.__name__: [v if type(v) in _PLAIN else _encode(v, doc) for v in values]}
+    raise TypeError(f"cannot cache a {kind.__name__}")
+
+
+_GETTERS: dict[type, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _getter(kind: type) -> tuple[Any, tuple[Any, ...]]:
+    """Every field of a record at once (a tuple, in field order), and the fields' defaults."""
+    known = _GETTERS.get(kind)
+    if known is None:
+        names, defaults = _fields(kind)
+        get = attrgetter(*names)
+        known = _GETTERS[kind] = ((lambda v: (get(v),)) if len(names) == 1 else get, defaults)
+    return known
+
+
+def _same(value: Any, default: Any) -> bool:
+    return default is not _NO_DEFAULT and type(value) is type(default) and value == default
+
+
+def _encode_doc(doc: Doc) -> Any:
+    """A doc's blocks share its headings: each block's are the headings before it, a prefix of the
+    last block's (stored once, with each block's count)."""
+    headings: tuple[Heading, ...] = doc.blocks[-1].headings if doc.blocks else ()
+    blocks = []
+    for block in doc.blocks:
+        if block.headings != headings[: len(block.headings)]:
+            raise TypeError("a block's headings are not a prefix of the doc's")
+        blocks.append([block.text, block.first_line, len(block.headings)])
+    return {_DOC: [doc.path, doc.stem, _encode(headings, doc), blocks]}
+
+
+def _decoder(types: dict[str, type]) -> Any:
+    def tuples(value: Any) -> Any:
+        return tuple([tuples(v) if type(v) is list else v for v in value])
+
+    def hook(obj: dict[str, Any]) -> Any:
+        if len(obj) != 1:  # the entry itself
+            return obj
+        ((name, values),) = obj.items()
+        if name == _DOC:
+            path, stem, headings, blocks = values
+            headings = tuple(headings)
+            return Doc(path, stem, tuple(SqlBlock(t, line, headings[:n]) for t, line, n in blocks))
+        # KeyError for a type that is not a record
+        return types[name](*[tuples(v) if type(v) is list else v for v in values])
+
+    return hook
+
+
+def _resolve_doc(value: Any, doc: Doc) -> Any:
+    """Records whose `doc` is the marker get the entry's Doc (rebuilt: the records are frozen)."""
+    if isinstance(value, raw_records.RawTable) and value.doc == _DOC:
+        return replace(value, doc=doc)
+    return value
+
+
+class ParseCache:
+    """The entries of one project's cache folder; `None` folder: nothing cached (read-only checkout)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = signing.project_dir(root, "cache", create=False)  # made by the first store
+        self.writable = False  # folder checked (or made) writable by signing.project_dir
+        self.used: set[str] = set()
+        self.written = False
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{KIND}-{key[:40]}.json"
+
+    def load(self, key: str) -> tuple[Doc, dict[str, list[Any]], list[Diagnostic]] | None:
+        """(doc, the records by `Out` list, diagnostics), or None when there is no entry that verifies."""
+        if self.folder is None:
+            return None
+        path = self._path(key)
+        stored = signing.load_bytes(path, key)
+        if stored is None:
+            return None
+        try:
+            entry = json.loads(stored, object_hook=_decoder(_types()))
+            doc = entry["doc"]
+            if not isinstance(doc, Doc):
+                return None
+            records = {name: [_resolve_doc(r, doc) for r in entry[name]] for name in LISTS}
+            diagnostics = list(entry["diagnostics"])
+            if not all(isinstance(d, Diagnostic) for d in diagnostics):
+                return None
+        except (KeyError, TypeError, ValueError, RecursionError):
+            return None
+        self.used.add(path.name)
+        return doc, records, diagnostics
+
+    def store(
+        self, key: str, doc: Doc, records: Mapping[str, Iterable[Any]], diagnostics: list[Diagnostic]
+    ) -> None:
+        if not self.writable:  # the folder read from may be read-only: write where one can (or nowhere)
+            self.folder = signing.project_dir(self.root, "cache")
+            self.writable = True
+        if self.folder is None:
+            return
+        entry = {"doc": _encode_doc(doc), "diagnostics": _encode(diagnostics, doc)}
+        for name in LISTS:
+            entry[name] = _encode(list(records[name]), doc)
+        path = self._path(key)
+        if signing.store_bytes(path, key, json.dumps(entry, separators=(",", ":")).encode()):
+            self.used.add(path.name)
+            self.written = True
+
+    def prune(self, keep_extra: int = 32) -> None:
+        """After a load that wrote something: entries no doc of this load used, oldest first, beyond
+        `keep_extra` (a few branches' worth of edited docs)."""
+        if self.folder is None or not self.written:
+            return
+        try:
+            stale = [p for p in self.folder.glob(f"{KIND}-*.json") if p.name not in self.used]
+            stale.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for path in stale[keep_extra:]:
+            path.unlink(missing_ok=True)
