@@ -43,6 +43,14 @@ from support.models import errors_of, make_project, render_project, sql_doc
         ("data", "data"),
         ("series", "series"),
         ("news", "news"),
+        # -us: plurals of words in -u stay; the singulars in -us get their plural
+        ("menus", "menus"),
+        ("user_menus", "user_menus"),
+        ("menu", "menus"),
+        ("campus", "campuses"),
+        ("bonus", "bonuses"),
+        ("virus", "viruses"),
+        ("bus", "buses"),
     ],
 )
 def test_plural_of_tricky_words(table: str, expected: str) -> None:
@@ -64,6 +72,9 @@ def test_plural_of_tricky_words(table: str, expected: str) -> None:
         ("Children", "Child"),
         ("Aliases", "Alias"),
         ("News", "News"),
+        ("Menus", "Menu"),
+        ("Campus", "Campus"),
+        ("Bonuses", "Bonus"),
         ("StorytellerSession", "StorytellerSession"),
     ],
 )

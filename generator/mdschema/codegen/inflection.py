@@ -37,6 +37,16 @@ MASS_NOUNS = (
 _LAST_WORD = re.compile(r"^(.*?)([A-Z]?[a-z]+|[A-Z]+|[0-9]+)$")
 
 
+# Singular nouns in -us that a table is named after; any other word in -us whose singular is the word
+# without its s (`menus`, `emus`, `gnus`, `haikus`) is read as a plural already. inflect cannot tell
+# `statu+s` from `menu+s`: this list is the knowledge it lacks.
+SINGULARS_IN_US = frozenset(
+    """abacus alumnus apparatus bonus bus cactus campus census chorus circus consensus corpus focus fungus
+    genus hippopotamus impetus nexus nucleus octopus onus opus plus prospectus radius status stimulus surplus
+    syllabus thesaurus torus uterus virus walrus""".split()
+)
+
+
 def plural(name: str) -> str:
     """`story` → `stories`, `archetype_analysis` → `archetype_analyses`, `messages` → `messages`."""
     head, sep, last = name.rpartition("_")
@@ -77,8 +87,12 @@ def _singular_word(word: str) -> str:
 def _is_plural(word: str) -> bool:
     """`messages`, `ideas`, `people`, `analyses`: inflect's singular of it pluralizes back to it. A word
     ending in s that inflect pluralizes by a rule of its own is singular (`status` → `statuses`, `alias`
-    → `aliases`, `analysis` → `analyses`), whatever its singular_noun says (`statu`, `analysi`)."""
+    → `aliases`, `analysis` → `analyses`), whatever its singular_noun says (`statu`, `analysi`) — but for
+    `-us`, where both readings exist: `menus`, `emus` are plurals of words in `-u`; the Latin and Greek
+    `-us` words (`status`, `campus`, `bonus`) are singular."""
     engine = _engine()
+    if word.endswith("us") and word not in SINGULARS_IN_US and engine.singular_noun(word) == word[:-1]:
+        return True
     if word.endswith("s") and engine.plural_noun(word) != word + "s":
         return False
     single = engine.singular_noun(word)
