@@ -78,6 +78,7 @@ class RawIndex:
     with_options: tuple[tuple[str, str], ...]
     span: Span
     nulls_not_distinct: bool = False
+    column_names: tuple[str, ...] = ()  # what PostgreSQL names its columns (ChooseIndexColumnNames)
 
 
 @dataclass(frozen=True, slots=True)

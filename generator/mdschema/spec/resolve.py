@@ -20,7 +20,6 @@ from mdschema.schema import (
     ForeignKey,
     Function,
     Index,
-    IndexElement,
     PgType,
     PrimaryKey,
     Schema,
@@ -545,14 +544,6 @@ def _external_tables(built: dict[str, _TableBuild], external: dict[str, str]) ->
     )
 
 
-def _index_column_name(el: IndexElement) -> str:
-    if el.column:
-        return el.column
-    expr = el.expression or ""
-    m = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", expr)
-    return m.group(1) if m else "expr"
-
-
 def _indexes(
     raws: tuple[RawIndex, ...], built: dict[str, _TableBuild], relation_names: set[str], diag: Collector
 ) -> dict[str, list[Index]]:
@@ -578,9 +569,7 @@ def _indexes(
             name = raw.name
         else:
             # CREATE UNIQUE INDEX is not a constraint: PostgreSQL labels it _idx like any index.
-            name = naming.choose_name(
-                raw.table, [_index_column_name(e) for e in elements], "idx", relation_names
-            )
+            name = naming.choose_name(raw.table, raw.column_names, "idx", relation_names)
         out[raw.table].append(
             Index(
                 name=name,

@@ -662,6 +662,8 @@ def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: C
         )
         elements.append(IndexElement(column, expression, opclass, desc, nulls))
     options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
+    params = [*(node.indexParams or ()), *(node.indexIncludingParams or ())]
+    column_names = naming.index_column_names([p.indexcolname or p.name or p.expr for p in params])
     out.indexes.append(
         RawIndex(
             name=node.idxname,
@@ -675,6 +677,7 @@ def _create_index(b: _Block, node: Any, start: int, end: int, out: _Out, diag: C
             with_options=options,
             span=b.span(start),
             nulls_not_distinct=bool(node.nulls_not_distinct),
+            column_names=tuple(column_names),
         )
     )
 
