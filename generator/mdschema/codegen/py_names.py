@@ -185,6 +185,11 @@ class Naming:
     diagnostics: tuple[Diagnostic, ...]  # clashes; the names are not usable when there is one
 
 
+def _toml_key(name: str) -> str:
+    """A table's key as a TOML key: `app.users` is quoted, or TOML would read two nested keys."""
+    return f'"{name}"' if "." in name else name
+
+
 def name_schema(schema: Schema, options: RenderOptions) -> Naming:
     """Module, class and attribute names for `schema`, and every clash between them."""
     problems: list[Diagnostic] = []
@@ -236,7 +241,7 @@ def name_schema(schema: Schema, options: RenderOptions) -> Naming:
                     table.span,
                     "E101",
                     f"tables {seen[name]} and {table.name} both become class {name}",
-                    f'set [tool.mdschema.class_names] {table.name} = "OtherName"',
+                    f"set [tool.mdschema.class_names] {_toml_key(table.name)} = " + '"OtherName"',
                 )
             )
         if keyword.iskeyword(name):
