@@ -190,7 +190,7 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
     with connect(normalize_url(url)) as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         current = set(current_revisions(conn))
-        live = snapshot(conn, exclude_tables=exclude)
+        live = snapshot(conn, exclude_tables=exclude, schemas=schema().schemas)
     if current != wanted:
         out.append(
             Finding(

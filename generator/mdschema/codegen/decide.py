@@ -26,6 +26,7 @@ def _outside_public(schema: str) -> str | None:
     """The `schema=` a model, enum or stand-in is given: none in public (SQLAlchemy's default)."""
     return None if schema == DEFAULT_SCHEMA else schema
 
+
 # The naming convention in generated base.py; a name PostgreSQL would give that equals what the
 # convention yields needs no name= in the model. No "ck" entry: a convention with
 # %(constraint_name)s would rewrite the explicit name every generated CheckConstraint carries

@@ -182,7 +182,7 @@ _DDL_EVENTS = (
     "def _quoted_key(key: str) -> str:",
     '    """A table as mdschema names it (`t`, `app.t`) as SQL."""',
     '    schema, dot, name = key.partition(".")',
-    "    return f\"{_quoted(schema)}.{_quoted(name)}\" if dot else _quoted(key)",
+    '    return f"{_quoted(schema)}.{_quoted(name)}" if dot else _quoted(key)',
     "",
     "",
     "def _on(event_name: str, sql: str) -> None:",
