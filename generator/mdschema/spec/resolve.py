@@ -544,17 +544,14 @@ def _check_foreign_keys(
                         )
                     fixed.append(replace(fk, ref_columns=ref_cols, external=True))
                     continue
+                close = _did_you_mean(fk.ref_table, list(built) + list(external))
+                example = f' (external_tables = {{ "{fk.ref_table}" = "keep_fk" }})'
                 diag.error(
                     fk.span,
                     "E104",
-                    f'{where} references unknown table "{fk.ref_table}"'
-                    + _did_you_mean(fk.ref_table, list(built) + list(external)),
+                    f'{where} references unknown table "{fk.ref_table}"' + close,
                     "define the table in a doc, or list it under external_tables in [tool.mdschema]"
-                    + (
-                        f' (external_tables = {{ "{fk.ref_table}" = "keep_fk" }})'
-                        if "." in fk.ref_table
-                        else ""
-                    ),
+                    + (example if "." in fk.ref_table and not close else ""),
                 )
                 continue
             ref_cols = fk.ref_columns or (target.primary_key.columns if target.primary_key else ())

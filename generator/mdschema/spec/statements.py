@@ -802,7 +802,9 @@ def _create_schema(b: _Block, node: Any, start: int, end: int, out: _Out, diag: 
             span,
             "E204",
             f"CREATE SCHEMA {name}: that schema is PostgreSQL's own",
-            "remove the statement (public exists already)",
+            "remove the statement: public is in every database"
+            if name == "public"
+            else "choose another name (pg_ names are PostgreSQL's)",
         )
         return
     if node.schemaElts:
