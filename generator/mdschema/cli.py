@@ -573,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="HAZARD",
-        help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
+        help="allow one kind of destructive change (drop_schema, drop_table, drop_column, drop_enum_label, "
         "drop_extension, narrow_type, set_not_null, add_not_null_column); repeatable",
     )
 

@@ -87,8 +87,8 @@ def _names(url: str) -> set[tuple[str, str, str]]:
             SELECT n.nspname, 'type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE n.nspname IN ('public', 'app') AND t.typtype = 'e'
             UNION ALL
-            SELECT n.nspname, 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname IN ('public', 'app')
+            SELECT n.nspname, 'function', p.proname FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('public', 'app')
             """
         ).fetchall()
     return {(str(a), str(b), str(c)) for a, b, c in rows}
