@@ -5,12 +5,15 @@ in both. Built both ways (the docs' own SQL; mdschema's migrations and models): 
 
 from __future__ import annotations
 
+import ast
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from mdschema.catalog.snapshot import ALL_SCHEMAS, snapshot
 from mdschema.database import connect
-from support.fidelity import build_both_ways
+from support.fidelity import build_both_ways, run_script
+from support.projects import ALEMBIC, Project, make_project
 
 CONFIG = 'external_tables = { "auth.users" = "keep_fk" }\n'
 AUTH = "CREATE SCHEMA auth;\nCREATE TABLE auth.users (id uuid PRIMARY KEY, email text);\n"
@@ -71,6 +74,21 @@ $$;
 CREATE TRIGGER orders_touch BEFORE UPDATE ON app.orders FOR EACH ROW EXECUTE FUNCTION app.touch();
 ```
 """
+
+
+def _alembic(project: Project, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ALEMBIC, *args], cwd=project.root, env=project.env(url), capture_output=True, text=True, timeout=300
+    )
+
+
+def _bodies(path: Path) -> tuple[str, str]:
+    """upgrade() and downgrade() as ASTs: formatting, quoting and comments aside."""
+    tree = ast.parse(path.read_text())
+    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    return tuple(
+        ast.dump(ast.Module(body=funcs[name].body, type_ignores=[])) for name in ("upgrade", "downgrade")
+    )  # type: ignore[return-value]
 
 
 def _names(url: str) -> set[tuple[str, str, str]]:
@@ -165,3 +183,74 @@ def test_a_column_added_in_another_schema_migrates(
     assert "CREATE SCHEMA" not in second  # the schema is there from the first revision
     checked = result.project.ok("check", database_url=result.migrated_url)
     assert "clean" in checked.out, checked.output
+
+
+def test_stock_alembic_autogenerate_gives_the_same_plan_across_schemas(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """`alembic revision --autogenerate` against a database that has the platform's own schemas (auth,
+    storage): the operations of `mdschema revision`, and nothing of the schemas mdschema does not manage."""
+    url = make_database(None)
+    run_script(url, AUTH + "CREATE SCHEMA storage;\nCREATE TABLE storage.objects (id bigint PRIMARY KEY);\n")
+    project = make_project(
+        tmp_path, {"accounts.md": ACCOUNTS, "shop.md": SHOP}, pg_server, database_url=url, extra_config=CONFIG
+    )
+    project.ok("revision", "-m", "initial")
+    project.ok("upgrade")
+    project.edit("shop.md", "    total numeric(10, 2)", "    note text,\n    total numeric(10, 2)")
+    project.ok("generate")
+
+    dirty = _alembic(project, url, "check")
+    assert dirty.returncode != 0 and "New upgrade operations detected" in dirty.stdout + dirty.stderr
+    before = project.revisions()
+    stock = _alembic(project, url, "revision", "--autogenerate", "-m", "stock")
+    assert stock.returncode == 0, stock.stdout + stock.stderr
+    stock_file = project.revision_file(before)
+    stock_bodies = _bodies(stock_file)
+    stock_file.unlink()
+    project.ok("revision", "-m", "mdschema")
+    ours = project.revision_file(before)
+    assert stock_bodies == _bodies(ours)
+    assert "schema='app'" in ours.read_text() and "storage" not in ours.read_text()
+
+    project.ok("upgrade")
+    clean = _alembic(project, url, "check")
+    assert clean.returncode == 0 and "No new upgrade operations detected" in clean.stdout, clean.stderr
+    checked = project.ok("check")
+    assert "clean" in checked.out and "storage" not in checked.output, checked.output
+    with connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM storage.objects").fetchone() == (0,)
+
+
+def test_a_schema_the_docs_no_longer_create_is_dropped_only_with_allow(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    url = make_database(None)
+    run_script(url, AUTH + "CREATE SCHEMA storage;\n")
+    extra = "\n## archive\n\n```sql\nCREATE SCHEMA archive;\n"
+    extra += "CREATE TABLE archive.orders (id bigint PRIMARY KEY);\n```\n"
+    project = make_project(
+        tmp_path,
+        {"accounts.md": ACCOUNTS, "shop.md": SHOP + extra},
+        pg_server,
+        database_url=url,
+        extra_config=CONFIG,
+    )
+    project.ok("revision", "-m", "initial")
+    project.ok("upgrade")
+    project.write_doc("shop.md", SHOP)
+    project.ok("generate")
+
+    refused, written = project.revise("drop archive")
+    assert written is None and refused.rc != 0
+    assert "schema archive: drops the schema" in refused.out and "[--allow drop_schema]" in refused.out
+    assert "table archive.orders" in refused.out and "[--allow drop_table]" in refused.out
+    _, written = project.revise("drop archive", "--allow", "drop_schema", "--allow", "drop_table")
+    assert written is not None
+    text = written.read_text()
+    assert text.index("op.drop_table('orders', schema='archive')") < text.index("DROP SCHEMA archive")
+    project.ok("upgrade")
+    with connect(url) as conn:
+        schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace").fetchall()}
+    assert "archive" not in schemas and {"app", "auth", "storage"} <= schemas  # the others are left
+    assert "clean" in project.ok("check").out
