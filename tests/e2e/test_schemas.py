@@ -254,3 +254,58 @@ def test_a_schema_the_docs_no_longer_create_is_dropped_only_with_allow(
         schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace").fetchall()}
     assert "archive" not in schemas and {"app", "auth", "storage"} <= schemas  # the others are left
     assert "clean" in project.ok("check").out
+
+
+def test_create_all_and_drop_all_in_schemas(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """The models alone: create_all makes the app schema (ddl.py), the auth stand-in in its schema
+    (external.py), the enum, tables, function and trigger there; drop_all removes them (the trigger by its
+    qualified table) and leaves the schemas."""
+    from mdschema.migrations.models import load_package
+    from sqlalchemy import create_engine
+
+    config = CONFIG + "repositories = true\nsession_layer = true\n"
+    project = make_project(
+        tmp_path, {"accounts.md": ACCOUNTS, "shop.md": SHOP}, pg_server, extra_config=config
+    )
+    project.ok("generate")
+    assert (
+        "class AppOrderRepository(Repository[AppOrders])"
+        in (project.root / "generated" / "repositories.py").read_text()
+    )
+    # the generated package is clean Python, as the repository's own is (tests/e2e/test_spec.py)
+    repo = Path(__file__).resolve().parents[2] / "pyproject.toml"  # the repository's ruff and mypy settings
+    for command in (
+        ["ruff", "check", "--no-cache", "--config", str(repo)],
+        ["ruff", "format", "--check", "--no-cache", "--config", str(repo)],
+        ["mypy", "--config-file", str(repo)],
+    ):
+        tool = str(Path(ALEMBIC).parent / command[0])
+        checked = subprocess.run(
+            [tool, *command[1:], "generated"], cwd=project.root, capture_output=True, text=True
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    models = load_package(project.root, "generated", fresh=True)
+    url = make_database(None)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.begin() as conn:
+            models.Base.metadata.create_all(conn)
+        built = _names(url)
+        assert {("app", "r", "orders"), ("app", "r", "notes"), ("public", "r", "notes")} <= built
+        assert {
+            ("app", "type", "order_status"),
+            ("app", "function", "touch"),
+            ("auth", "r", "users"),
+        } <= built
+        with connect(url) as conn:
+            assert conn.execute(
+                "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'orders_touch'"
+            ).fetchone() == ("app.orders",)
+        with engine.begin() as conn:
+            models.Base.metadata.drop_all(conn)
+    finally:
+        engine.dispose()
+    left = _names(url)
+    assert not {n for n in left if n[1] in ("r", "type", "function")}, left

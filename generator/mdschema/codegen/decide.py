@@ -156,11 +156,12 @@ class RelationshipAttr:
 @dataclass(frozen=True, slots=True)
 class ModelClass:
     name: str
-    table: str
+    table: str  # __tablename__: the name in its schema
     docstring: str  # the text; printing wraps and escapes it
     table_args: tuple[TableArg, ...]
     columns: tuple[ColumnAttr, ...]  # in the doc's order
     relationships: tuple[RelationshipAttr, ...]  # by attribute
+    key: str = ""  # the table's key (schema.name outside public), as the IR names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -699,6 +700,7 @@ def _decide_class(
     return ModelClass(
         name=names.classes[table.name],
         table=table.bare,
+        key=table.name,
         docstring=table.description or f"Table {table.name}.",
         table_args=tuple(args),
         columns=tuple(columns),

@@ -108,11 +108,10 @@ def external_lines(external: ExternalModule) -> tuple[str, ...]:
         lines += statement(f"{table.variable} = ", Call("Table", tuple(args)), 0)
         if table.create_schema:  # its schema, made with the stand-in (shadows, create_all): never dropped
             create = py_str(table.create_schema)
-            lines += [
-                "event.listen(",
-                f'    {table.variable}, "before_create", DDL({create})  # type: ignore[no-untyped-call]',
-                ")",
-            ]
+            ddl = f"{table.variable}_schema"
+            untyped = "# type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped"
+            lines.append(f"{ddl} = DDL({create})  {untyped}")
+            lines.append(f'event.listen({table.variable}, "before_create", {ddl})')
     return tuple(lines)
 
 
