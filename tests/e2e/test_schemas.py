@@ -303,6 +303,28 @@ def test_create_all_and_drop_all_in_schemas(
             assert conn.execute(
                 "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'orders_touch'"
             ).fetchone() == ("app.orders",)
+        # relationships across schemas: public.profiles ↔ app.orders ↔ app.notes / public.notes
+        import uuid
+
+        from sqlalchemy.orm import Session
+
+        user = uuid.uuid4()
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"INSERT INTO auth.users (id) VALUES ('{user}')")
+        with Session(engine) as session:
+            order = models.AppOrders(total=5, profile=models.Profiles(id=user, username="ann"))
+            order.notes.append(models.AppNotes(body="in app"))
+            order.notes_rel.append(models.Notes(body="in public", author=user))
+            session.add(order)
+            session.commit()
+            profile = session.get(models.Profiles, user)
+            assert profile is not None and [o.total for o in profile.orders] == [5]
+            assert [n.body for n in profile.orders[0].notes] == ["in app"]
+            assert [n.order.profile.username for n in profile.orders[0].notes_rel] == ["ann"]
+            session.delete(profile.orders[0].notes_rel[0])
+            session.delete(profile.orders[0])
+            session.delete(profile)
+            session.commit()
         with engine.begin() as conn:
             models.Base.metadata.drop_all(conn)
     finally:
