@@ -864,3 +864,21 @@ def test_the_schema_key_is_refused_unless_it_says_public(tmp_path: Path) -> None
     assert schema_of(
         tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id int PRIMARY KEY);")}, 'schema = "public"\n'
     )
+
+
+def test_prefer_takes_a_qualified_key(tmp_path: Path) -> None:
+    """A table of schema app defined in two docs: prefer names it as "app.t", and a same-named public
+    table is another table (no clash)."""
+    schema = schema_of(
+        tmp_path,
+        {
+            "a.md": sql_doc("CREATE SCHEMA app;\nCREATE TABLE app.t (id int PRIMARY KEY, a int);"),
+            "b.md": sql_doc(
+                "CREATE TABLE app.t (id int PRIMARY KEY, b int);\nCREATE TABLE t (id int PRIMARY KEY);"
+            ),
+        },
+        '[tool.mdschema.prefer]\n"app.t" = "spec/b.md"\n',
+    )
+    app_t = schema.table("app.t")
+    assert app_t is not None and [c.name for c in app_t.columns] == ["id", "b"]
+    assert schema.table("t") is not None
