@@ -307,7 +307,7 @@ ALTER TABLE public.session ADD CONSTRAINT session_account_positive CHECK (accoun
 def test_names_qualified_with_public_come_through(
     tmp_path: Path, pg_server: str, make_database: Callable[..., str]
 ) -> None:
-    """`public.` is where mdschema builds anyway: accepted and built exactly (other schemas are E204)."""
+    """`public.` is the default schema: accepted and built exactly, named as an unqualified name is."""
     result = build_both_ways(tmp_path, {"accounts.md": QUALIFIED}, pg_server, make_database)
 
     assert result.migrated == []
