@@ -22,6 +22,7 @@ LEVELS = ("docs", "migrations", "database")
 class Report:
     findings: tuple[Finding, ...]
     checked: tuple[str, ...]  # what was compared, e.g. ("docs", "generated/", "migrations", "database")
+    notes: tuple[str, ...] = ()  # the docs' warnings and notes, formatted, as `generate` prints them
 
     @property
     def clean(self) -> bool:
@@ -35,25 +36,30 @@ class OfflineResult:
     differences: tuple[Any, ...]  # codegen.emit.Difference
     from_manifest: bool  # True when the manifest proved the package current without rendering
     findings: tuple[Finding, ...] = ()  # at doc lines: stale diagrams (and, when required, descriptions)
+    notes: tuple[str, ...] = ()  # the docs' warnings and notes, formatted, as `generate` prints them
 
 
 def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) -> OfflineResult:
     """Compare the generated package with what the docs render to; never imports SQLAlchemy."""
     from mdschema.codegen import emit
 
-    if use_manifest and emit.manifest_clean(config):
+    summary = emit.current_summary(config) if use_manifest else None
+    known_notes = summary.get("warnings") if summary else None
+    if isinstance(known_notes, list) and not (strict and known_notes):
+        notes = tuple(str(n) for n in known_notes)
         if not config.require_descriptions:
-            return OfflineResult((), True)
+            return OfflineResult((), True, notes=notes)
         from mdschema import lint
 
         known = lint.cached(config)
         if known is not None:
-            return OfflineResult((), True, tuple(known))
+            return OfflineResult((), True, tuple(known), notes)
     from mdschema.codegen.render import project_checks, render_project
     from mdschema.spec.load import load_schema
 
-    checks = project_checks(config)
-    schema = load_schema(config, strict=strict, checks=checks, cache=use_manifest).schema
+    loaded = load_schema(config, strict=strict, checks=project_checks(config), cache=use_manifest)
+    schema = loaded.schema
+    notes = tuple(w.format() for w in loaded.warnings)
     differences = tuple(emit.compare(config, render_project(config, schema)))
     findings = diagram_findings(config, schema)
     if config.require_descriptions:
@@ -65,7 +71,7 @@ def offline(config: Config, *, use_manifest: bool = True, strict: bool = False) 
         ]
         lint.store(config, required)
         findings += required
-    return OfflineResult(differences, False, tuple(findings))
+    return OfflineResult(differences, False, tuple(findings), notes)
 
 
 def diagram_findings(config: Config, schema: Any) -> list[Finding]:
@@ -149,7 +155,7 @@ def full_check(
         if embedded is not None:
             findings += embedded
             checked.append("the embedded database")
-    return Report(tuple(findings), tuple(checked))
+    return Report(tuple(findings), tuple(checked), docs_level.notes)
 
 
 def _live_embedded(
@@ -184,7 +190,7 @@ def _live(config: Config, url: str, desired: Any, exclude: frozenset[str], schem
     with connect(normalize_url(url)) as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         current = set(current_revisions(conn))
-        live = snapshot(conn, exclude_tables=exclude)
+        live = snapshot(conn, exclude_tables=exclude, schemas=schema().schemas)
     if current != wanted:
         out.append(
             Finding(

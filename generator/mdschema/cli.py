@@ -104,6 +104,8 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 
     if args.offline:
         result = check.offline(config, use_manifest=not args.no_cache, strict=args.strict)
+        for note in result.notes:  # the warnings and notes `generate` prints for these docs
+            _err(note)
         if not result.differences and not result.findings:
             if args.format == "text" and not args.quiet:
                 _out(f"mdschema: {config.rel(config.package_dir)}/ is current for the docs")
@@ -124,6 +126,8 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
         return EXIT_DRIFT
     url = args.database_url or os.environ.get("DATABASE_URL")
     report = check.full_check(config, url, strict=args.strict, progress=_progress(args))
+    for note in report.notes:
+        _err(note)
     _print_report(report, args.format)
     return EXIT_OK if report.clean else EXIT_DRIFT
 
@@ -286,7 +290,14 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
     loaded = load_schema(config, checks=project_checks(config), cache=True)
     if _refresh_diagrams(config, loaded.schema):  # lines moved: read the docs as they now are
         loaded = load_schema(config, checks=project_checks(config), cache=True)
-    written, _ = emit.write(config, render_project(config, loaded.schema))
+    for w in loaded.warnings:  # the same warnings and notes as `generate` prints
+        _err(w.format())
+    summary = {
+        "tables": len(loaded.schema.tables),
+        "docs": len(loaded.schema.docs),
+        "warnings": [w.format() for w in loaded.warnings],
+    }
+    written, _ = emit.write(config, render_project(config, loaded.schema), summary)
     return loaded.schema, len(written)
 
 
@@ -602,7 +613,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="HAZARD",
-        help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
+        help="allow one kind of destructive change (drop_schema, drop_table, drop_column, drop_enum_label, "
         "drop_extension, narrow_type, set_not_null, add_not_null_column); repeatable",
     )
 

@@ -22,7 +22,6 @@ class Config:
     docs: tuple[str, ...] = ("spec/*.md",)
     package: str = "generated"
     migrations: str = "alembic"
-    schema: str = "public"
     modules: tuple[tuple[str, str], ...] = ()
     class_names: tuple[tuple[str, str], ...] = ()
     relationship_names: tuple[tuple[str, str], ...] = ()  # "table.attribute" (as generated) → attribute
@@ -118,7 +117,13 @@ def load_config(root: Path) -> Config:
         "diagram_files",
     }
     for key in sorted(set(raw) - known):
-        bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known))}")
+        bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known - {'schema'}))}")
+    if raw.get("schema", "public") != "public":  # accepted as it was (public), never a default schema
+        bad(
+            f"schema = {raw['schema']!r}: no default schema can be set; an unqualified name is in public",
+            f"qualify the names in the docs: CREATE SCHEMA {raw['schema']}; CREATE TABLE {raw['schema']}.… "
+            "(and remove the key)",
+        )
 
     docs = _str_list(raw.get("docs", ["spec/*.md"]), "docs", bad)
     package = raw.get("package", "generated")
@@ -179,7 +184,6 @@ def load_config(root: Path) -> Config:
         docs=tuple(docs),
         package=package,
         migrations=migrations,
-        schema=str(raw.get("schema", "public")),
         modules=modules,
         class_names=class_names,
         relationship_names=relationship_names,

@@ -94,6 +94,7 @@ CODES = {
     "E111": "duplicate enum, function or trigger",
     "E112": "foreign key target is not a primary key or unique constraint",
     "E113": "beyond a limit PostgreSQL enforces (columns per table, index or key columns, enum label bytes)",
+    "E114": "an object in a schema no doc creates (CREATE SCHEMA)",
     "E201": "SQL syntax error",
     "E202": "unsupported statement",
     "E203": "unknown type",

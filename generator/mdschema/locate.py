@@ -33,6 +33,8 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
         return next((e.span for e in schema.enums if e.name == name), None)
     if kind == "extension":
         return next((x.span for x in schema.extensions if x.name == name), None)
+    if kind == "schema":
+        return next((n.span for n in schema.namespaces if n.name == name), None)
     if kind == "function":
         bare = name.split("(")[0]
         return next((f.span for f in schema.functions if f.signature == name or f.name == bare), None)

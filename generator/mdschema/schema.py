@@ -2,6 +2,12 @@
 
 `Schema` is what the docs mean (after validation, names resolved exactly as PostgreSQL would
 name them). Nothing here is a Python decision: class, attribute and module names are codegen's.
+
+PostgreSQL schemas: every table, enum and function has a `schema`, always spelt out ("public" when the
+docs wrote no qualifier or wrote `public.`). Its `name` is its key, the one way everything refers to it
+(foreign keys, indexes, triggers, enum-typed columns, the catalog snapshot): the bare name in schema
+public, `schema.name` in any other (`util.sql_text.object_key`). `bare` is the name without the schema.
+Indexes, constraints and triggers live in their table's schema.
 """
 
 from __future__ import annotations
@@ -9,6 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mdschema.errors import Span
+
+DEFAULT_SCHEMA = "public"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(schema, name) of an object key: ("public", "users"), ("auth", "users"). The same rule as
+    util.sql_text.split_key (this module imports nothing of mdschema but errors)."""
+    schema, dot, name = key.partition(".")
+    return (schema, name) if dot else (DEFAULT_SCHEMA, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +34,7 @@ class PgType:
     base: str  # e.g. "character varying", "vector", or the enum's name
     args: tuple[int, ...] = ()
     array: bool = False
-    enum: str | None = None  # the enum's name when this is a user enum (or an array of one)
+    enum: str | None = None  # the enum's key when this is a user enum (or an array of one)
     serial: bool = False  # serial / bigserial / smallserial
     precision: int | None = None  # fractional-second precision of a timestamp, time or interval
     fields: str | None = None  # an interval's fields as format_type prints them, e.g. "day to second"
@@ -60,7 +75,7 @@ class Unique:
 class ForeignKey:
     name: str
     columns: tuple[str, ...]
-    ref_table: str
+    ref_table: str  # the referenced table's key: "users", "auth.users"
     ref_columns: tuple[str, ...]
     on_delete: str  # "NO ACTION" | "RESTRICT" | "CASCADE" | "SET NULL" | "SET DEFAULT"
     on_update: str
@@ -92,7 +107,7 @@ class IndexElement:
 @dataclass(frozen=True, slots=True)
 class Index:
     name: str
-    table: str
+    table: str  # the table's key
     elements: tuple[IndexElement, ...]
     unique: bool
     method: str  # btree, hash, gin, gist, brin, spgist, hnsw, ivfflat
@@ -105,7 +120,7 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    name: str
+    name: str  # the key: "users" in schema public, "app.users" in schema app
     doc: str  # the doc it is defined in, as shown in diagnostics
     description: str | None
     columns: tuple[Column, ...]
@@ -116,6 +131,12 @@ class Table:
     indexes: tuple[Index, ...]
     span: Span
     renamed_from: str | None = None
+    schema: str = DEFAULT_SCHEMA
+
+    @property
+    def bare(self) -> str:
+        """The table's name in its schema."""
+        return split_key(self.name)[1]
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:
@@ -126,10 +147,23 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Enum:
-    name: str
+    name: str  # the key, as for Table
     labels: tuple[str, ...]
     span: Span
     renamed_labels: tuple[tuple[str, str], ...] = ()  # (old, new)
+    schema: str = DEFAULT_SCHEMA
+
+    @property
+    def bare(self) -> str:
+        return split_key(self.name)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """A `CREATE SCHEMA` of the docs: mdschema creates it (and drops it only when the docs drop it)."""
+
+    name: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,23 +174,24 @@ class Extension:
 
 @dataclass(frozen=True, slots=True)
 class Function:
-    name: str
-    signature: str  # name(argtypes), as DROP FUNCTION wants it
+    name: str  # the bare name
+    signature: str  # key(argtypes), as DROP FUNCTION wants it: touch(), app.touch()
     sql: str  # CREATE OR REPLACE FUNCTION …, deparsed from the AST
     span: Span
+    schema: str = DEFAULT_SCHEMA
 
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
     name: str
-    table: str
+    table: str  # the table's key
     sql: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class ExternalTable:
-    name: str
+    name: str  # the key: "auth.users"
     mode: str  # keep_fk | column_only
     key_columns: tuple[tuple[str, PgType], ...]  # (column, its type) referenced by the docs
 
@@ -171,6 +206,16 @@ class Schema:
     external: tuple[ExternalTable, ...]
     unmanaged: tuple[str, ...]
     docs: tuple[str, ...]  # every doc read (as shown in diagnostics), sorted
+    namespaces: tuple[Namespace, ...] = ()  # the docs' CREATE SCHEMA statements, by name
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        """Every schema mdschema manages for these docs: public, each created one, and each that holds a
+        table, enum or function of the docs; sorted."""
+        used = {DEFAULT_SCHEMA, *(n.name for n in self.namespaces)}
+        used |= {t.schema for t in self.tables} | {e.schema for e in self.enums}
+        used |= {f.schema for f in self.functions}
+        return tuple(sorted(used))
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:

@@ -267,8 +267,13 @@ def test_prefer_builds_the_preferred_definition_and_nothing_of_the_other(
     assert result.migrated == []
     assert result.models == []
     assert {t.name for t in result.direct.tables} == {"customer", "visit"}
-    generated = result.project.ok("generate")
-    assert "note[N101]: table customer: this definition is set aside" in generated.err
+    note = "note[N101]: table customer: this definition is set aside"
+    assert note in result.project.ok("generate").err
+    # revision and check regenerate quietly, but say the same
+    revised, written = result.project.revise("again")
+    assert written is None and note in revised.err, revised.output
+    assert note in result.project.ok("check", "--offline").err
+    assert note in result.project.ok("check").err
 
 
 QUALIFIED = """
@@ -302,7 +307,7 @@ ALTER TABLE public.session ADD CONSTRAINT session_account_positive CHECK (accoun
 def test_names_qualified_with_public_come_through(
     tmp_path: Path, pg_server: str, make_database: Callable[..., str]
 ) -> None:
-    """`public.` is where mdschema builds anyway: accepted and built exactly (other schemas are E204)."""
+    """`public.` is the default schema: accepted and built exactly, named as an unqualified name is."""
     result = build_both_ways(tmp_path, {"accounts.md": QUALIFIED}, pg_server, make_database)
 
     assert result.migrated == []

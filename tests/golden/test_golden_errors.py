@@ -59,13 +59,18 @@ MUST_SAY = {
     ],
     # another schema is never built in public silently; public. itself is fine
     "other_schema": [
-        "spec/doc.md:9: error[E204]: the table users that profiles references is in schema auth",
-        "leave REFERENCES out for now",
-        "spec/doc.md:21: error[E204]: enum invoice_state is in schema billing",
-        "spec/doc.md:22: error[E204]: table invoices is in schema billing",
-        "spec/doc.md:23: error[E204]: table invoices is in schema billing",
-        "spec/doc.md:24: error[E204]: function total is in schema billing",
-        "5 error(s)",
+        # a table another system owns, referenced by its qualified name: the fix is the config line
+        'spec/doc.md:9: error[E104]: foreign key profiles.id references unknown table "auth.users"',
+        'external_tables = { "auth.users" = "keep_fk" }',
+        # objects in a schema no doc creates: each at its line, with the statement to add
+        "spec/doc.md:21: error[E114]: enum billing.invoice_state is in schema billing, which no doc creates",
+        "spec/doc.md:22: error[E114]: table billing.invoices is in schema billing",
+        "spec/doc.md:24: error[E114]: function billing.total() is in schema billing",
+        "add CREATE SCHEMA billing;",
+        # did you mean keeps the qualifier
+        '"billing.invoice" (did you mean "billing.invoices"?)',
+        "unknown type 'invoice_state' (did you mean \"billing.invoice_state\"?)",
+        "7 error(s)",
     ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mdschema.catalog.describe import describe
 from mdschema.catalog.diff import diff
-from mdschema.catalog.snapshot import Snapshot, snapshot
+from mdschema.catalog.snapshot import ALL_SCHEMAS, Snapshot, snapshot
 from mdschema.database import connect
 from mdschema.migrations.models import excluded_tables, load_package
 from mdschema.migrations.shadow import materialize
@@ -37,6 +37,7 @@ class Fidelity:
     migrated: list[str]  # docs' SQL vs `mdschema revision` + `upgrade`
     models: list[str]  # docs' SQL vs the models' create_all
     direct: Snapshot  # what the docs' own SQL built
+    migrated_url: str = ""  # the database `upgrade` migrated
 
 
 def docs_sql(spec: Path) -> str:
@@ -60,9 +61,10 @@ def run_script(url: str, script: str) -> None:
 
 
 def read(url: str, exclude: frozenset[str] = frozenset()) -> Snapshot:
-    """The catalog at `url`, without comments (see the module docstring)."""
+    """The catalog at `url`, every schema in it (`schema.*` in `exclude`: one left out), without comments
+    (see the module docstring)."""
     with connect(url) as conn:
-        found = snapshot(conn, exclude_tables=exclude)
+        found = snapshot(conn, exclude_tables=exclude, schemas=ALL_SCHEMAS)
     tables = tuple(
         replace(t, comment=None, columns=tuple(replace(c, comment=None) for c in t.columns))
         for t in found.tables
@@ -84,6 +86,7 @@ def build_both_ways(
     config: str = "",
     before: dict[str, str] | None = None,
     direct_sql: str | None = None,
+    platform_sql: str | None = None,
 ) -> Fidelity:
     """`docs` (name → text, or a project folder with pyproject.toml and spec/) built both ways.
 
@@ -91,7 +94,9 @@ def build_both_ways(
     revision is made only when there are none, and must then be written). With `before`, those docs
     get the first revision and `docs` a second one: the migration from one to the other is under test
     (ALTER … SET DEFAULT, ADD CONSTRAINT, CREATE INDEX on a table that exists). `direct_sql` replaces the
-    docs' own SQL where that cannot run as one script (a table defined in two docs, and `prefer`)."""
+    docs' own SQL where that cannot run as one script (a table defined in two docs, and `prefer`).
+    `platform_sql` is what the database has before the docs (Supabase's `auth.users`): run first in the
+    docs' database and the migrated one (the models' create_all makes the stand-ins of ddl/external.py)."""
     if isinstance(docs, Path):
         root = tmp_path / "proj"
         shutil.copytree(docs, root, ignore=shutil.ignore_patterns("__pycache__", ".mdschema", "generated"))
@@ -110,6 +115,9 @@ def build_both_ways(
         _revise(project, "fidelity")
     # plain databases (no pgvector preinstalled): the docs' `CREATE EXTENSION` runs as written
     direct_url, migrated_url, models_url = make_database(None), make_database(None), make_database(None)
+    if platform_sql is not None:
+        run_script(direct_url, platform_sql)
+        run_script(migrated_url, platform_sql)
     run_script(direct_url, docs_sql(project.root / "spec") if direct_sql is None else direct_sql)
     project.ok("upgrade", database_url=migrated_url)
 
@@ -122,6 +130,7 @@ def build_both_ways(
         migrated=[describe(c) for c in diff(direct, read(migrated_url, exclude))],
         models=[describe(c) for c in diff(direct, read(models_url, exclude))],
         direct=direct,
+        migrated_url=migrated_url,
     )
 
 

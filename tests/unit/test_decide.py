@@ -19,7 +19,7 @@ from mdschema.codegen.decide import (
     RelationshipAttr,
     StandInColumn,
     StandInTable,
-    TableComment,
+    TableOptions,
     UniqueArg,
     decide_package,
 )
@@ -127,7 +127,7 @@ def test_table_arguments(decided: tuple[Schema, Package]) -> None:
     _, package = decided
     assert _class(package, "Person").table_args == (
         CheckArg("length(name) > 1", "person_name_check"),
-        TableComment("People."),
+        TableOptions("People."),
     )
     assert _class(package, "Pet").table_args == (
         UniqueArg(("vet_id", "tag"), "pet_tag_named"),
@@ -245,9 +245,9 @@ def test_stand_ins_for_external_and_unmanaged_tables(tmp_path: Path) -> None:
     package = decide_package(schema, RenderOptions.from_config(load_config(tmp_path)))
     assert package.external is not None
     assert package.external.tables == (
-        StandInTable("slots_table", "slots", (StandInColumn("at", "DateTime(timezone=True)"),)),
-        StandInTable("users_table", "users", (StandInColumn("id", "Uuid"),)),
-        StandInTable("events_table", "events", (StandInColumn("id", "BigInteger"),)),
+        StandInTable("slots_table", "slots", (StandInColumn("at", "DateTime(timezone=True)"),), "slots"),
+        StandInTable("users_table", "users", (StandInColumn("id", "Uuid"),), "users"),
+        StandInTable("events_table", "events", (StandInColumn("id", "BigInteger"),), "events"),
     )
     assert package.ddl.external == (("slots", "keep_fk"), ("users", "keep_fk"))
     assert package.ddl.unmanaged == ("events",)

@@ -112,6 +112,22 @@ CREATE INDEX ON q (lower(b));
 CREATE INDEX ON q ((a + 1));
 CREATE INDEX ON q (a, b);
 CREATE INDEX ON q USING gin (to_tsvector('english', b));
+CREATE TABLE x (a int, b text, c int[], j jsonb);
+CREATE INDEX ON x ((a::text));
+CREATE INDEX ON x ((b::varchar(10)));
+CREATE INDEX ON x (((a + 1)::text));
+CREATE INDEX ON x ((coalesce(a, 0)));
+CREATE INDEX ON x ((nullif(b, '')));
+CREATE INDEX ON x ((CASE WHEN a > 0 THEN b END));
+CREATE INDEX ON x ((CASE WHEN a > 0 THEN b ELSE b::text END));
+CREATE INDEX ON x ((c[1]));
+CREATE INDEX ON x ((j -> 'k'));
+CREATE INDEX ON x ((greatest(a, 1)));
+CREATE INDEX ON x ((ARRAY[a]));
+CREATE INDEX ON x ((b COLLATE "C"));
+CREATE INDEX ON x (lower(b), lower(b), a, (a::bigint));
+CREATE INDEX ON x (a) INCLUDE (b);
+CREATE INDEX ON x ((trim(b)));
 ALTER TABLE q ADD FOREIGN KEY (fk_a) REFERENCES s(id);
 ALTER TABLE q ADD CHECK (a > 0);
 ALTER TABLE q ADD CHECK (a > 1);
@@ -156,5 +172,10 @@ def test_names_match_what_postgres_gives(tmp_path: Path, pg_conn: psycopg.Connec
     )
     assert ("q", "i", "q_a_idx1") in ours and ("q", "i", "q_a_idx3") in ours
     assert ("q", "f", "q_fk_a_fkey1") in ours
+    # expressions: a cast is named after its inner column, a function after itself, an operator "expr"
+    expression_names = ("x_a_idx", "x_b_idx", "x_text_idx", "x_coalesce_idx", "x_nullif_idx", "x_case_idx")
+    expression_names += ("x_b_idx1", "x_c_idx", "x_expr_idx", "x_greatest_idx", "x_array_idx", "x_a_b_idx")
+    assert {("x", "i", n) for n in expression_names} <= ours
+    assert ("x", "i", "x_lower_lower1_a_a1_idx") in ours and ("x", "i", "x_btrim_idx") in ours
     assert (LONG_TABLE, "u", f"{LONG_TABLE[:29]}_{LONG_COLUMN[:29]}_key") in ours
     assert ("m", "u", "m_a_b_c_d_e_f_g_h_i_key") in ours

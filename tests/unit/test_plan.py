@@ -119,12 +119,15 @@ def test_the_statement_order() -> None:
         "create indexes", "add foreign keys of new tables"
     )  # keys exist before what references them
     assert before("create or replace functions", "create or replace triggers")  # triggers call functions
-    assert names[-5:] == [
+    assert before("create schemas", "create enum types")  # what is in a schema comes after it
+    assert before("create schemas", "create tables, referenced ones first")
+    assert names[-6:] == [
         "drop columns",
         "drop functions",
         "drop enum types",
         "drop extensions",
         "update extensions",
+        "drop schemas, once empty",  # after everything that was in them
     ]
 
 

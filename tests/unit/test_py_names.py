@@ -214,3 +214,39 @@ def test_names_are_decided_per_doc_and_table(tmp_path: Path) -> None:
     assert naming.diagnostics == ()
     assert naming.names.modules == {"spec/base.md": "base_models", "spec/story.md": "story"}
     assert naming.names.classes == {"story": "Story", "x": "Ex"}
+
+
+# ---- schemas other than public --------------------------------------------------------------------------
+
+SCHEMAS_SQL = """CREATE SCHEMA app;
+CREATE SCHEMA app_user;
+CREATE TABLE notes (id int PRIMARY KEY);
+CREATE TABLE app.notes (id int PRIMARY KEY);
+CREATE TABLE app.user_accounts (id int PRIMARY KEY);
+CREATE TABLE app_user.accounts (id int PRIMARY KEY);"""
+
+
+def test_a_table_outside_public_is_prefixed_with_its_schema_and_a_clash_is_e101(tmp_path: Path) -> None:
+    """Same name in two schemas: two classes. Two keys that still make one class: E101, whose hint is a
+    TOML line that works (the dotted key quoted)."""
+    errors = errors_of(tmp_path, {"doc.md": sql_doc(SCHEMAS_SQL)})
+    assert [(str(e.span), e.code) for e in errors] == [("spec/doc.md:7", "E101")]
+    assert (
+        errors[0].message
+        == "tables app.user_accounts and app_user.accounts both become class AppUserAccounts"
+    )
+    assert errors[0].hint == 'set [tool.mdschema.class_names] "app_user.accounts" = "OtherName"'
+
+
+def test_class_names_takes_a_qualified_key(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path, {"doc.md": sql_doc(SCHEMAS_SQL)}, 'class_names = { "app_user.accounts" = "Account" }\n'
+    )
+    naming = name_schema(schema, RenderOptions.from_config(load_config(tmp_path)))
+    assert naming.diagnostics == ()
+    assert naming.names.classes == {
+        "notes": "Notes",
+        "app.notes": "AppNotes",
+        "app.user_accounts": "AppUserAccounts",
+        "app_user.accounts": "Account",
+    }

@@ -806,3 +806,89 @@ CREATE TABLE report (
     )
     assert messages["E106"].endswith(suffix)
     assert messages["E105"].endswith(suffix)
+
+
+# ---- schemas other than public ----------------------------------------------------------------------
+
+
+def test_objects_carry_their_schema_and_are_named_by_key(tmp_path: Path) -> None:
+    schema = schema_of(
+        tmp_path,
+        {
+            "doc.md": sql_doc(
+                """
+                CREATE SCHEMA IF NOT EXISTS app;
+                CREATE SCHEMA IF NOT EXISTS app;
+                CREATE TYPE app.mood AS ENUM ('calm');
+                CREATE TABLE public.t (id int PRIMARY KEY);
+                CREATE TABLE app.t (id int PRIMARY KEY, m app.mood, t_id int REFERENCES t(id));
+                CREATE INDEX ON app.t (m);
+                CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS 'select 1';
+                COMMENT ON TABLE app.t IS 'the app one';
+                """
+            )
+        },
+        'external_tables = { "public.users" = "keep_fk" }\n',
+    )
+    assert [(t.name, t.schema, t.bare) for t in schema.tables] == [
+        ("t", "public", "t"),
+        ("app.t", "app", "t"),
+    ]
+    app_t = schema.table("app.t")
+    assert app_t is not None and app_t.description == "the app one"
+    assert app_t.primary_key is not None and app_t.primary_key.name == "t_pkey"  # its own namespace
+    assert [i.name for i in app_t.indexes] == ["t_m_idx"]
+    assert app_t.foreign_keys[0].ref_table == "t"
+    assert app_t.columns[1].type.enum == "app.mood"
+    assert [(e.name, e.schema) for e in schema.enums] == [("app.mood", "app")]
+    assert [(f.signature, f.schema) for f in schema.functions] == [("app.f()", "app")]
+    assert [n.name for n in schema.namespaces] == ["app"]
+    assert schema.schemas == ("app", "public")
+    assert [e.name for e in schema.external] == ["users"]  # public. is the default: one key
+
+
+@pytest.mark.parametrize(
+    ("sql", "code", "message"),
+    [
+        ("CREATE SCHEMA app;\nCREATE SCHEMA app;", "E111", "schema app is created twice"),
+        ("CREATE SCHEMA app AUTHORIZATION bob;", "E204", "CREATE SCHEMA … AUTHORIZATION is not supported"),
+        ("CREATE SCHEMA app CREATE TABLE t (id int);", "E204", "with statements inside it is not supported"),
+        ('CREATE TABLE "a.b" (id int PRIMARY KEY);', "E204", "a name with a dot in it is not supported"),
+        ("CREATE TABLE pg_catalog.t (id int PRIMARY KEY);", "E204", "which is PostgreSQL's own"),
+        ("CREATE SCHEMA public;", "E204", "CREATE SCHEMA public: that schema is PostgreSQL's own"),
+        ("CREATE TABLE app.t (id int PRIMARY KEY);", "E114", "table app.t is in schema app, which no doc"),
+    ],
+)
+def test_schema_mistakes_are_errors_at_their_line(tmp_path: Path, sql: str, code: str, message: str) -> None:
+    errors = errors_of(tmp_path, {"doc.md": sql_doc(sql)})
+    assert [(e.code, message in e.message) for e in errors][:1] == [(code, True)], errors
+
+
+def test_the_schema_key_is_refused_unless_it_says_public(tmp_path: Path) -> None:
+    errors = errors_of(
+        tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id int PRIMARY KEY);")}, 'schema = "app"\n'
+    )
+    assert [e.code for e in errors] == ["E302"]
+    assert "no default schema can be set" in errors[0].message
+    assert "CREATE SCHEMA app; CREATE TABLE app." in (errors[0].hint or "")
+    assert schema_of(
+        tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id int PRIMARY KEY);")}, 'schema = "public"\n'
+    )
+
+
+def test_prefer_takes_a_qualified_key(tmp_path: Path) -> None:
+    """A table of schema app defined in two docs: prefer names it as "app.t", and a same-named public
+    table is another table (no clash)."""
+    schema = schema_of(
+        tmp_path,
+        {
+            "a.md": sql_doc("CREATE SCHEMA app;\nCREATE TABLE app.t (id int PRIMARY KEY, a int);"),
+            "b.md": sql_doc(
+                "CREATE TABLE app.t (id int PRIMARY KEY, b int);\nCREATE TABLE t (id int PRIMARY KEY);"
+            ),
+        },
+        '[tool.mdschema.prefer]\n"app.t" = "spec/b.md"\n',
+    )
+    app_t = schema.table("app.t")
+    assert app_t is not None and [c.name for c in app_t.columns] == ["id", "b"]
+    assert schema.table("t") is not None

@@ -34,6 +34,8 @@ from mdschema.catalog.diff import (
     IndexChanged,
     IndexDropped,
     IndexRenamed,
+    SchemaAdded,
+    SchemaDropped,
     TableAdded,
     TableCommentChanged,
     TableDropped,
@@ -49,6 +51,7 @@ _GENERATED: Final = {"": "none", "s": "stored", "v": "virtual"}
 
 # The kinds that add or drop a whole object: described by their subject (and what was added).
 ADDED: Final = (
+    SchemaAdded,
     ExtensionAdded,
     EnumAdded,
     FunctionAdded,
@@ -59,6 +62,7 @@ ADDED: Final = (
     TriggerAdded,
 )
 DROPPED: Final = (
+    SchemaDropped,
     ExtensionDropped,
     EnumDropped,
     FunctionDropped,
@@ -69,7 +73,8 @@ DROPPED: Final = (
     TriggerDropped,
 )
 Added: TypeAlias = (
-    ExtensionAdded
+    SchemaAdded
+    | ExtensionAdded
     | EnumAdded
     | FunctionAdded
     | TableAdded
@@ -173,6 +178,8 @@ def _labels(labels: tuple[str, ...]) -> str:
 def _summary(change: Added) -> str:
     """What was added, after the subject: `` text not null default 0``, `` (3 columns)``, ``: CHECK (…)``."""
     match change:
+        case SchemaAdded():
+            return ""
         case TableAdded(table=table):
             return f" ({len(table.columns)} columns)"
         case ColumnAdded(column=column):

@@ -27,7 +27,7 @@ from mdschema.catalog.snapshot import (
 from mdschema.util.perf import gc_paused
 
 SubjectKind: TypeAlias = Literal[
-    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function"
+    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function", "schema"
 ]
 
 
@@ -56,7 +56,25 @@ def _column(table: str, name: str) -> Subject:
     return Subject("column", table, name)
 
 
-# --- extensions, enums, functions ---------------------------------------------------------------
+# --- schemas, extensions, enums, functions -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaAdded:
+    name: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("schema", None, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaDropped:
+    name: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("schema", None, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +447,9 @@ class IndexRenamed:
 
 
 Change: TypeAlias = (
-    ExtensionAdded
+    SchemaAdded
+    | SchemaDropped
+    | ExtensionAdded
     | ExtensionDropped
     | ExtensionVersionChanged
     | EnumAdded
@@ -468,6 +488,8 @@ Change: TypeAlias = (
 # The order of changes within one table (and of the table-less kinds, which keep the order they were
 # found in: extensions, enums, functions).
 KINDS: Final[tuple[type[Change], ...]] = (
+    SchemaAdded,
+    SchemaDropped,
     ExtensionAdded,
     ExtensionDropped,
     ExtensionVersionChanged,
@@ -509,6 +531,7 @@ def diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
 
 def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
     changes: list[Change] = [
+        *_diff_schemas(current.schemas, desired.schemas),
         *_diff_extensions(current.extensions, desired.extensions),
         *_diff_enums(current.enums, desired.enums),
         *_diff_functions(current.functions, desired.functions),
@@ -546,6 +569,14 @@ def _matched(
     for name, obj in new.items():
         if name not in old:
             yield None, obj
+
+
+def _diff_schemas(before: tuple[str, ...], after: tuple[str, ...]) -> Iterator[Change]:
+    """Schemas other than public (which every database has); none when a side read one schema only."""
+    if not before or not after:
+        return
+    yield from (SchemaDropped(name) for name in before if name not in after and name != "public")
+    yield from (SchemaAdded(name) for name in after if name not in before and name != "public")
 
 
 def _diff_extensions(before: tuple[Extension, ...], after: tuple[Extension, ...]) -> Iterator[Change]:

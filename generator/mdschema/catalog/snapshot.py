@@ -1,19 +1,26 @@
-"""What PostgreSQL says the schema is: a hashable snapshot of one schema, read with one query per kind."""
+"""What PostgreSQL says the schema is: a hashable snapshot, read with one query per kind.
+
+`snapshot(conn, schemas=...)` reads several PostgreSQL schemas at once: every object is then named by its
+key, as in the IR (`users` in public, `auth.users` elsewhere), and `Snapshot.schemas` lists the schemas
+read that exist. `ALL_SCHEMAS` reads every schema of the database but PostgreSQL's own, an extension's, and
+those `exclude_tables` names as `schema.*` (what shadow databases hold was all built by mdschema). Without
+`schemas`, one schema is read with bare names (the importer's mode)."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 import psycopg
 
 from mdschema.util.perf import gc_paused
-from mdschema.util.sql_text import always_quoted
+from mdschema.util.sql_text import DEFAULT_SCHEMA, always_quoted
 
 ALWAYS_EXCLUDED: Final = frozenset({"alembic_version"})
+ALL_SCHEMAS: Final = "*"
 FK_ACTIONS: Final = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
@@ -94,6 +101,7 @@ class Snapshot:
     extensions: tuple[Extension, ...]  # by name
     functions: tuple[Function, ...]  # by signature
     triggers: tuple[Trigger, ...]  # by (table, name)
+    schemas: tuple[str, ...] = ()  # the schemas read that exist, by name (public included)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -109,11 +117,18 @@ def _name(obj: Table) -> str:
 # One query per kind of object, all keyed by table oid; attnums are turned into names in Python, so
 # no query runs a subquery per row. Extension-owned objects (pg_depend deptype 'e') are left out.
 
+_SCHEMAS_SQL = """
+SELECT n.nspname FROM pg_namespace n
+WHERE n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass
+                  AND e.objid = n.oid AND e.deptype = 'e')
+"""
+
 _TABLES_SQL = """
-SELECT c.oid, c.relname, t.description
+SELECT c.oid, n.nspname, c.relname, t.description
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description t ON t.objoid = c.oid AND t.classoid = 'pg_class'::regclass AND t.objsubid = 0
-WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p') AND c.relname <> ALL(%(exclude)s)
+WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
                   AND e.objid = c.oid AND e.deptype = 'e')
 """
@@ -162,30 +177,33 @@ WHERE tgrelid = ANY(%(oids)s::oid[]) AND NOT tgisinternal
 """
 
 _ENUMS_SQL = """
-SELECT ty.typname,
+SELECT n.nspname, ty.typname,
        array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.enumlabel IS NOT NULL)
 FROM pg_type ty
 JOIN pg_namespace n ON n.oid = ty.typnamespace
 LEFT JOIN pg_enum e ON e.enumtypid = ty.oid
-WHERE n.nspname = %(schema)s AND ty.typtype = 'e'
+WHERE n.nspname = ANY(%(schemas)s) AND ty.typtype = 'e'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
                   AND d.objid = ty.oid AND d.deptype = 'e')
-GROUP BY ty.typname
+GROUP BY n.nspname, ty.typname
 """
 
 _EXTENSIONS_SQL = "SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'"
 
 _FUNCTIONS_SQL = """
-SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid), l.lanname
+SELECT n.nspname, p.proname || '(' || oidvectortypes(p.proargtypes) || ')', pg_get_functiondef(p.oid),
+       l.lanname
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
-WHERE n.nspname = %(schema)s AND p.prokind IN ('f', 'p')
+WHERE n.nspname = ANY(%(schemas)s) AND p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
                   AND d.objid = p.oid AND d.deptype = 'e')
 """
 
 # Tables outside the snapshot that foreign keys point to (other schemas, excluded tables).
+_EXISTING_SQL = "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s)"
+
 _OUTSIDE_TABLES_SQL = """
 SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = ANY(%(oids)s::oid[])
@@ -198,9 +216,14 @@ Rows = list[tuple[Any, ...]]
 
 
 def snapshot(
-    conn: psycopg.Connection[Any], schema: str = "public", exclude_tables: frozenset[str] = frozenset()
+    conn: psycopg.Connection[Any],
+    schema: str = "public",
+    exclude_tables: frozenset[str] = frozenset(),
+    schemas: Collection[str] | str | None = None,
 ) -> Snapshot:
-    """Read schema ``schema`` with one set-based query per kind of object, in one read-only transaction."""
+    """Read schema ``schema`` — or every schema of ``schemas`` (`ALL_SCHEMAS`: all the database's own), by
+    key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
+    table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with gc_paused(), conn.transaction(), conn.cursor() as cur:
         if idle:
@@ -209,14 +232,36 @@ def snapshot(
         cur.execute("SELECT set_config('search_path', %s, true)", (always_quoted(schema),))
 
         def rows(query: str, **params: Any) -> Rows:
-            cur.execute(query, {"schema": schema, **params})
+            cur.execute(query, params)
             return cur.fetchall()
 
-        table_rows = rows(_TABLES_SQL, exclude=sorted(ALWAYS_EXCLUDED | exclude_tables))
-        names: dict[int, str] = {oid: name for oid, name, _ in table_rows}
+        skipped = {e[:-2] for e in exclude_tables if e.endswith(".*")}
+        if schemas is None:
+            read: list[str] = [schema]
+            home = schema  # names in this schema are bare
+        elif schemas == ALL_SCHEMAS:
+            read = [str(r[0]) for r in rows(_SCHEMAS_SQL)]
+            home = DEFAULT_SCHEMA
+        else:
+            read = list(schemas)
+            home = DEFAULT_SCHEMA
+        read = sorted(set(read) - skipped)
+        existing = read if schemas is None else sorted(r[0] for r in rows(_EXISTING_SQL, schemas=read))
+
+        def key(nspname: str, name: str) -> str:
+            return name if nspname == home else f"{nspname}.{name}"
+
+        excluded = ALWAYS_EXCLUDED | exclude_tables
+        names: dict[int, str] = {}
+        comments: dict[int, str] = {}
+        for oid, nspname, relname, comment in rows(_TABLES_SQL, schemas=read):
+            if relname not in ALWAYS_EXCLUDED and key(nspname, relname) not in excluded:
+                names[oid] = key(nspname, relname)
+                if comment is not None:
+                    comments[oid] = comment
         oids = list(names)
-        reader = _TableReader(names, schema)
-        reader.comments = {oid: comment for oid, _, comment in table_rows if comment is not None}
+        reader = _TableReader(names, key)
+        reader.comments = comments
         reader.read_columns(rows(_COLUMNS_SQL, oids=oids))
         constraint_rows = rows(_CONSTRAINTS_SQL, oids=oids)
         outside = sorted({row[5] for row in constraint_rows if row[5] and row[5] not in names})
@@ -226,12 +271,15 @@ def snapshot(
             )
         reader.read_constraints(constraint_rows)
         reader.read_indexes(rows(_INDEXES_SQL, oids=oids))
+        enums = [(key(nsp, name), labels) for nsp, name, labels in rows(_ENUMS_SQL, schemas=read)]
+        functions = [(key(nsp, sig), d, lang) for nsp, sig, d, lang in rows(_FUNCTIONS_SQL, schemas=read)]
         return Snapshot(
             tables=reader.tables(),
-            enums=tuple(Enum(name, tuple(labels or ())) for name, labels in sorted(rows(_ENUMS_SQL))),
+            enums=tuple(Enum(name, tuple(labels or ())) for name, labels in sorted(enums)),
             extensions=tuple(Extension(*row) for row in sorted(rows(_EXTENSIONS_SQL))),
-            functions=tuple(Function(*row) for row in sorted(rows(_FUNCTIONS_SQL))),
+            functions=tuple(Function(*row) for row in sorted(functions)),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
+            schemas=tuple(existing),
         )
 
 
@@ -247,9 +295,9 @@ def _trigger_key(trigger: Trigger) -> tuple[str, str]:
 class _TableReader:
     """Assembles Table objects from the per-kind rows, keyed by table oid."""
 
-    def __init__(self, names: dict[int, str], schema: str) -> None:
+    def __init__(self, names: dict[int, str], key: Callable[[str, str], str]) -> None:
         self.names = names
-        self.schema = schema
+        self.key = key
         self.ref_names: dict[int, str] = dict(names)
         self.attnames: dict[tuple[int, int], str] = {}
         self.columns: defaultdict[int, list[Column]] = defaultdict(list)
@@ -265,7 +313,7 @@ class _TableReader:
 
     def read_outside(self, table_rows: Rows, column_rows: Rows) -> None:
         for oid, nspname, relname in table_rows:
-            self.ref_names[oid] = relname if nspname == self.schema else f"{nspname}.{relname}"
+            self.ref_names[oid] = self.key(nspname, relname)
         for oid, num, name in column_rows:
             self.attnames[oid, num] = name
 

@@ -19,7 +19,13 @@ from mdschema.codegen.py_types import python_type
 from mdschema.codegen.source import isort_names
 from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import ForeignKey, Index, PgType, Schema, Table
-from mdschema.util.sql_text import always_quoted
+from mdschema.util.sql_text import DEFAULT_SCHEMA, always_quoted, split_key
+
+
+def _outside_public(schema: str) -> str | None:
+    """The `schema=` a model, enum or stand-in is given: none in public (SQLAlchemy's default)."""
+    return None if schema == DEFAULT_SCHEMA else schema
+
 
 # The naming convention in generated base.py; a name PostgreSQL would give that equals what the
 # convention yields needs no name= in the model. No "ck" entry: a convention with
@@ -103,11 +109,14 @@ class IndexArg:
 
 
 @dataclass(frozen=True, slots=True)
-class TableComment:
-    text: str
+class TableOptions:
+    """The dict that ends `__table_args__`: the table's comment, its schema outside public."""
+
+    comment: str | None = None
+    schema: str | None = None
 
 
-TableArg = PrimaryKeyArg | UniqueArg | ForeignKeyArg | CheckArg | IndexArg | TableComment
+TableArg = PrimaryKeyArg | UniqueArg | ForeignKeyArg | CheckArg | IndexArg | TableOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +156,12 @@ class RelationshipAttr:
 @dataclass(frozen=True, slots=True)
 class ModelClass:
     name: str
-    table: str
+    table: str  # __tablename__: the name in its schema
     docstring: str  # the text; printing wraps and escapes it
     table_args: tuple[TableArg, ...]
     columns: tuple[ColumnAttr, ...]  # in the doc's order
     relationships: tuple[RelationshipAttr, ...]  # by attribute
+    key: str = ""  # the table's key (schema.name outside public), as the IR names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +176,12 @@ class ModelModule:
 @dataclass(frozen=True, slots=True)
 class EnumType:
     variable: str  # MoodEnum: the SQLAlchemy ENUM columns are mapped with
-    name: str  # mood
+    name: str  # mood, app.mood (the key)
     labels: tuple[str, ...]
     python: str = ""  # Mood: the Python type annotations name (a StrEnum class or a Literal alias)
     members: tuple[str, ...] = ()  # the StrEnum's member names, one per label
+    type_name: str = ""  # the type's name in its schema
+    schema: str | None = None  # outside public
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +202,11 @@ class StandInTable:
     """A `Table(...)` for a table the docs reference but do not own, so that their foreign keys resolve."""
 
     variable: str
-    name: str
+    name: str  # its key: "users", "auth.users"
     columns: tuple[StandInColumn, ...]  # its key columns the docs reference
+    table: str = ""  # its name in its schema
+    schema: str | None = None  # outside public
+    create_schema: str | None = None  # CREATE SCHEMA IF NOT EXISTS …, run before the stand-in is created
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +225,8 @@ class DdlModule:
     unmanaged: tuple[str, ...]
     renames: tuple[tuple[str, str, str, str], ...]  # (kind, table or enum, old, new)
     external: tuple[tuple[str, str], ...]  # (table, keep_fk | column_only)
+    schemas: tuple[str, ...] = ()  # CREATE SCHEMA of the docs
+    managed_schemas: tuple[str, ...] = ("public",)  # public, those created, those used
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,14 +392,14 @@ def _relationships(schema: Schema, names: Names, options: RenderOptions) -> _Rel
             self_ref = parent.name == child.name
             ambiguous = pair_count[frozenset((child.name, parent.name))] > 1 or self_ref
             one_to_one = _is_unique(child, fk.columns)
-            stem = fk_stem(fk.columns[0]) if len(fk.columns) == 1 else parent.name
+            stem = fk_stem(fk.columns[0]) if len(fk.columns) == 1 else parent.bare
             child_attr = _free(stem, taken[child.name], names.pydantic)
             if self_ref:
-                base = f"{stem}_{plural(child.name)}" if not one_to_one else f"{stem}_{child.name}"
+                base = f"{stem}_{plural(child.bare)}" if not one_to_one else f"{stem}_{child.bare}"
             elif ambiguous:
-                base = f"{stem}_{child.name if one_to_one else plural(child.name)}"
+                base = f"{stem}_{child.bare if one_to_one else plural(child.bare)}"
             else:
-                base = child.name if one_to_one else plural(child.name)
+                base = child.bare if one_to_one else plural(child.bare)
             parent_attr = _free(base, taken[parent.name], names.pydantic)
             fk_cols = tuple(f"{names.classes[child.name]}.{names.attribute(c)}" for c in fk.columns)
             nullable = any(child.column(c).nullable for c in fk.columns)  # type: ignore[union-attr]
@@ -599,7 +616,7 @@ def _decide_class(
     pk = table.primary_key
     single_pk = pk is not None and len(pk.columns) == 1
     if pk is not None:
-        pk_name = _name_unless_conventional(pk.name, table.name, (), "pkey")
+        pk_name = _name_unless_conventional(pk.name, table.bare, (), "pkey")
         if len(pk.columns) > 1 or pk_name is not None:
             imports.add("sqlalchemy", "PrimaryKeyConstraint")
             args.append(PrimaryKeyArg(pk.columns, pk_name))
@@ -607,7 +624,7 @@ def _decide_class(
     fk_by_col = {fk.columns[0]: fk for fk in table.foreign_keys if len(fk.columns) == 1}
     inline_unique: set[str] = set()
     for u in table.uniques:
-        u_name = _name_unless_conventional(u.name, table.name, u.columns, "key")
+        u_name = _name_unless_conventional(u.name, table.bare, u.columns, "key")
         if (
             len(u.columns) == 1
             and not u.named
@@ -622,14 +639,15 @@ def _decide_class(
     for fk in table.foreign_keys:
         if len(fk.columns) > 1:
             imports.add("sqlalchemy", "ForeignKeyConstraint")
-            args.append(_foreign_key(fk, table.name))
+            args.append(_foreign_key(fk, table.bare))
     for ck in table.checks:
         imports.add("sqlalchemy", "CheckConstraint")
         args.append(CheckArg(ck.expression, ck.name))
     for index in table.indexes:
         args.append(_index(index, imports))
-    if table.description:
-        args.append(TableComment(table.description))
+    schema_name = _outside_public(table.schema)
+    if table.description or schema_name:  # a dict, always the tuple's last element
+        args.append(TableOptions(table.description or None, schema_name))
 
     columns: list[ColumnAttr] = []
     for col in table.columns:
@@ -665,7 +683,7 @@ def _decide_class(
                 column=col.name,
                 annotation=annotation,
                 sql_type=pt.sa,
-                foreign_key=_foreign_key(col_fk, table.name) if col_fk is not None else None,
+                foreign_key=_foreign_key(col_fk, table.bare) if col_fk is not None else None,
                 identity=col.identity,
                 computed=col.generated,
                 primary_key=is_pk and single_pk,
@@ -699,7 +717,8 @@ def _decide_class(
         )
     return ModelClass(
         name=names.classes[table.name],
-        table=table.name,
+        table=table.bare,
+        key=table.name,
         docstring=table.description or f"Table {table.name}.",
         table_args=tuple(args),
         columns=tuple(columns),
@@ -758,6 +777,8 @@ def decide_enums(schema: Schema, names: Names, style: str = "enum") -> EnumsModu
                 e.labels,
                 python=names.enums[e.name],
                 members=enum_members(e.labels) if style != "literal" else (),
+                type_name=e.bare,
+                schema=_outside_public(e.schema),
             )
             for e in schema.enums
         ),
@@ -784,7 +805,14 @@ def decide_external(schema: Schema) -> ExternalModule | None:
         if ext.mode != "keep_fk" or not ext.key_columns:
             continue
         variable = attr_name("_".join(ext.name.split(".")) + "_table")
-        tables.append(StandInTable(variable, ext.name, tuple(column(n, t) for n, t in ext.key_columns)))
+        in_schema, bare = split_key(ext.name)
+        create = None
+        if in_schema != DEFAULT_SCHEMA:
+            create = f"CREATE SCHEMA IF NOT EXISTS {always_quoted(in_schema)}"
+            imports.add("sqlalchemy", "DDL")
+            imports.add("sqlalchemy", "event")
+        columns = tuple(column(n, t) for n, t in ext.key_columns)
+        tables.append(StandInTable(variable, ext.name, columns, bare, _outside_public(in_schema), create))
     # Unmanaged tables that the docs' foreign keys point at need a stand-in too, or the metadata
     # cannot resolve ForeignKey("events.id") (NoReferencedTableError in create_all/sorted_tables).
     unmanaged: dict[str, dict[str, PgType]] = defaultdict(dict)
@@ -797,7 +825,9 @@ def decide_external(schema: Schema) -> ExternalModule | None:
                         unmanaged[fk.ref_table].setdefault(theirs, col.type)
     for name in sorted(unmanaged):
         columns = tuple(column(n, t) for n, t in sorted(unmanaged[name].items()))
-        tables.append(StandInTable(attr_name(name + "_table"), name, columns))
+        in_schema, bare = split_key(name)
+        variable = attr_name("_".join(name.split(".")) + "_table")
+        tables.append(StandInTable(variable, name, columns, bare, _outside_public(in_schema)))
     if not tables:
         return None
     imports.add("sqlalchemy", "Column")
@@ -824,6 +854,8 @@ def decide_ddl(schema: Schema) -> DdlModule:
         unmanaged=schema.unmanaged,
         renames=tuple(renames),
         external=tuple((e.name, e.mode) for e in schema.external),
+        schemas=tuple(n.name for n in schema.namespaces),
+        managed_schemas=schema.schemas,
     )
 
 

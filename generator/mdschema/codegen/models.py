@@ -16,7 +16,7 @@ from mdschema.codegen.decide import (
     PrimaryKeyArg,
     RelationshipAttr,
     TableArg,
-    TableComment,
+    TableOptions,
     UniqueArg,
 )
 from mdschema.codegen.outputs import FieldAttr, RelationshipField, SqlModelClass, SqlModelModule
@@ -182,8 +182,10 @@ def table_arg(arg: TableArg) -> Node:
         return Call("CheckConstraint", (sql_str(arg.expression), f"name={py_str(arg.name)}"))
     if isinstance(arg, IndexArg):
         return index_call(arg)
-    assert isinstance(arg, TableComment)
-    return Call("{", (f'"comment": {py_str(arg.text)}',))
+    assert isinstance(arg, TableOptions)
+    items = [f'"comment": {py_str(arg.comment)}'] if arg.comment is not None else []
+    items += [f'"schema": {py_str(arg.schema)}'] if arg.schema is not None else []
+    return Call("{", tuple(items))
 
 
 def index_call(index: IndexArg) -> Call:

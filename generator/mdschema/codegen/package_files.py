@@ -80,7 +80,7 @@ def enum_lines(enums: EnumsModule) -> tuple[str, ...]:
         if enums.style == "literal":
             lines += _literal(f"{e.python} = ", tuple(py_str(x) for x in e.labels))
             args: list[Node] = [py_str(label) for label in e.labels]
-            args += [f"name={py_str(e.name)}", "metadata=Base.metadata"]
+            args += [f"name={py_str(e.type_name)}", *_schema_arg(e.schema), "metadata=Base.metadata"]
         else:
             lines.append(f"class {e.python}(enum.StrEnum):")
             lines += docstring_lines(f"PostgreSQL enum {e.name}.", 4)
@@ -88,7 +88,8 @@ def enum_lines(enums: EnumsModule) -> tuple[str, ...]:
             lines += [f"    {m} = {py_str(label)}" for m, label in zip(e.members, e.labels, strict=True)]
             lines.append("")
             lines.append("")
-            args = [e.python, f"name={py_str(e.name)}", "metadata=Base.metadata", "values_callable=_labels"]
+            args = [e.python, f"name={py_str(e.type_name)}", *_schema_arg(e.schema), "metadata=Base.metadata"]
+            args.append("values_callable=_labels")
         lines += statement(f"{e.variable} = ", Call("ENUM", tuple(args)), 0)
     return tuple(lines)
 
@@ -103,11 +104,22 @@ def _literal(prefix: str, labels: tuple[str, ...]) -> list[str]:
 def external_lines(external: ExternalModule) -> tuple[str, ...]:
     lines: list[str] = []
     for table in external.tables:
-        args: list[Node] = [py_str(table.name), "Base.metadata"]
+        args: list[Node] = [py_str(table.table), "Base.metadata"]
         args += [Call("Column", (py_str(c.name), c.sql_type, "primary_key=True")) for c in table.columns]
+        args += _schema_arg(table.schema)
         args.append('info={"mdschema": "external"}')
         lines += statement(f"{table.variable} = ", Call("Table", tuple(args)), 0)
+        if table.create_schema:  # its schema, made with the stand-in (shadows, create_all): never dropped
+            create = py_str(table.create_schema)
+            ddl = f"{table.variable}_schema"
+            untyped = "# type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped"
+            lines.append(f"{ddl} = DDL({create})  {untyped}")
+            lines.append(f'event.listen({table.variable}, "before_create", {ddl})')
     return tuple(lines)
+
+
+def _schema_arg(schema: str | None) -> list[Node]:
+    return [f"schema={py_str(schema)}"] if schema else []
 
 
 def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
@@ -139,6 +151,12 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
         _tuple([Call("", tuple(py_str(v) for v in rename)) for rename in ddl.renames]),
         0,
     )
+    lines += ["", "# Schemas the docs create (CREATE SCHEMA), before anything in them."]
+    lines += statement("SCHEMAS: tuple[str, ...] = ", _tuple([py_str(n) for n in ddl.schemas]), 0)
+    lines += ["", "# Every schema the docs manage: public, the ones they create and the ones they use."]
+    lines += statement(
+        "MANAGED_SCHEMAS: tuple[str, ...] = ", _tuple([py_str(n) for n in ddl.managed_schemas]), 0
+    )
     lines += ["", "# Tables the docs reference but do not own: {name: keep_fk | column_only}."]
     lines += statement(
         "EXTERNAL_TABLES: dict[str, str] = ",
@@ -163,20 +181,29 @@ _DDL_EVENTS = (
     "    return '\"' + name.replace('\"', '\"\"') + '\"'",
     "",
     "",
+    "def _quoted_key(key: str) -> str:",
+    '    """A table as mdschema names it (`t`, `app.t`) as SQL."""',
+    '    schema, dot, name = key.partition(".")',
+    '    return f"{_quoted(schema)}.{_quoted(name)}" if dot else _quoted(key)',
+    "",
+    "",
     "def _on(event_name: str, sql: str) -> None:",
     '    """Run `sql` when `Base.metadata.create_all()` / `drop_all()` reaches `event_name`."""',
     '    ddl = DDL(sql.replace("%", "%%"))  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped',
     "    event.listen(Base.metadata, event_name, ddl)",
     "",
     "",
-    "# Extensions before the tables; functions, then triggers, after them; dropped in reverse.",
+    "# Schemas and extensions before the tables; functions, then triggers, after them; dropped in reverse",
+    "# (the schemas are left: drop_all removes what is in them).",
+    "for _schema in SCHEMAS:",
+    '    _on("before_create", f"CREATE SCHEMA IF NOT EXISTS {_quoted(_schema)}")',
     "for _extension in EXTENSIONS:",
     '    _on("before_create", f"CREATE EXTENSION IF NOT EXISTS {_quoted(_extension)}")',
     "for _signature, _sql in FUNCTIONS:",
     '    _on("after_create", _sql)',
     "for _table, _trigger, _sql in TRIGGERS:",
     '    _on("after_create", _sql)',
-    '    _on("before_drop", f"DROP TRIGGER IF EXISTS {_quoted(_trigger)} ON {_quoted(_table)}")',
+    '    _on("before_drop", f"DROP TRIGGER IF EXISTS {_quoted(_trigger)} ON {_quoted_key(_table)}")',
     "for _signature, _sql in reversed(FUNCTIONS):",
     '    _on("after_drop", f"DROP FUNCTION IF EXISTS {_signature}")',
     "for _extension in reversed(EXTENSIONS):",
@@ -186,7 +213,7 @@ _DDL_EVENTS = (
 
 
 def _has_objects(ddl: DdlModule) -> bool:
-    return bool(ddl.extensions or ddl.functions or ddl.triggers)
+    return bool(ddl.extensions or ddl.functions or ddl.triggers or ddl.schemas)
 
 
 def _tuple(items: list[Node]) -> Node:

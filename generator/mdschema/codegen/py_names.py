@@ -235,6 +235,11 @@ class Naming:
     diagnostics: tuple[Diagnostic, ...]  # clashes; the names are not usable when there is one
 
 
+def _toml_key(name: str) -> str:
+    """A table's key as a TOML key: `app.users` is quoted, or TOML would read two nested keys."""
+    return f'"{name}"' if "." in name else name
+
+
 # The last answer, for the same (immutable) schema: `generate` asks three times (two load checks, render).
 _LAST_NAMING: list[tuple[Schema, RenderOptions, Naming]] = []
 
@@ -299,7 +304,7 @@ def _name_schema(schema: Schema, options: RenderOptions) -> Naming:
                     table.span,
                     "E101",
                     f"tables {seen[name]} and {table.name} both become class {name}",
-                    f'set [tool.mdschema.class_names] {table.name} = "OtherName"',
+                    f"set [tool.mdschema.class_names] {_toml_key(table.name)} = " + '"OtherName"',
                 )
             )
         if keyword.iskeyword(name):

@@ -196,7 +196,7 @@ def plan(
 ) -> tuple[list[RepositoryPlan], dict[str, dict[str, str]], list[str]]:
     """(plans in the schema's order, {module: {class: name in this module}}, tables without a key), from the
     classes `package` decided for `schema`."""
-    decided = {cls.table: (module.module, cls) for module in package.models for cls in module.classes}
+    decided = {cls.key: (module.module, cls) for module in package.models for cls in module.classes}
     model_names = {cls.name for _, cls in decided.values()}
     imports: dict[str, dict[str, str]] = {}
     taken = set(_MODULE_NAMES) | model_names

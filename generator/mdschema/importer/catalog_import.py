@@ -108,8 +108,9 @@ def _hints(sources: list[Source]) -> tuple[str, ...]:
     others = [s.schema for s in sources if s.schema != "public"]
     schemas = (
         (
-            f"mdschema manages one schema, public: the models of these docs create their tables there, "
-            f"not in {', '.join(others)}",
+            f"import writes unqualified names: the models of these docs create their tables in public, "
+            f"not in {', '.join(others)} (to keep them there, qualify the names in the docs and add "
+            f"CREATE SCHEMA {others[0]};)",
         )
         if others
         else ()

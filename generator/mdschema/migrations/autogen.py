@@ -18,7 +18,7 @@ from alembic.util import CommandError
 
 from mdschema.catalog.snapshot import Snapshot, snapshot
 from mdschema.database import connect
-from mdschema.migrations.models import excluded_tables
+from mdschema.migrations.models import excluded_tables, managed_schemas
 from mdschema.migrations.render import render_sql_faithfully
 
 _LISTABLE: dict[type, type] = {}
@@ -51,7 +51,7 @@ def revision_directives(root: Path, models: Any) -> Any:
         if connection is None:  # --sql: there is no database to compare with
             raise CommandError("autogenerate needs a database; run `mdschema revision` instead")
         url = connection.engine.url.render_as_string(hide_password=False)
-        current = _live_snapshot(url, excluded_tables(models))
+        current = _live_snapshot(url, excluded_tables(models), managed_schemas(models))
         desired = _models_snapshot(root, models)
         plan = _plan(current, desired, models, _server_version(connection))
         if plan is None:
@@ -90,9 +90,9 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
     return rendered
 
 
-def _live_snapshot(url: str, exclude: frozenset[str]) -> Snapshot:
+def _live_snapshot(url: str, exclude: frozenset[str], schemas: tuple[str, ...]) -> Snapshot:
     with connect(url) as conn:
-        return snapshot(conn, exclude_tables=exclude)
+        return snapshot(conn, exclude_tables=exclude, schemas=schemas)
 
 
 def _models_snapshot(root: Path, models: Any) -> Snapshot:

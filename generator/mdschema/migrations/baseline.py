@@ -17,7 +17,7 @@ from mdschema.catalog.describe import describe
 from mdschema.catalog.diff import Change, diff
 from mdschema.config import Config
 from mdschema.database import connect, session_database
-from mdschema.migrations.models import excluded_tables, load_package
+from mdschema.migrations.models import excluded_tables, load_package, managed_schemas
 from mdschema.migrations.project import (
     MigrationError,
     current_revisions,
@@ -75,7 +75,7 @@ def baseline(
             )
         with shadow_server(config.root) as server, shadows(server.url) as sh:
             wanted = models_snapshot(sh.admin_url, models, exclude)
-        live = read_snapshot(target.url, exclude)
+        live = read_snapshot(target.url, exclude, managed_schemas(models))
         refused = _differences(schema, diff(live, wanted))
         if refused:
             return BaselineResult(target.display, differences=refused)
@@ -85,7 +85,8 @@ def baseline(
         (revision,) = heads(config)  # the only revision there is
         with shadow_server(config.root) as server, shadows(server.url) as sh:
             head = read_head_template(config, sh, exclude)
-        live = read_snapshot(target.url, exclude)  # again: it may have changed while the revision was made
+        # again: it may have changed while the revision was made
+        live = read_snapshot(target.url, exclude, managed_schemas(models))
         refused = _differences(schema, diff(live, head))
         if refused:
             result.path.unlink(missing_ok=True)

@@ -30,17 +30,38 @@ log = logging.getLogger("alembic.env")
 def include_object_for(ddl: Any) -> Any:
     skip = set(getattr(ddl, "UNMANAGED_TABLES", ())) | set(getattr(ddl, "EXTERNAL_TABLES", {}))
 
+    def key(table: Any) -> str | None:  # as mdschema names tables: `t` in public, `schema.t` elsewhere
+        name, schema = getattr(table, "name", None), getattr(table, "schema", None)
+        return f"{schema}.{name}" if name is not None and schema not in (None, "public") else name
+
     def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         if type_ == "table":
-            return name not in skip and not obj.info.get("mdschema") == "external"
+            return key(obj) not in skip and not obj.info.get("mdschema") == "external"
         table = getattr(obj, "table", None)
-        return not (table is not None and getattr(table, "name", None) in skip)
+        return not (table is not None and key(table) in skip)
 
     return include_object
 
 
+def include_name_for(metadata: Any) -> Any:
+    """Alembic's include_name: of the database's schemas, only those the models have tables in are
+    compared (a schema another system owns, like Supabase's auth or storage, is never read, altered or
+    dropped; its stand-ins are external)."""
+    managed = {"public"} | {
+        t.schema for t in metadata.tables.values() if t.schema and t.info.get("mdschema") != "external"
+    }
+
+    def include_name(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+        if type_ == "schema":
+            return name is None or name in managed
+        return True
+
+    return include_name
+
+
 def create_stand_ins(connection: Any, metadata: Any) -> None:
-    """External tables (e.g. Supabase's users) as minimal tables: only ever on the embedded server."""
+    """External tables (e.g. Supabase's auth.users) as minimal tables, in their schema (the stand-in's
+    own DDL event creates it): only ever on the embedded server."""
     for table in metadata.sorted_tables:
         if table.info.get("mdschema") == "external":
             table.create(connection, checkfirst=True)
@@ -210,6 +231,8 @@ def _configure(context: Any, connection: Any, metadata: Any, include_object: Any
         connection=connection,
         target_metadata=metadata,
         include_object=include_object,
+        include_schemas=True,
+        include_name=include_name_for(metadata),
         compare_type=True,
         compare_server_default=True,
         transaction_per_migration=False,

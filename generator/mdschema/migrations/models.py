@@ -77,9 +77,18 @@ def _import_fresh(root: Path, package: str) -> Any:
 
 
 def excluded_tables(models: Any) -> frozenset[str]:
-    """Tables the migrations never create, alter or drop: unmanaged and external ones."""
+    """Tables the migrations never create, alter or drop: unmanaged and external ones (by key), and, as
+    `schema.*`, the schemas only such tables are in (a stand-in's schema on a shadow is not the docs')."""
     ddl = models.ddl
-    return frozenset(ddl.UNMANAGED_TABLES) | frozenset(ddl.EXTERNAL_TABLES)
+    tables = frozenset(ddl.UNMANAGED_TABLES) | frozenset(ddl.EXTERNAL_TABLES)
+    elsewhere = {name.partition(".")[0] for name in tables if "." in name}
+    return tables | {f"{schema}.*" for schema in elsewhere - set(managed_schemas(models))}
+
+
+def managed_schemas(models: Any) -> tuple[str, ...]:
+    """The schemas the docs manage (public, those they create or put objects in): what is read of a
+    database mdschema did not build alone (check's drift, baseline, autogenerate against it)."""
+    return tuple(getattr(models.ddl, "MANAGED_SCHEMAS", ("public",)))
 
 
 def ddl_script(metadata: Any) -> list[str]:

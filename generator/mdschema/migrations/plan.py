@@ -45,6 +45,8 @@ from mdschema.catalog.diff import (
     IndexChanged,
     IndexDropped,
     IndexRenamed,
+    SchemaAdded,
+    SchemaDropped,
     Subject,
     TableAdded,
     TableCommentChanged,
@@ -58,8 +60,9 @@ from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table,
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
+from mdschema.util.sql_text import quote_key as qk
 from mdschema.util.sql_text import quote_literal as ql
-from mdschema.util.sql_text import text_source
+from mdschema.util.sql_text import split_key, text_source
 
 if TYPE_CHECKING:
     from alembic.operations.ops import MigrateOperation
@@ -72,6 +75,7 @@ _NEXTVAL: Final = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$")
 
 # Every kind `revision` refuses until `--allow KIND` (or `--allow-destructive`); README lists exactly these.
 HazardKind: TypeAlias = Literal[
+    "drop_schema",
     "drop_table",
     "drop_column",
     "drop_enum_label",
@@ -109,6 +113,9 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
     tables = {t.name: t for t in current.tables}
     for c in changes:
         match c:
+            case SchemaDropped():
+                detail = "drops the schema (the docs no longer create it); it fails if anything is left in it"
+                out.append(Hazard("drop_schema", c.subject, detail))
             case TableDropped():
                 out.append(Hazard("drop_table", c.subject, "drops the table and all its rows"))
             case ColumnDropped():
@@ -245,6 +252,18 @@ def each(handle: Callable[[C, Context], Iterable[Op]], order: Callable[[C], Any]
     return run
 
 
+def _in_schema_of(table: str, name: str) -> str:
+    """An index (or other relation) named `name` in the schema of table `table` (a key), as SQL."""
+    schema, _ = split_key(table)
+    return qk(f"{schema}.{name}")
+
+
+def _where(table: str) -> dict[str, Any]:
+    """(table_name, schema) keyword arguments of an Alembic operation on the table keyed `table`."""
+    schema, name = split_key(table)
+    return {"table_name": name, "schema": None if schema == "public" else schema}
+
+
 def _sql(text: str) -> Op:
     """op.execute() of exactly `text`: Alembic makes it a text(), so a `:word` in it is escaped."""
     from alembic.operations import ops
@@ -256,14 +275,22 @@ def _sql(text: str) -> Op:
 
 
 def _rename_constraint(c: ConstraintRenamed, ctx: Context) -> list[Op]:
-    return [_sql(f"ALTER TABLE {qi(c.table)} RENAME CONSTRAINT {qi(c.before)} TO {qi(c.after)}")]
+    return [_sql(f"ALTER TABLE {qk(c.table)} RENAME CONSTRAINT {qi(c.before)} TO {qi(c.after)}")]
 
 
 def _rename_index(c: IndexRenamed, ctx: Context) -> list[Op]:
-    return [_sql(f"ALTER INDEX {qi(c.before)} RENAME TO {qi(c.after)}")]
+    return [_sql(f"ALTER INDEX {_in_schema_of(c.table, c.before)} RENAME TO {qi(c.after)}")]
 
 
-# extensions and enum types
+# schemas, extensions and enum types
+
+
+def _create_schema(c: SchemaAdded, ctx: Context) -> list[Op]:
+    return [_sql(f"CREATE SCHEMA IF NOT EXISTS {qi(c.name)}")]
+
+
+def _drop_schema(c: SchemaDropped, ctx: Context) -> list[Op]:
+    return [_sql(f"DROP SCHEMA {qi(c.name)}")]  # RESTRICT: never takes anything left in it along
 
 
 def _create_extension(c: ExtensionAdded, ctx: Context) -> list[Op]:
@@ -279,7 +306,7 @@ def _change_enum_labels(c: EnumLabelsChanged, ctx: Context) -> list[Op]:
 
 
 def _enum_create_sql(e: Enum) -> str:
-    return f"CREATE TYPE {qi(e.name)} AS ENUM ({', '.join(ql(label) for label in e.labels)})"
+    return f"CREATE TYPE {qk(e.name)} AS ENUM ({', '.join(ql(label) for label in e.labels)})"
 
 
 def _enum_steps(
@@ -297,45 +324,45 @@ def _enum_steps(
                 where = f" BEFORE {ql(after[i + 1])}"
             else:
                 where = f" AFTER {ql(after[i - 1])}" if i > 0 else ""
-            steps.append(f"ALTER TYPE {qi(name)} ADD VALUE {ql(label)}{where}")
+            steps.append(f"ALTER TYPE {qk(name)} ADD VALUE {ql(label)}{where}")
             present.insert(present.index(after[i - 1]) + 1 if i > 0 and after[i - 1] in present else 0, label)
         return steps
     # Labels removed or reordered: PostgreSQL cannot drop a label, so rebuild the type.
     old = f"{name}__old"
-    steps = [f"ALTER TYPE {qi(name)} RENAME TO {qi(old)}", _enum_create_sql(Enum(name, after))]
+    steps = [f"ALTER TYPE {qk(name)} RENAME TO {qi(split_key(old)[1])}", _enum_create_sql(Enum(name, after))]
     # An index predicate/expression or a CHECK that names the type (WHERE status = 'x'::mood) blocks the
     # retyping below (no operator mood = mood__old): drop those first, recreate them once the columns moved.
-    mentions = re.compile(rf"::{re.escape(qi(name))}(?![\w$\"])")
+    mentions = re.compile(rf"::{re.escape(qk(name))}(?![\w$\"])")
     recreate: list[str] = []
     for t in current.tables:
         for con in t.constraints:
             if con.kind == "c" and mentions.search(con.definition):
-                steps.append(f"ALTER TABLE {qi(t.name)} DROP CONSTRAINT {qi(con.name)}")
+                steps.append(f"ALTER TABLE {qk(t.name)} DROP CONSTRAINT {qi(con.name)}")
                 recreate.append(_add_constraint_sql(t.name, con))
         for index in t.indexes:
             if mentions.search(index.definition):
-                steps.append(f"DROP INDEX {qi(index.name)}")
+                steps.append(f"DROP INDEX {_in_schema_of(t.name, index.name)}")
                 recreate.append(index.definition)
     target_tables = {t.name: t for t in target.tables}
     for t in current.tables:
         for c in t.columns:
             base = c.type.removesuffix("[]")
-            if base == name or base == qi(name):
+            if base == name or base == qk(name):
                 arr = "[]" if c.type.endswith("[]") else ""
                 if c.default is not None:
-                    steps.append(f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} DROP DEFAULT")
+                    steps.append(f"ALTER TABLE {qk(t.name)} ALTER COLUMN {qi(c.name)} DROP DEFAULT")
                 steps.append(
-                    f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} TYPE {qi(name)}{arr} "
-                    f"USING {qi(c.name)}::text{arr}::{qi(name)}{arr}"
+                    f"ALTER TABLE {qk(t.name)} ALTER COLUMN {qi(c.name)} TYPE {qk(name)}{arr} "
+                    f"USING {qi(c.name)}::text{arr}::{qk(name)}{arr}"
                 )
                 if c.default is not None:
                     tcol = _column(target_tables.get(t.name), c.name)
                     if tcol is not None and tcol.default is not None:
                         steps.append(
-                            f"ALTER TABLE {qi(t.name)} ALTER COLUMN {qi(c.name)} SET DEFAULT {tcol.default}"
+                            f"ALTER TABLE {qk(t.name)} ALTER COLUMN {qi(c.name)} SET DEFAULT {tcol.default}"
                         )
     steps += recreate
-    steps.append(f"DROP TYPE {qi(old)}")
+    steps.append(f"DROP TYPE {qk(old)}")
     return steps
 
 
@@ -343,7 +370,7 @@ def _enum_steps(
 
 
 def _drop_trigger(c: TriggerDropped, ctx: Context) -> list[Op]:
-    return [_sql(f"DROP TRIGGER IF EXISTS {qi(c.trigger.name)} ON {qi(c.trigger.table)}")]
+    return [_sql(f"DROP TRIGGER IF EXISTS {qi(c.trigger.name)} ON {qk(c.trigger.table)}")]
 
 
 def _dropped_constraint(c: ConstraintDropped | ConstraintChanged) -> Constraint:
@@ -363,14 +390,14 @@ def _drop_constraint_op(table: str, con: Constraint) -> Op:
     from alembic.operations import ops
 
     type_ = {"p": "primary", "u": "unique", "f": "foreignkey", "c": "check"}.get(con.kind)
-    return ops.DropConstraintOp(con.name, table, type_=type_)
+    return ops.DropConstraintOp(con.name, type_=type_, **_where(table))
 
 
 def _drop_index(c: IndexDropped | IndexChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
     name = c.index.name if isinstance(c, IndexDropped) else c.before.name
-    return [ops.DropIndexOp(name, table_name=c.table)]
+    return [ops.DropIndexOp(name, **_where(c.table))]
 
 
 def _drop_foreign_keys_among(changes: Sequence[TableDropped], ctx: Context) -> list[Op]:
@@ -389,7 +416,7 @@ def _drop_tables(changes: Sequence[TableDropped], ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
     order = _dependency_order([c.table for c in changes])
-    return [ops.DropTableOp(name) for name in reversed(order)]
+    return [ops.DropTableOp(**_where(name)) for name in reversed(order)]
 
 
 def _dependency_order(tables: Sequence[Table]) -> list[str]:
@@ -432,10 +459,12 @@ def _add_column(c: ColumnAdded, ctx: Context) -> list[Op]:
 
     model = ctx.model_table(c.table)
     if model is not None:
-        return [ops.AddColumnOp.from_column_and_tablename(None, c.table, model.c[c.column.name]._copy())]
-    out = [_sql(f"ALTER TABLE {qi(c.table)} ADD COLUMN {_column_sql(c.column)}")]
+        where = _where(c.table)
+        column = model.c[c.column.name]._copy()
+        return [ops.AddColumnOp.from_column_and_tablename(where["schema"], where["table_name"], column)]
+    out = [_sql(f"ALTER TABLE {qk(c.table)} ADD COLUMN {_column_sql(c.column)}")]
     if c.column.comment is not None:
-        out.append(_sql(f"COMMENT ON COLUMN {qi(c.table)}.{qi(c.column.name)} IS {ql(c.column.comment)}"))
+        out.append(_sql(f"COMMENT ON COLUMN {qk(c.table)}.{qi(c.column.name)} IS {ql(c.column.comment)}"))
     return out
 
 
@@ -443,7 +472,7 @@ def _change_type(c: ColumnTypeChanged, ctx: Context) -> list[Op]:
     using = f"{qi(c.column)}::{c.after}"
     model = ctx.model_table(c.table)
     if model is None:
-        return [_sql(f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)} TYPE {c.after} USING {using}")]
+        return [_sql(f"ALTER TABLE {qk(c.table)} ALTER COLUMN {qi(c.column)} TYPE {c.after} USING {using}")]
     from alembic.operations import ops
 
     # same base type (varchar(200) → varchar(300)): no USING, so no needless rewrite
@@ -451,10 +480,10 @@ def _change_type(c: ColumnTypeChanged, ctx: Context) -> list[Op]:
     op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
     return [
         op_class(
-            c.table,
-            c.column,
+            column_name=c.column,
             modify_type=model.c[c.column].type,
             postgresql_using=None if same_base else using,
+            **_where(c.table),
         )
     ]
 
@@ -466,10 +495,10 @@ def _change_default(c: ColumnDefaultChanged, ctx: Context) -> list[Op]:
     # (`server_default=now()`, not Python); a DefaultClause renders as sa.text('…').
     return [
         ops.AlterColumnOp(
-            c.table,
-            c.column,
+            column_name=c.column,
             modify_server_default=_default(c.after),
             existing_server_default=_default(c.before),
+            **_where(c.table),
         )
     ]
 
@@ -483,11 +512,11 @@ def _default(sql: str | None) -> Any:
 def _change_nullability(c: ColumnNullabilityChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
-    return [ops.AlterColumnOp(c.table, c.column, modify_nullable=not c.after)]
+    return [ops.AlterColumnOp(column_name=c.column, modify_nullable=not c.after, **_where(c.table))]
 
 
 def _change_identity(c: ColumnIdentityChanged, ctx: Context) -> list[Op]:
-    alter = f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)}"
+    alter = f"ALTER TABLE {qk(c.table)} ALTER COLUMN {qi(c.column)}"
     if not c.after:
         return [_sql(f"{alter} DROP IDENTITY IF EXISTS")]
     how = "ALWAYS" if c.after == "a" else "BY DEFAULT"
@@ -497,7 +526,7 @@ def _change_identity(c: ColumnIdentityChanged, ctx: Context) -> list[Op]:
 
 
 def _change_generated(c: ColumnGeneratedChanged, ctx: Context) -> list[Op]:
-    alter = f"ALTER TABLE {qi(c.table)} ALTER COLUMN {qi(c.column)}"
+    alter = f"ALTER TABLE {qk(c.table)} ALTER COLUMN {qi(c.column)}"
     if not c.after.kind:
         return [_sql(f"{alter} DROP EXPRESSION")]
     if not readds_generated(c, ctx.server_version):
@@ -528,12 +557,12 @@ def _readd_column(table: str, name: str, ctx: Context) -> list[str]:
         if con in target.constraints and (name in con.columns or uses.search(con.definition))
     ]
     kept_indexes = [i for i in current.indexes if i in target.indexes and uses.search(i.definition)]
-    steps = [f"ALTER TABLE {qi(table)} DROP CONSTRAINT IF EXISTS {qi(con.name)}" for con in kept_constraints]
-    steps += [f"DROP INDEX IF EXISTS {qi(i.name)}" for i in kept_indexes]
-    steps.append(f"ALTER TABLE {qi(table)} DROP COLUMN {qi(name)}")
-    steps.append(f"ALTER TABLE {qi(table)} ADD COLUMN {_column_sql(column)}")
+    steps = [f"ALTER TABLE {qk(table)} DROP CONSTRAINT IF EXISTS {qi(con.name)}" for con in kept_constraints]
+    steps += [f"DROP INDEX IF EXISTS {_in_schema_of(table, i.name)}" for i in kept_indexes]
+    steps.append(f"ALTER TABLE {qk(table)} DROP COLUMN {qi(name)}")
+    steps.append(f"ALTER TABLE {qk(table)} ADD COLUMN {_column_sql(column)}")
     if column.comment is not None:
-        steps.append(f"COMMENT ON COLUMN {qi(table)}.{qi(name)} IS {ql(column.comment)}")
+        steps.append(f"COMMENT ON COLUMN {qk(table)}.{qi(name)} IS {ql(column.comment)}")
     steps += [_add_constraint_sql(table, con) for con in _constraint_order(tuple(kept_constraints))]
     steps += [i.definition for i in kept_indexes]
     return steps
@@ -542,15 +571,25 @@ def _readd_column(table: str, name: str, ctx: Context) -> list[str]:
 def _change_column_comment(c: ColumnCommentChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
-    return [ops.AlterColumnOp(c.table, c.column, modify_comment=c.after, existing_comment=c.before)]
+    where = _where(c.table)
+    return [
+        ops.AlterColumnOp(column_name=c.column, modify_comment=c.after, existing_comment=c.before, **where)
+    ]
 
 
 def _change_table_comment(c: TableCommentChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
+    where = _where(c.table)
     if c.after is None:
-        return [ops.DropTableCommentOp(c.table, existing_comment=c.before)]
-    return [ops.CreateTableCommentOp(c.table, c.after, existing_comment=c.before)]
+        return [
+            ops.DropTableCommentOp(where["table_name"], existing_comment=c.before, schema=where["schema"])
+        ]
+    return [
+        ops.CreateTableCommentOp(
+            where["table_name"], c.after, existing_comment=c.before, schema=where["schema"]
+        )
+    ]
 
 
 # what comes back: constraints (foreign keys last), indexes, the foreign keys of new tables
@@ -623,7 +662,8 @@ def _create_trigger(c: TriggerAdded | TriggerChanged, ctx: Context) -> list[Op]:
 def _drop_column(c: ColumnDropped, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
-    return [ops.DropColumnOp(c.table, c.column.name)]
+    where = _where(c.table)
+    return [ops.DropColumnOp(where["table_name"], c.column.name, schema=where["schema"])]
 
 
 def _drop_function(c: FunctionDropped, ctx: Context) -> list[Op]:
@@ -631,7 +671,7 @@ def _drop_function(c: FunctionDropped, ctx: Context) -> list[Op]:
 
 
 def _drop_enum(c: EnumDropped, ctx: Context) -> list[Op]:
-    return [_sql(f"DROP TYPE IF EXISTS {qi(c.enum.name)}")]
+    return [_sql(f"DROP TYPE IF EXISTS {qk(c.enum.name)}")]
 
 
 def _drop_extension(c: ExtensionDropped, ctx: Context) -> list[Op]:
@@ -651,6 +691,7 @@ def _update_extension(c: ExtensionVersionChanged, ctx: Context) -> list[Op]:
 PHASES: Final = (
     Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
+    Phase("create schemas", (SchemaAdded,), each(_create_schema)),
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
@@ -690,6 +731,7 @@ PHASES: Final = (
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
     Phase("drop extensions", (ExtensionDropped,), each(_drop_extension)),
     Phase("update extensions", (ExtensionVersionChanged,), each(_update_extension)),
+    Phase("drop schemas, once empty", (SchemaDropped,), each(_drop_schema)),
 )
 
 
@@ -762,8 +804,8 @@ def _table_sql(t: Table) -> list[str]:
     # serial columns: their sequence went with the table, so it comes back first and is owned again
     serials = [(c.name, m.group(1)) for c in t.columns if c.default and (m := _NEXTVAL.match(c.default))]
     out = [f"CREATE SEQUENCE IF NOT EXISTS {seq}" for _, seq in serials]
-    out.append(f"CREATE TABLE {qi(t.name)} ({', '.join(cols)})")
-    out += [f"ALTER SEQUENCE {seq} OWNED BY {qi(t.name)}.{qi(col)}" for col, seq in serials]
+    out.append(f"CREATE TABLE {qk(t.name)} ({', '.join(cols)})")
+    out += [f"ALTER SEQUENCE {seq} OWNED BY {qk(t.name)}.{qi(col)}" for col, seq in serials]
     out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
     out += [i.definition for i in t.indexes]
     out += _comment_sql(t)
@@ -773,10 +815,10 @@ def _table_sql(t: Table) -> list[str]:
 def _comment_sql(t: Table) -> list[str]:
     out = []
     if t.comment is not None:
-        out.append(f"COMMENT ON TABLE {qi(t.name)} IS {ql(t.comment)}")
+        out.append(f"COMMENT ON TABLE {qk(t.name)} IS {ql(t.comment)}")
     for c in t.columns:
         if c.comment is not None:
-            out.append(f"COMMENT ON COLUMN {qi(t.name)}.{qi(c.name)} IS {ql(c.comment)}")
+            out.append(f"COMMENT ON COLUMN {qk(t.name)}.{qi(c.name)} IS {ql(c.comment)}")
     return out
 
 
@@ -786,7 +828,7 @@ def _constraint_order(constraints: tuple[Constraint, ...]) -> list[Constraint]:
 
 
 def _add_constraint_sql(table: str, con: Constraint) -> str:
-    return f"ALTER TABLE {qi(table)} ADD CONSTRAINT {qi(con.name)} {con.definition}"
+    return f"ALTER TABLE {qk(table)} ADD CONSTRAINT {qi(con.name)} {con.definition}"
 
 
 def _column_sql(c: Column) -> str:

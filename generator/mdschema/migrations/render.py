@@ -29,7 +29,8 @@ def render_type(t: Any, imports: set[str]) -> str | None:
         return f"{name}({t.dim})" if getattr(t, "dim", None) else f"{name}()"
     if isinstance(t, postgresql.ENUM):
         labels = ", ".join(repr(e) for e in t.enums)
-        return f"postgresql.ENUM({labels}, name={t.name!r}, create_type=False)"
+        schema = f", schema={t.schema!r}" if t.schema else ""
+        return f"postgresql.ENUM({labels}, name={t.name!r}{schema}, create_type=False)"
     if isinstance(t, postgresql.ARRAY):
         inner = render_type(t.item_type, imports) or _plain_type(t.item_type)
         return f"postgresql.ARRAY({inner})"

@@ -16,13 +16,13 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mdschema.catalog.snapshot import Snapshot, snapshot
+from mdschema.catalog.snapshot import ALL_SCHEMAS, Snapshot, snapshot
 from mdschema.config import Config
 from mdschema.database import (
     DatabaseError,
@@ -202,9 +202,14 @@ def drop_later(admin_url: str, names: list[str]) -> bool:
     return True
 
 
-def read_snapshot(url: str, exclude: frozenset[str]) -> Snapshot:
+def read_snapshot(
+    url: str, exclude: frozenset[str], schemas: Collection[str] | str = ALL_SCHEMAS
+) -> Snapshot:
+    """The catalog at `url`: by default every schema in it (a shadow database holds only what mdschema
+    built, so a schema whose CREATE SCHEMA the docs dropped is seen); pass the managed schemas for a
+    database that is not a shadow."""
     with connect(url) as conn:
-        return snapshot(conn, exclude_tables=exclude)
+        return snapshot(conn, exclude_tables=exclude, schemas=schemas)
 
 
 # --- the migration head ---------------------------------------------------------------------------
@@ -418,7 +423,7 @@ def _scratch_snapshot(conn: Any, script: bytes, exclude: frozenset[str]) -> Snap
             conn.execute(script)
         except Exception as exc:  # noqa: BLE001
             raise MigrationError(f"the models cannot be created in PostgreSQL: {reason(exc)}") from None
-        return snapshot(conn, exclude_tables=exclude)
+        return snapshot(conn, exclude_tables=exclude, schemas=ALL_SCHEMAS)
 
 
 def _scratch_database(admin_url: str) -> str:

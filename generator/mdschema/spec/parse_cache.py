@@ -26,11 +26,13 @@ from mdschema.errors import Diagnostic, Span
 from mdschema.schema import IndexElement
 from mdschema.spec import raw as raw_records
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
+from mdschema.spec.statements import Out
 from mdschema.util import signing
 
 KIND = "parse"
 FORMAT = 1
-LISTS = ("tables", "indexes", "enums", "named", "alters", "comments", "skipped", "foreign")
+# Every list of statements.Out, the record of what parse_doc appends: a list added there is cached too.
+LISTS = tuple(f.name for f in fields(Out))
 _DOC = "@doc"  # a reference to the entry's own Doc (every RawTable of the doc carries it)
 
 

@@ -78,6 +78,7 @@ class RawIndex:
     with_options: tuple[tuple[str, str], ...]
     span: Span
     nulls_not_distinct: bool = False
+    column_names: tuple[str, ...] = ()  # what PostgreSQL names its columns (ChooseIndexColumnNames)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class RawEnum:
     labels: tuple[str, ...]
     span: Span
     renamed_labels: tuple[tuple[str, str], ...] = ()  # (old, new)
+    schema: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +100,14 @@ class RawNamed:
     span: Span
     table: str | None = None
     signature: str | None = None
+    schema: str | None = None  # a function's schema; a trigger's table's
 
 
 @dataclass(frozen=True, slots=True)
 class RawAddConstraint:
     table: str
     constraint: RawConstraint
+    schema: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,14 @@ class RawComment:
     column: str | None
     text: str | None
     span: Span
+    schema: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawSchema:
+    name: str
+    span: Span
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +138,4 @@ class Parsed:
     comments: tuple[RawComment, ...] = ()
     # the first MySQL/SQLite token of each block that has one: (where, dialect, token as written)
     foreign: tuple[tuple[Span, str, str], ...] = ()
+    schemas: tuple[RawSchema, ...] = ()  # CREATE SCHEMA

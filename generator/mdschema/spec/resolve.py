@@ -20,7 +20,7 @@ from mdschema.schema import (
     ForeignKey,
     Function,
     Index,
-    IndexElement,
+    Namespace,
     PgType,
     PrimaryKey,
     Schema,
@@ -32,6 +32,7 @@ from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.util.graph import cyclic_edges, topological_order
+from mdschema.util.sql_text import DEFAULT_SCHEMA, object_key, split_key
 
 _STRING_DEFAULT = re.compile(r"^'((?:[^']|'')*)'(?:::[\w\s\".]+)?$")
 
@@ -42,8 +43,9 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
     enums = _enums(parsed, diag)
     tables, aside = _pick_tables(parsed, config, diag)
     parsed = without_set_aside(parsed, tables, aside, diag)
-    external = dict(config.external_tables)
-    unmanaged = set(config.unmanaged_tables)
+    external = {_config_key(name): mode for name, mode in config.external_tables}
+    unmanaged = {_config_key(name) for name in config.unmanaged_tables}
+    namespaces = _namespaces(parsed, diag)
     for name in sorted(set(tables) & (set(external) | unmanaged)):
         diag.error(
             tables[name].span,
@@ -71,12 +73,24 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
                 f"COMMENT ON refers to unknown table {c.table!r}" + _did_you_mean(c.table, tables),
             )
 
-    relation_names: set[str] = set(tables) | set(external) | unmanaged
+    # relation and constraint names are unique per schema: PostgreSQL chooses names within one
+    relation_names: defaultdict[str, set[str]] = defaultdict(set)
+    for key in [*tables, *external, *unmanaged]:
+        schema_name, bare = split_key(key)
+        relation_names[schema_name].add(bare)
     built: dict[str, _TableBuild] = {}
-    schema_constraints: set[str] = set()
+    schema_constraints: defaultdict[str, set[str]] = defaultdict(set)
     for name, raw in tables.items():
+        in_schema = split_key(name)[0]
         built[name] = _build_table(
-            raw, alters[name], enums, comments, relation_names, diag, schema_constraints, aside
+            raw,
+            alters[name],
+            enums,
+            comments,
+            relation_names[in_schema],
+            diag,
+            schema_constraints[in_schema],
+            aside,
         )
     indexes = _indexes(parsed.indexes, built, relation_names, diag)
 
@@ -100,9 +114,11 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)),
             span=raw.span,
             renamed_from=raw.renamed_from,
+            schema=split_key(name)[0],
         )
     final = _mark_cycles(final)
     named = _named(parsed, final, diag)
+    _check_schemas_created(namespaces, final, enums, named[1], diag)
     schema = Schema(
         tables=_dependency_order(final),
         enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
@@ -112,9 +128,56 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         external=ext_tables,
         unmanaged=tuple(sorted(unmanaged)),
         docs=tuple(sorted(docs)),
+        namespaces=tuple(sorted(namespaces.values(), key=lambda n: n.name)),
     )
     check_limits(schema, diag)
     return schema
+
+
+def _config_key(name: str) -> str:
+    """A table named in [tool.mdschema] ("auth.users", "public.users", "users") as a key."""
+    schema_name, bare = split_key(name)
+    return object_key(schema_name, bare)
+
+
+def _namespaces(parsed: Parsed, diag: Collector) -> dict[str, Namespace]:
+    out: dict[str, Namespace] = {}
+    for raw in parsed.schemas:
+        _ident(raw.name, "schema", raw.span, diag)
+        if raw.name in out and not raw.if_not_exists:
+            diag.error(
+                raw.span,
+                "E111",
+                f"schema {raw.name} is created twice (first at {out[raw.name].span})",
+                f"keep one, or write CREATE SCHEMA IF NOT EXISTS {raw.name}",
+            )
+            continue
+        out.setdefault(raw.name, Namespace(raw.name, raw.span))
+    return out
+
+
+def _check_schemas_created(
+    namespaces: dict[str, Namespace],
+    tables: dict[str, Table],
+    enums: dict[str, Enum],
+    functions: tuple[Function, ...],
+    diag: Collector,
+) -> None:
+    """Every object outside public is in a schema the docs create: mdschema builds nothing in a schema
+    it does not manage (a table another system owns there is an external table)."""
+    objects: list[tuple[str, str, str, Span]] = [("table", t.name, t.schema, t.span) for t in tables.values()]
+    objects += [("enum", e.name, e.schema, e.span) for e in enums.values()]
+    objects += [("function", f.signature, f.schema, f.span) for f in functions]
+    for what, name, in_schema, span in objects:
+        if in_schema != DEFAULT_SCHEMA and in_schema not in namespaces:
+            diag.error(
+                span,
+                "E114",
+                f"{what} {name} is in schema {in_schema}, which no doc creates"
+                + _did_you_mean(in_schema, namespaces),
+                f"add CREATE SCHEMA {in_schema}; to the docs (IF NOT EXISTS when the database may have it "
+                "already), or, for a table another system owns, list it under external_tables",
+            )
 
 
 class _TableBuild:
@@ -148,14 +211,13 @@ def _enums(parsed: Parsed, diag: Collector) -> dict[str, Enum]:
     enums: dict[str, Enum] = {}
     for raw in parsed.enums:
         _ident(raw.name, "enum", raw.span, diag)
-        if raw.name in enums:
-            diag.error(
-                raw.span, "E111", f"enum {raw.name} is defined twice (first at {enums[raw.name].span})"
-            )
+        key = object_key(raw.schema, raw.name)
+        if key in enums:
+            diag.error(raw.span, "E111", f"enum {key} is defined twice (first at {enums[key].span})")
             continue
         if len(set(raw.labels)) != len(raw.labels):
-            diag.error(raw.span, "E111", f"enum {raw.name} repeats a label")
-        enums[raw.name] = Enum(raw.name, raw.labels, raw.span, raw.renamed_labels)
+            diag.error(raw.span, "E111", f"enum {key} repeats a label")
+        enums[key] = Enum(key, raw.labels, raw.span, raw.renamed_labels, split_key(key)[0])
     return enums
 
 
@@ -168,7 +230,7 @@ def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> tuple[dict[
     chosen: dict[str, RawTable] = {}
     aside: SetAside = {}
     for name, defs in by_name.items():
-        _ident(name, "table", defs[0].span, diag)
+        _ident(split_key(name)[1], "table", defs[0].span, diag)
         if len(defs) == 1:
             chosen[name] = defs[0]
             continue
@@ -195,10 +257,16 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
     if rt.bad_args:
         diag.error(rt.span, "E203", f"column {table}.{col.name}: type modifiers of {name} must be integers")
         return None
-    if name in enums:
-        return pgtypes.make_type(name, (), rt.array, enum=name)
+    key = object_key(rt.names[0], name) if len(rt.names) == 2 and rt.names[0] != "pg_catalog" else name
+    if key in enums:
+        return pgtypes.make_type(key, (), rt.array, enum=key)
     if len(rt.names) == 2 and rt.names[0] not in ("pg_catalog", "public"):
-        diag.error(rt.span, "E203", f"column {table}.{col.name}: type {'.'.join(rt.names)} is not known")
+        diag.error(
+            rt.span,
+            "E203",
+            f"column {table}.{col.name}: type {'.'.join(rt.names)} is not known" + _did_you_mean(key, enums),
+            "define the enum with CREATE TYPE … AS ENUM, in that schema",
+        )
         return None
     if pgtypes.known_base(name) is None:
         options = list(enums) + ["text", "integer", "uuid", "varchar", "timestamptz", "jsonb", "boolean"]
@@ -234,7 +302,7 @@ def _build_table(
     if schema_constraints is None:
         schema_constraints = set()
     b = _TableBuild(raw, aside or {})
-    table = raw.name
+    table = raw.name  # the key, in messages; PostgreSQL names constraints after the bare name
     table_constraints: list[RawConstraint] = list(raw.constraints)
     constraint_names: set[str] = set()  # this table's: explicit names must be unique here
     for col in raw.columns:
@@ -357,7 +425,7 @@ def _index_constraint(
         if b.primary_key is not None:
             diag.error(c.span, "E102", f"table {table} has more than one primary key")
             return
-        name = c.name or naming.choose_name(table, None, "pkey", relation_names)
+        name = c.name or naming.choose_name(split_key(table)[1], None, "pkey", relation_names)
         if c.name:
             _take(name, relation_names, c.span, diag, "constraint")
         constraint_names.add(name)
@@ -367,7 +435,7 @@ def _index_constraint(
             if column.nullable:
                 b.columns[col] = _replace(column, nullable=False)
         return
-    name = c.name or naming.choose_name(table, c.columns, "key", relation_names)
+    name = c.name or naming.choose_name(split_key(table)[1], c.columns, "key", relation_names)
     if c.name:
         _take(name, relation_names, c.span, diag, "constraint")
     constraint_names.add(name)
@@ -405,7 +473,7 @@ def _constraint_name(
         _take(c.name, constraint_names, c.span, diag, "constraint")
         name = c.name
     else:
-        name = naming.choose_name(table, addition, label, schema_constraints | constraint_names)
+        name = naming.choose_name(split_key(table)[1], addition, label, schema_constraints | constraint_names)
     constraint_names.add(name)
     schema_constraints.add(name)
     return name
@@ -476,12 +544,14 @@ def _check_foreign_keys(
                         )
                     fixed.append(replace(fk, ref_columns=ref_cols, external=True))
                     continue
+                close = _did_you_mean(fk.ref_table, list(built) + list(external))
+                example = f' (external_tables = {{ "{fk.ref_table}" = "keep_fk" }})'
                 diag.error(
                     fk.span,
                     "E104",
-                    f'{where} references unknown table "{fk.ref_table}"'
-                    + _did_you_mean(fk.ref_table, list(built) + list(external)),
-                    "define the table in a doc, or list it under external_tables in [tool.mdschema]",
+                    f'{where} references unknown table "{fk.ref_table}"' + close,
+                    "define the table in a doc, or list it under external_tables in [tool.mdschema]"
+                    + (example if "." in fk.ref_table and not close else ""),
                 )
                 continue
             ref_cols = fk.ref_columns or (target.primary_key.columns if target.primary_key else ())
@@ -545,16 +615,11 @@ def _external_tables(built: dict[str, _TableBuild], external: dict[str, str]) ->
     )
 
 
-def _index_column_name(el: IndexElement) -> str:
-    if el.column:
-        return el.column
-    expr = el.expression or ""
-    m = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", expr)
-    return m.group(1) if m else "expr"
-
-
 def _indexes(
-    raws: tuple[RawIndex, ...], built: dict[str, _TableBuild], relation_names: set[str], diag: Collector
+    raws: tuple[RawIndex, ...],
+    built: dict[str, _TableBuild],
+    relation_names: Mapping[str, set[str]],
+    diag: Collector,
 ) -> dict[str, list[Index]]:
     out: dict[str, list[Index]] = defaultdict(list)
     for raw in raws:
@@ -573,14 +638,13 @@ def _indexes(
             diag.error(raw.span, "E204", f"index method {raw.method!r} is not supported")
         if not ok:
             continue
+        in_schema, bare = split_key(raw.table)
         if raw.name:
-            _take(raw.name, relation_names, raw.span, diag, "index")
+            _take(raw.name, relation_names[in_schema], raw.span, diag, "index")
             name = raw.name
         else:
             # CREATE UNIQUE INDEX is not a constraint: PostgreSQL labels it _idx like any index.
-            name = naming.choose_name(
-                raw.table, [_index_column_name(e) for e in elements], "idx", relation_names
-            )
+            name = naming.choose_name(bare, raw.column_names, "idx", relation_names[in_schema])
         out[raw.table].append(
             Index(
                 name=name,
@@ -640,7 +704,9 @@ def _named(
                     f"function {raw.signature} is defined twice (first at {functions[raw.signature].span})",
                 )
                 continue
-            functions[raw.signature] = Function(raw.name, raw.signature, raw.sql, raw.span)
+            functions[raw.signature] = Function(
+                raw.name, raw.signature, raw.sql, raw.span, raw.schema or DEFAULT_SCHEMA
+            )
         elif raw.kind == "trigger":
             assert raw.table is not None
             if raw.table not in tables:

@@ -27,9 +27,11 @@ from mdschema.spec.raw import (
     RawEnum,
     RawIndex,
     RawNamed,
+    RawSchema,
     RawTable,
     RawType,
 )
+from mdschema.util.sql_text import object_key
 
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 MAX_SQL_CHARS = 5_000_000  # one block; beyond this the doc is refused, not parsed
@@ -79,6 +81,7 @@ class Out:
     named: list[RawNamed] = field(default_factory=list)
     alters: list[RawAddConstraint] = field(default_factory=list)
     comments: list[RawComment] = field(default_factory=list)
+    schemas: list[RawSchema] = field(default_factory=list)
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
@@ -91,6 +94,7 @@ class Out:
             alters=tuple(self.alters),
             comments=tuple(self.comments),
             foreign=tuple(self.foreign),
+            schemas=tuple(self.schemas),
         )
 
 
@@ -324,9 +328,9 @@ def _refused(kind: str, node: Any) -> tuple[str, str] | None:
         values = {str(getattr(getattr(a, "val", None), "sval", "")) for a in node.args or ()}
         if values - _PUBLIC_PATH:
             return (
-                f"SET search_path to {', '.join(sorted(values - _PUBLIC_PATH))}: mdschema creates the docs' "
-                "objects in schema public, not where this SET would put them",
-                "remove the SET; tables in other schemas are not supported yet",
+                f"SET search_path to {', '.join(sorted(values - _PUBLIC_PATH))}: mdschema reads an "
+                "unqualified name as schema public's, not where this SET would put it",
+                "remove the SET and qualify the names instead (CREATE TABLE app.orders …)",
             )
     if kind == "VariableSetStmt" and node.name == "standard_conforming_strings":
         return (
@@ -360,27 +364,27 @@ def _last(names: Any) -> str:
     return str(names[-1].sval)
 
 
-_ELSEWHERE_HINT = "drop the qualifier to build it in schema public"
-_REFERENCE_HINT = (
-    "keep the column and leave REFERENCES out for now (a table another system owns there, like Supabase's "
-    "auth.users, cannot be referenced yet); or drop the qualifier if the table is the docs' own, in public"
-)
-
-
-def _in_public(
-    span: Span, what: str, schema: str | None, diag: Collector, hint: str = _ELSEWHERE_HINT
-) -> bool:
-    """False, with E204 at the line, for an object in a schema other than public (never built elsewhere)."""
-    if schema is None or schema == "public":
-        return True
-    diag.error(
-        span,
-        "E204",
-        f"{what} is in schema {schema}: mdschema builds every object in schema public, and other schemas "
-        "are not supported yet",
-        hint,
-    )
-    return False
+def _named_ok(span: Span, what: str, schema: str | None, name: str, diag: Collector) -> bool:
+    """False, with E204 at the line, for a name mdschema cannot key (a dot in it: `"a.b"` would read as
+    schema a, table b) or a schema that is PostgreSQL's own."""
+    if "." in name or (schema is not None and "." in schema):
+        diag.error(
+            span,
+            "E204",
+            f"{what} {'.'.join(filter(None, (schema, name)))!r}: a name with a dot in it is not supported "
+            "(mdschema writes other schemas' objects as schema.name)",
+            "rename it without the dot",
+        )
+        return False
+    if schema is not None and (schema.startswith("pg_") or schema == "information_schema"):
+        diag.error(
+            span,
+            "E204",
+            f"{what} {name} is in schema {schema}, which is PostgreSQL's own",
+            "build it in public or in a schema of the docs (CREATE SCHEMA app; CREATE TABLE app.…)",
+        )
+        return False
+    return True
 
 
 def _schema_of(names: Any) -> str | None:
@@ -444,7 +448,7 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Co
     span = b.span(start)
     rel = node.relation
     name = rel.relname
-    if not _in_public(span, f"table {name}", rel.schemaname, diag):
+    if not _named_ok(span, "table", rel.schemaname, name, diag):
         return
     for attr, what in (
         ("inhRelations", "INHERITS"),
@@ -480,7 +484,7 @@ def _create_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Co
     description, table_renamed = split_renamed((heading.description or None) if heading else None)
     out.tables.append(
         RawTable(
-            name=name,
+            name=object_key(rel.schemaname, name),
             schema=rel.schemaname,
             columns=tuple(columns),
             constraints=tuple(constraints),
@@ -584,18 +588,12 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
             diag.error(
                 span, "E204", f"table {table}: MATCH FULL/PARTIAL and SET NULL (columns) are not supported"
             )
-        if not _in_public(
-            span,
-            f"the table {c.pktable.relname} that {table} references",
-            c.pktable.schemaname,
-            diag,
-            _REFERENCE_HINT,
-        ):
+        if not _named_ok(span, "referenced table", c.pktable.schemaname, c.pktable.relname, diag):
             return None
         return RawConstraint(
             "foreign",
             columns=_names(c.fk_attrs) or ((column,) if column else ()),
-            ref_table=c.pktable.relname,
+            ref_table=object_key(c.pktable.schemaname, c.pktable.relname),
             ref_schema=c.pktable.schemaname,
             ref_columns=_names(c.pk_attrs),
             on_delete=FK_ACTIONS.get(c.fk_del_action, "NO ACTION"),
@@ -656,9 +654,7 @@ def _index_expression(expr: Any) -> str:
 def _create_index(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
     from pglast.enums import SortByDir, SortByNulls
 
-    if not _in_public(
-        b.span(start), f"index on table {node.relation.relname}", node.relation.schemaname, diag
-    ):
+    if not _named_ok(b.span(start), "index on table", node.relation.schemaname, node.relation.relname, diag):
         return
     elements = []
     for el in node.indexParams or ():
@@ -671,10 +667,12 @@ def _create_index(b: _Block, node: Any, start: int, end: int, out: Out, diag: Co
         )
         elements.append(IndexElement(column, expression, opclass, desc, nulls))
     options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
+    params = [*(node.indexParams or ()), *(node.indexIncludingParams or ())]
+    column_names = naming.index_column_names([p.indexcolname or p.name or p.expr for p in params])
     out.indexes.append(
         RawIndex(
             name=node.idxname,
-            table=node.relation.relname,
+            table=object_key(node.relation.schemaname, node.relation.relname),
             schema=node.relation.schemaname,
             elements=tuple(elements),
             unique=bool(node.unique),
@@ -684,6 +682,7 @@ def _create_index(b: _Block, node: Any, start: int, end: int, out: Out, diag: Co
             with_options=options,
             span=b.span(start),
             nulls_not_distinct=bool(node.nulls_not_distinct),
+            column_names=tuple(column_names),
         )
     )
 
@@ -697,11 +696,12 @@ def _option_value(arg: Any) -> str:
 
 
 def _create_enum(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
-    if not _in_public(b.span(start), f"enum {_last(node.typeName)}", _schema_of(node.typeName), diag):
+    schema = _schema_of(node.typeName)
+    if not _named_ok(b.span(start), "enum", schema, _last(node.typeName), diag):
         return
     labels = tuple(v.sval for v in node.vals or ())
     out.enums.append(
-        RawEnum(_last(node.typeName), labels, b.span(start), label_renames(b, start, end, labels))
+        RawEnum(_last(node.typeName), labels, b.span(start), label_renames(b, start, end, labels), schema)
     )
 
 
@@ -715,7 +715,8 @@ def _create_function(b: _Block, node: Any, start: int, end: int, out: Out, diag:
         diag.error(span, "E202", "unsupported statement CREATE PROCEDURE")
         return
     name = _last(node.funcname)
-    if not _in_public(span, f"function {name}", _schema_of(node.funcname), diag):
+    schema = _schema_of(node.funcname)
+    if not _named_ok(span, "function", schema, name, diag):
         return
     node.replace = True
     argtypes = []
@@ -723,18 +724,29 @@ def _create_function(b: _Block, node: Any, start: int, end: int, out: Out, diag:
         if str(p.mode) in ("FunctionParameterMode.FUNC_PARAM_OUT", "FunctionParameterMode.FUNC_PARAM_TABLE"):
             continue
         argtypes.append(deparse(p.argType))
+    key = object_key(schema, name)
     out.named.append(
-        RawNamed("function", name, deparse(node), span, signature=f"{name}({', '.join(argtypes)})")
+        RawNamed(
+            "function", name, deparse(node), span, signature=f"{key}({', '.join(argtypes)})", schema=schema
+        )
     )
 
 
 def _create_trigger(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
-    what = f"trigger {node.trigname} on table {node.relation.relname}"
-    if not _in_public(b.span(start), what, node.relation.schemaname, diag):
+    if not _named_ok(
+        b.span(start), "trigger on table", node.relation.schemaname, node.relation.relname, diag
+    ):
         return
     node.replace = True
     out.named.append(
-        RawNamed("trigger", node.trigname, deparse(node), b.span(start), table=node.relation.relname)
+        RawNamed(
+            "trigger",
+            node.trigname,
+            deparse(node),
+            b.span(start),
+            table=object_key(node.relation.schemaname, node.relation.relname),
+            schema=node.relation.schemaname,
+        )
     )
 
 
@@ -743,13 +755,14 @@ def _alter_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Col
 
     span = b.span(start)
     table = node.relation.relname
-    if not _in_public(span, f"table {table}", node.relation.schemaname, diag):
+    if not _named_ok(span, "table", node.relation.schemaname, table, diag):
         return
     for cmd in node.cmds or ():
         if cmd.subtype == AlterTableType.AT_AddConstraint:
             c = _constraint(b, cmd.def_, table, None, diag)
             if c is not None:
-                out.alters.append(RawAddConstraint(table, c))
+                key = object_key(node.relation.schemaname, table)
+                out.alters.append(RawAddConstraint(key, c, node.relation.schemaname))
         else:
             diag.error(
                 span,
@@ -767,18 +780,50 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
     items = obj if isinstance(obj, (list, tuple)) else getattr(obj, "items", None) or ()
     names = [str(getattr(n, "sval", n)) for n in items]
     depth = {ObjectType.OBJECT_TABLE: 1, ObjectType.OBJECT_COLUMN: 2}.get(node.objtype, 0)
-    if (
-        depth
-        and len(names) > depth
-        and not _in_public(span, f"table {names[-depth]}", names[-depth - 1], diag)
-    ):
+    schema = names[-depth - 1] if depth and len(names) > depth else None
+    if depth and len(names) >= depth and not _named_ok(span, "table", schema, names[-depth], diag):
         return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
-        out.comments.append(RawComment(names[-1], None, node.comment, span))
+        out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
-        out.comments.append(RawComment(names[-2], names[-1], node.comment, span))
+        key = object_key(schema, names[-2])
+        out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
         diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")
+
+
+def _create_schema(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    span = b.span(start)
+    name = node.schemaname
+    if name is None or node.authrole is not None:
+        diag.error(
+            span,
+            "E204",
+            "CREATE SCHEMA … AUTHORIZATION is not supported: mdschema creates schemas as the migrating role",
+            f"write CREATE SCHEMA {name or 'name'};"
+            + (" and set the owner outside the docs" if name else ""),
+        )
+        return
+    if not _named_ok(span, "schema", None, name, diag):
+        return
+    if name == "public" or name.startswith("pg_") or name == "information_schema":
+        diag.error(
+            span,
+            "E204",
+            f"CREATE SCHEMA {name}: that schema is PostgreSQL's own",
+            "remove the statement: public is in every database"
+            if name == "public"
+            else "choose another name (pg_ names are PostgreSQL's)",
+        )
+        return
+    if node.schemaElts:
+        diag.error(
+            span,
+            "E204",
+            f"CREATE SCHEMA {name} with statements inside it is not supported",
+            f"end it after the name (CREATE SCHEMA {name};) and write the statements after it, qualified",
+        )
+    out.schemas.append(RawSchema(name, span, bool(node.if_not_exists)))
 
 
 _Handler = Callable[[_Block, Any, int, int, Out, Collector], None]
@@ -792,4 +837,5 @@ _HANDLERS: dict[str, _Handler] = {
     "CreateTrigStmt": _create_trigger,
     "AlterTableStmt": _alter_table,
     "CommentStmt": _comment,
+    "CreateSchemaStmt": _create_schema,
 }

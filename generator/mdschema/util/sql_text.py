@@ -56,3 +56,25 @@ def text_source(sql: str) -> str:
     if not marks:
         return sql
     return "".join("\\" + ch if i in marks else ch for i, ch in enumerate(sql))
+
+
+DEFAULT_SCHEMA = "public"
+
+
+def object_key(schema: str | None, name: str) -> str:
+    """How mdschema names an object everywhere (IR, catalog, diff): `name` in schema public,
+    `schema.name` in any other. Names with a dot are refused at the docs' line, so this is unambiguous."""
+    return name if not schema or schema == DEFAULT_SCHEMA else f"{schema}.{name}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(schema, name) of an object key: ("public", "users"), ("auth", "users")."""
+    schema, dot, name = key.partition(".")
+    return (schema, name) if dot else (DEFAULT_SCHEMA, key)
+
+
+def quote_key(key: str) -> str:
+    """An object key as SQL: `users`, `auth.users`, `"My Schema"."T"` (public left unqualified, as
+    PostgreSQL prints names on its default search_path)."""
+    schema, name = split_key(key)
+    return quote_ident(name) if schema == DEFAULT_SCHEMA else qualified(schema, name)

@@ -18,5 +18,11 @@ UNMANAGED_TABLES: frozenset[str] = frozenset()
 # Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new).
 RENAMES: tuple[tuple[str, str, str, str], ...] = ()
 
+# Schemas the docs create (CREATE SCHEMA), before anything in them.
+SCHEMAS: tuple[str, ...] = ()
+
+# Every schema the docs manage: public, the ones they create and the ones they use.
+MANAGED_SCHEMAS: tuple[str, ...] = ("public",)
+
 # Tables the docs reference but do not own: {name: keep_fk | column_only}.
 EXTERNAL_TABLES: dict[str, str] = {}
