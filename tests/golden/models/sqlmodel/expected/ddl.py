@@ -22,6 +22,12 @@ UNMANAGED_TABLES: frozenset[str] = frozenset()
 # Renames the docs declare (`renamed from: old`): (kind, table or enum, old, new).
 RENAMES: tuple[tuple[str, str, str, str], ...] = ()
 
+# Schemas the docs create (CREATE SCHEMA), before anything in them.
+SCHEMAS: tuple[str, ...] = ()
+
+# Every schema the docs manage: public, the ones they create and the ones they use.
+MANAGED_SCHEMAS: tuple[str, ...] = ("public",)
+
 # Tables the docs reference but do not own: {name: keep_fk | column_only}.
 EXTERNAL_TABLES: dict[str, str] = {}
 
@@ -30,20 +36,29 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _quoted_key(key: str) -> str:
+    """A table as mdschema names it (`t`, `app.t`) as SQL."""
+    schema, dot, name = key.partition(".")
+    return f"{_quoted(schema)}.{_quoted(name)}" if dot else _quoted(key)
+
+
 def _on(event_name: str, sql: str) -> None:
     """Run `sql` when `Base.metadata.create_all()` / `drop_all()` reaches `event_name`."""
     ddl = DDL(sql.replace("%", "%%"))  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
     event.listen(Base.metadata, event_name, ddl)
 
 
-# Extensions before the tables; functions, then triggers, after them; dropped in reverse.
+# Schemas and extensions before the tables; functions, then triggers, after them; dropped in reverse
+# (the schemas are left: drop_all removes what is in them).
+for _schema in SCHEMAS:
+    _on("before_create", f"CREATE SCHEMA IF NOT EXISTS {_quoted(_schema)}")
 for _extension in EXTENSIONS:
     _on("before_create", f"CREATE EXTENSION IF NOT EXISTS {_quoted(_extension)}")
 for _signature, _sql in FUNCTIONS:
     _on("after_create", _sql)
 for _table, _trigger, _sql in TRIGGERS:
     _on("after_create", _sql)
-    _on("before_drop", f"DROP TRIGGER IF EXISTS {_quoted(_trigger)} ON {_quoted(_table)}")
+    _on("before_drop", f"DROP TRIGGER IF EXISTS {_quoted(_trigger)} ON {_quoted_key(_table)}")
 for _signature, _sql in reversed(FUNCTIONS):
     _on("after_drop", f"DROP FUNCTION IF EXISTS {_signature}")
 for _extension in reversed(EXTENSIONS):
