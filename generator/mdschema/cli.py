@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from mdschema.config import Config, find_root, load_config
 from mdschema.errors import SpecError
@@ -264,7 +265,18 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
     )
     for line in result.changes:
         _out(f"  {line}")
+    _print_lint(result.lint, "the new revision")
     return EXIT_OK
+
+
+def _print_lint(lint: Any, what: str) -> None:
+    """squawk's findings (migrations/squawk.py), one a line: where, [rule], message, the statement."""
+    if not lint:
+        _out(f"mdschema: squawk: nothing to report on {what}")
+        return
+    _out(f"mdschema: squawk: {len(lint)} finding(s) on {what}:")
+    for f in lint:
+        _out(f"  {f.where}: [{f.rule}] {f.message}" + (f"\n      {f.statement}" if f.statement else ""))
 
 
 def _generate_quietly(config: Config) -> tuple[object, int]:
@@ -362,7 +374,10 @@ def cmd_lint(config: Config, args: argparse.Namespace) -> int:
     from mdschema.lint import undocumented
     from mdschema.spec.load import load_schema
 
-    findings = undocumented(load_schema(config, strict=args.strict).schema)  # --docs: the only lint so far
+    schema = load_schema(config, strict=args.strict).schema
+    if args.migrations:
+        return _lint_migrations(config, schema)
+    findings = undocumented(schema)
     report = Report(tuple(findings), ("docs",))
     if args.format == "text":
         for f in findings:
@@ -372,6 +387,24 @@ def cmd_lint(config: Config, args: argparse.Namespace) -> int:
     else:
         _print_report(report, args.format)
     return EXIT_OK if report.clean else EXIT_DRIFT
+
+
+def _lint_migrations(config: Config, schema: Any) -> int:
+    from mdschema.migrations.project import MigrationError
+    from mdschema.migrations.revision import lint_lines
+    from mdschema.migrations.squawk import SquawkMissing, lint_revisions
+
+    try:
+        linted = lint_revisions(config)
+    except SquawkMissing as exc:
+        _err(f"mdschema: error: {exc}")
+        return EXIT_ERROR
+    except MigrationError as exc:
+        _err(f"mdschema: error: {exc}")
+        return EXIT_ERROR
+    lines = lint_lines(linted, schema)
+    _print_lint(lines, f"{len(linted) // 2} revision(s), upgrade and downgrade")
+    return EXIT_OK if not lines else EXIT_DRIFT
 
 
 # --- adoption: import, baseline ------------------------------------------------------------------
@@ -543,6 +576,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("lint", cmd_lint, "report what the docs leave undescribed: every table and column, at its line")
     p.add_argument(
         "--docs", action="store_true", help="tables and columns without a description (the default)"
+    )
+    p.add_argument(
+        "--migrations",
+        action="store_true",
+        help="squawk over every revision's offline SQL, upgrade and downgrade (rule names, doc lines)",
     )
     p.add_argument(
         "--format",
