@@ -129,13 +129,18 @@ def lint_new_revision(config: Config, path: Path, schema: Any) -> tuple[LintLine
 def lint_lines(linted: Any, schema: Any) -> list[LintLine]:
     from mdschema.catalog.diff import Subject
     from mdschema.locate import NOT_IN_DOCS, where
-    from mdschema.migrations.squawk import table_of
+    from mdschema.migrations.squawk import object_of, table_of
 
     out = []
     for one in linted:
         for f in one.findings:
-            table = table_of(f.statement)
-            at = where(schema, Subject("table", None, table)) if table and schema is not None else NOT_IN_DOCS
+            table, named = table_of(f.statement), object_of(f.statement)
+            at = NOT_IN_DOCS
+            if table and schema is not None:  # the index's or constraint's line, else its table's
+                if named is not None:
+                    at = where(schema, Subject(named[0], table, named[1]))  # type: ignore[arg-type]
+                if at == NOT_IN_DOCS:
+                    at = where(schema, Subject("table", None, table))
             if at == NOT_IN_DOCS:
                 at = f"{one.file} ({one.direction} SQL line {f.line})"
             out.append(LintLine(at, f.rule, f.message, f.statement))

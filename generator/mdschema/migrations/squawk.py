@@ -124,6 +124,21 @@ def table_of(statement: str) -> str | None:
     return m.group(1) if m else None
 
 
+_NAMED: Final = re.compile(
+    r"^(?:CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?|DROP INDEX (?:CONCURRENTLY )?"
+    r"(?:IF EXISTS )?)\"?([\w$]+)|ADD CONSTRAINT \"?([\w$]+)",
+    re.IGNORECASE,
+)
+
+
+def object_of(statement: str) -> tuple[str, str] | None:
+    """("index" | "constraint", name) a statement creates, drops or adds, for a finer doc line."""
+    m = _NAMED.search(statement)
+    if m is None:
+        return None
+    return ("index", m.group(1)) if m.group(1) else ("constraint", m.group(2))
+
+
 @dataclass(frozen=True, slots=True)
 class RevisionLint:
     revision: str
