@@ -601,7 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HAZARD",
         help="allow one kind of destructive change (drop_table, drop_column, drop_enum_label, "
-        "drop_extension, narrow_type, set_not_null, add_not_null_column); repeatable",
+        "drop_extension, narrow_type, set_not_null, add_not_null_column, rewrite_table); repeatable",
     )
 
     p = add("upgrade", _apply("upgrade"), "apply migrations up to REV (default head)")

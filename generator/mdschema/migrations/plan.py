@@ -765,6 +765,7 @@ def plan(
     back = detect_renames(diff(desired, current))
     on = safety is not None
     prologue = safe.timeouts(safety) if safety is not None else []
+    rewrites = safe.rewrite_hazards(changes, current, desired) if on else []
     return Plan(
         upgrade=prologue
         + [_sql(s) for s in rename_sql(renames)]
@@ -773,7 +774,7 @@ def plan(
         + plan_direction(back, desired, current, None, server_version, on)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current)
-        + (safe.rewrite_hazards(changes, current, desired) if on else []),
+        + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites],
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
     )
 

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
+from mdschema.util.sql_text import text_source
 
 if TYPE_CHECKING:
-    from mdschema.catalog.diff import Change
+    from mdschema.catalog.diff import Change, Subject
     from mdschema.catalog.snapshot import Column, Constraint, Snapshot
 
 DEFAULT_LOCK_TIMEOUT: Final = "5s"
@@ -46,9 +47,10 @@ class Safety:
 
 
 def _sql(text: str) -> Any:
-    from mdschema.migrations.plan import _sql as sql
+    """op.execute() of exactly `text` (as plan._sql: a `:word` in it is escaped)."""
+    from alembic.operations import ops
 
-    return sql(text)
+    return ops.ExecuteSQLOp(text_source(text))
 
 
 def timeouts(safety: Safety) -> list[Any]:
@@ -234,7 +236,6 @@ VOLATILE_BUILTINS: Final = frozenset(
         "random",
         "random_normal",
         "timeofday",
-        "txid_current",
         "uuid_generate_v1",
         "uuid_generate_v1mc",
         "uuid_generate_v4",
@@ -284,6 +285,8 @@ def rewrites(before: str, after: str) -> bool:
     typmod removed)."""
     if before == after:
         return False
+    if before.endswith("[]") or after.endswith("[]"):
+        return True  # an array's elements are coerced one by one (ArrayCoerceExpr): always a rewrite
     texts = ("text", "character varying")
     if before in texts and after in texts:
         return False
@@ -299,15 +302,16 @@ def rewrites(before: str, after: str) -> bool:
     return True
 
 
-def rewrite_hazards(changes: Iterable[Change], current: Snapshot, target: Snapshot) -> list[Any]:
+def rewrite_hazards(
+    changes: Iterable[Change], current: Snapshot, target: Snapshot
+) -> list[tuple[Subject, str]]:
     """Changes on tables that exist before the revision that rewrite the whole table under an ACCESS
     EXCLUSIVE lock: a type change that is not binary coercible, a new column whose existing rows get a
     value computed row by row (a volatile default, a stored generated column, an identity)."""
     from mdschema.catalog.diff import ColumnAdded, ColumnTypeChanged, EnumLabelsChanged
-    from mdschema.migrations.plan import Hazard
 
     existing = {t.name for t in current.tables}
-    out = []
+    out: list[tuple[Subject, str]] = []
     for c in changes:
         if isinstance(c, EnumLabelsChanged) and not _only_added(c.before, c.after):
             users = sorted({t.name for t in current.tables for col in t.columns if _is_of(col.type, c.name)})
@@ -316,13 +320,13 @@ def rewrite_hazards(changes: Iterable[Change], current: Snapshot, target: Snapsh
                     f"rebuilds the type: PostgreSQL rewrites {', '.join(users)} under an ACCESS EXCLUSIVE "
                     "lock to retype their columns"
                 )
-                out.append(Hazard("rewrite_table", c.subject, detail))
+                out.append((c.subject, detail))
         if isinstance(c, ColumnTypeChanged) and c.table in existing and rewrites(c.before, c.after):
             detail = (
                 f"changes {c.before} → {c.after}: PostgreSQL rewrites table {c.table} under an ACCESS "
                 "EXCLUSIVE lock (no reads or writes until it finishes)"
             )
-            out.append(Hazard("rewrite_table", c.subject, detail))
+            out.append((c.subject, detail))
         elif (
             isinstance(c, ColumnAdded)
             and c.table in existing
@@ -332,7 +336,7 @@ def rewrite_hazards(changes: Iterable[Change], current: Snapshot, target: Snapsh
                 f"adds a column with {why}: PostgreSQL rewrites table {c.table} under an ACCESS EXCLUSIVE "
                 "lock (add it without, then fill it in batches)"
             )
-            out.append(Hazard("rewrite_table", c.subject, detail))
+            out.append((c.subject, detail))
     return out
 
 
