@@ -764,7 +764,8 @@ def plan(
     changes = detect_renames(diff(current, desired))
     back = detect_renames(diff(desired, current))
     on = safety is not None
-    prologue = safe.timeouts(safety) if safety is not None else []
+    # the timeouts only for a revision that changes something (`alembic check` must find nothing else)
+    prologue = safe.timeouts(safety) if safety is not None and (changes or renames) else []
     rewrites = safe.rewrite_hazards(changes, current, desired) if on else []
     return Plan(
         upgrade=prologue
