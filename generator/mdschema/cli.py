@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from mdschema.config import Config, find_root, load_config
 from mdschema.errors import SpecError
@@ -279,7 +280,18 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
         )
         for h in result.checked:
             _out(f"  {h.where}: {h.subject}: {h.detail}  [{h.kind}]")
+    _print_lint(result.lint, "the new revision")
     return EXIT_OK
+
+
+def _print_lint(lint: Any, what: str) -> None:
+    """squawk's findings (migrations/squawk.py), one a line: where, [rule], message, the statement."""
+    if not lint:
+        _out(f"mdschema: squawk: nothing to report on {what}")
+        return
+    _out(f"mdschema: squawk: {len(lint)} finding(s) on {what}:")
+    for f in lint:
+        _out(f"  {f.where}: [{f.rule}] {f.message}" + (f"\n      {f.statement}" if f.statement else ""))
 
 
 def _generate_quietly(config: Config) -> tuple[object, int]:
@@ -413,7 +425,10 @@ def cmd_lint(config: Config, args: argparse.Namespace) -> int:
     from mdschema.lint import undocumented
     from mdschema.spec.load import load_schema
 
-    findings = undocumented(load_schema(config, strict=args.strict).schema)  # --docs: the only lint so far
+    schema = load_schema(config, strict=args.strict).schema
+    if args.migrations:
+        return _lint_migrations(config, schema)
+    findings = undocumented(schema)
     report = Report(tuple(findings), ("docs",))
     if args.format == "text":
         for f in findings:
@@ -423,6 +438,24 @@ def cmd_lint(config: Config, args: argparse.Namespace) -> int:
     else:
         _print_report(report, args.format)
     return EXIT_OK if report.clean else EXIT_DRIFT
+
+
+def _lint_migrations(config: Config, schema: Any) -> int:
+    from mdschema.migrations.project import MigrationError
+    from mdschema.migrations.revision import lint_lines
+    from mdschema.migrations.squawk import SquawkMissing, lint_revisions
+
+    try:
+        linted = lint_revisions(config)
+    except SquawkMissing as exc:
+        _err(f"mdschema: error: {exc}")
+        return EXIT_ERROR
+    except MigrationError as exc:
+        _err(f"mdschema: error: {exc}")
+        return EXIT_ERROR
+    lines = lint_lines(linted, schema)
+    _print_lint(lines, f"{len(linted) // 2} revision(s), upgrade and downgrade")
+    return EXIT_OK if not lines else EXIT_DRIFT
 
 
 # --- adoption: import, baseline ------------------------------------------------------------------
@@ -596,6 +629,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--docs", action="store_true", help="tables and columns without a description (the default)"
     )
     p.add_argument(
+        "--migrations",
+        action="store_true",
+        help="squawk over every revision's offline SQL, upgrade and downgrade (rule names, doc lines)",
+    )
+    p.add_argument(
         "--format",
         choices=("text", "json", "github", "sarif"),
         default="text",
@@ -614,7 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HAZARD",
         help="allow one kind of destructive change (drop_schema, drop_table, drop_column, drop_enum_label, "
-        "drop_extension, narrow_type, set_not_null, add_not_null_column); repeatable",
+        "drop_extension, narrow_type, set_not_null, add_not_null_column, rewrite_table); repeatable",
     )
 
     p = add("upgrade", _apply("upgrade"), "apply migrations up to REV (default head)")

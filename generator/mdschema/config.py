@@ -36,6 +36,9 @@ class Config:
     templates: str | None = None  # a folder (inside the project) searched before the built-in templates
     require_descriptions: bool = False  # check: every table and column has a description
     diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
+    safe: bool = True  # lock-safe revisions (migrations/safe.py); false: the plain plans, for dev databases
+    lock_timeout: str = "5s"  # what each safe revision SETs first (PostgreSQL durations)
+    statement_timeout: str = "0"  # 0: no limit (concurrent builds and VALIDATE must be let finish)
     pyproject: Path | None = field(default=None, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
@@ -115,6 +118,9 @@ def load_config(root: Path) -> Config:
         "templates",
         "require_descriptions",
         "diagram_files",
+        "safe",
+        "lock_timeout",
+        "statement_timeout",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known - {'schema'}))}")
@@ -198,6 +204,9 @@ def load_config(root: Path) -> Config:
         templates=templates,
         require_descriptions=_flag(raw, "require_descriptions", bad),
         diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),
+        safe=_flag(raw, "safe", bad, default=True),
+        lock_timeout=_timeout(raw, "lock_timeout", "5s", bad),
+        statement_timeout=_timeout(raw, "statement_timeout", "0", bad),
         pyproject=pyproject,
         lines=_key_lines(text),
     )
@@ -270,8 +279,18 @@ def _unquote(key: str) -> str:
     return key
 
 
-def _flag(raw: dict[str, Any], key: str, bad: Any) -> bool:
-    value = raw.get(key, False)
+def _timeout(raw: dict[str, Any], key: str, default: str, bad: Any) -> str:
+    value = raw.get(key, default)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not re.match(r"^\d+\s*(us|ms|s|min|h|d)?$", value.strip()):
+        bad(f"{key} = {value!r} is not a PostgreSQL duration", f'e.g. {key} = "{default}" (0: no limit)')
+        return default
+    return value.strip()
+
+
+def _flag(raw: dict[str, Any], key: str, bad: Any, default: bool = False) -> bool:
+    value = raw.get(key, default)
     if not isinstance(value, bool):
         bad(f"{key} must be true or false, got {value!r}")
         return False

@@ -100,7 +100,14 @@ HAZARD_LINE = re.compile(
 @pytest.fixture(scope="module")
 def base_project(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> Project:
     """The shop at its first revision (made once; each test works on a copy)."""
-    project = make_project(tmp_path_factory.mktemp("destructive"), {"shop.md": BASE}, shadow_url=pg_server)
+    # the plain plans' gate (safe = false): the lock-safe plans add rewrite_table, which refuses a
+    # widening that rewrites (integer → bigint) too: tests/e2e/test_scenarios.py, tests/unit/test_safe.py
+    project = make_project(
+        tmp_path_factory.mktemp("destructive"),
+        {"shop.md": BASE},
+        shadow_url=pg_server,
+        extra_config="safe = false",
+    )
     result, path = project.revise("initial")
     assert result.rc == 0 and path is not None, result.output
     return project

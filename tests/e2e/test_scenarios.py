@@ -34,6 +34,14 @@ from support.projects import (
 )
 
 DOC = "library.md"
+A = "with op.get_context().autocommit_block():\n    "  # how operations() prints a lock-safe step
+
+
+def validated(table: str, constraint: str) -> str:
+    """The autocommit step that validates a constraint added NOT VALID, as operations() prints it."""
+    return f"{A}op.execute('ALTER TABLE {table} VALIDATE CONSTRAINT {constraint}')"
+
+
 CLEAN = "mdschema: clean (docs, generated/, migrations, database)"
 
 
@@ -50,6 +58,8 @@ def revise(project: Project, message: str, *flags: str) -> Path:
     result, path = project.revise(message, *flags)
     assert result.rc == 0 and path is not None, result.output
     assert "proven on a shadow database" in result.out, result.output
+    # squawk's default rules (less migrations/squawk.py's EXCLUDED) find nothing in a lock-safe revision
+    assert "mdschema: squawk: nothing to report on the new revision" in result.out, result.output
     return path
 
 
@@ -110,7 +120,9 @@ def test_a_revision_that_fails_its_proof_is_not_written(pg_server: str, tmp_path
     assert result.rc == 2, result.output
     assert path is None and project.revisions() == before
     assert "failed on the shadow database during upgrade" in result.err, result.output
-    assert 'column "bio"' in result.err and "null values" in result.err, result.output
+    # the lock-safe form: SET NOT NULL through a CHECK (bio IS NOT NULL) validated first
+    assert '"author_bio_not_null_check"' in result.err, result.output
+    assert 'of relation "author" is violated by some row' in result.err, result.output
     assert "no revision was written" in result.err, result.output
 
 
@@ -228,7 +240,15 @@ def test_retype_columns(scenario: Project) -> None:
     result, path = scenario.revise("retype")
     assert result.rc == 1 and path is None, result.output  # text → bigint narrows
     assert "column author.phone: narrows text → bigint" in result.out, result.output
-    path = revise(scenario, "retype", "--allow", "narrow_type")
+    line = scenario.line_of(DOC, "    phone BIGINT,")
+    assert (
+        f"spec/{DOC}:{line}: column author.phone: changes text → bigint: PostgreSQL rewrites table author "
+        "under an ACCESS EXCLUSIVE lock" in result.out
+    ), result.output
+    assert "book.title" not in result.out, "varchar(200) → varchar(300) rewrites nothing"
+    result, path = scenario.revise("retype", "--allow", "narrow_type")
+    assert result.rc == 1 and path is None and "[--allow rewrite_table]" in result.out, result.output
+    path = revise(scenario, "retype", "--allow", "narrow_type", "--allow", "rewrite_table")
     assert operations(path) == [
         "op.alter_column('author', 'phone', type_=sa.BigInteger(), postgresql_using='phone::bigint')",
         "op.alter_column('book', 'title', type_=sa.String(length=300))",
@@ -255,7 +275,13 @@ def test_set_not_null_needs_its_hazard_allowed(scenario: Project) -> None:
 
     path = revise(scenario, "body required", "--allow", "set_not_null")
     assert "# DESTRUCTIVE (set_not_null): column review.body" in path.read_text()
-    assert operations(path) == ["op.alter_column('review', 'body', nullable=False)"]
+    assert operations(path) == [
+        "op.execute('ALTER TABLE review ADD CONSTRAINT review_body_not_null_check CHECK (body IS NOT NULL) "
+        "NOT VALID')",
+        validated("review", "review_body_not_null_check"),
+        "op.execute('ALTER TABLE review ALTER COLUMN body SET NOT NULL')",
+        "op.execute('ALTER TABLE review DROP CONSTRAINT review_body_not_null_check')",
+    ]
     assert operations(path, "downgrade") == ["op.alter_column('review', 'body', nullable=True)"]
     upgrade_and_check(scenario)
 
@@ -289,12 +315,14 @@ def test_add_and_remove_foreign_keys(scenario: Project) -> None:
     path = revise(scenario, "editor fk, review fk gone")
     assert operations(path) == [
         "op.drop_constraint('review_book_id_fkey', 'review', type_='foreignkey')",
-        "op.create_foreign_key(op.f('book_editor_id_fkey'), 'book', 'author', ['editor_id'], ['id'], "
-        "ondelete='SET NULL')",
+        "op.execute('ALTER TABLE book ADD CONSTRAINT book_editor_id_fkey FOREIGN KEY (editor_id) "
+        "REFERENCES author(id) ON DELETE SET NULL NOT VALID')",
+        validated("book", "book_editor_id_fkey"),
     ]
     assert [one_line(s) for s in executed_sql(path, "downgrade")] == [
         "ALTER TABLE review ADD CONSTRAINT review_book_id_fkey FOREIGN KEY (book_id) REFERENCES book(id) "
-        "ON DELETE CASCADE"
+        "ON DELETE CASCADE NOT VALID",
+        "ALTER TABLE review VALIDATE CONSTRAINT review_book_id_fkey",
     ]
     assert (
         operations(path, "downgrade")[0]
@@ -312,8 +340,9 @@ def test_change_on_delete(scenario: Project) -> None:
     path = revise(scenario, "keep books")
     assert operations(path) == [
         "op.drop_constraint('book_author_id_fkey', 'book', type_='foreignkey')",
-        "op.create_foreign_key(op.f('book_author_id_fkey'), 'book', 'author', ['author_id'], ['id'], "
-        "ondelete='RESTRICT')",
+        "op.execute('ALTER TABLE book ADD CONSTRAINT book_author_id_fkey FOREIGN KEY (author_id) "
+        "REFERENCES author(id) ON DELETE RESTRICT NOT VALID')",
+        validated("book", "book_author_id_fkey"),
     ]
     upgrade_and_check(scenario)
     url = scenario.database_url
@@ -338,9 +367,17 @@ def test_add_unique_and_check(scenario: Project) -> None:
     scenario.edit(DOC, "name VARCHAR(100) NOT NULL,", "name VARCHAR(100) NOT NULL UNIQUE,")
     scenario.edit(DOC, "born_year INTEGER    ", "born_year INTEGER CHECK (born_year > 1000)")
     path = revise(scenario, "unique names, plausible years")
+    invalid = (
+        "DO $$ BEGIN IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('author_name_key') AND "
+        "NOT indisvalid) THEN DROP INDEX author_name_key; END IF; END $$"
+    )
     assert operations(path) == [
-        "op.create_check_constraint('author_born_year_check', 'author', 'born_year > 1000')",
-        "op.create_unique_constraint(op.f('author_name_key'), 'author', ['name'])",
+        "op.execute('ALTER TABLE author ADD CONSTRAINT author_born_year_check CHECK ((born_year > 1000)) "
+        "NOT VALID')",
+        validated("author", "author_born_year_check"),
+        f"{A}op.execute({invalid!r})\n    op.execute('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
+        "author_name_key ON author USING btree (name)')",
+        "op.execute('ALTER TABLE author ADD CONSTRAINT author_name_key UNIQUE USING INDEX author_name_key')",
     ]
     assert operations(path, "downgrade") == [
         "op.drop_constraint('author_born_year_check', 'author', type_='check')",
@@ -354,10 +391,14 @@ def test_change_check_expression(scenario: Project) -> None:
     path = revise(scenario, "ten stars")
     assert operations(path) == [
         "op.drop_constraint('review_rating_check', 'review', type_='check')",
-        "op.create_check_constraint('review_rating_check', 'review', 'rating BETWEEN 1 AND 10')",
+        "op.execute('ALTER TABLE review ADD CONSTRAINT review_rating_check CHECK (((rating >= 1) AND "
+        "(rating <= 10))) NOT VALID')",
+        validated("review", "review_rating_check"),
     ]
     assert executed_sql(path, "downgrade") == [
-        "ALTER TABLE review ADD CONSTRAINT review_rating_check CHECK (((rating >= 1) AND (rating <= 5)))"
+        "ALTER TABLE review ADD CONSTRAINT review_rating_check CHECK (((rating >= 1) AND (rating <= 5))) "
+        "NOT VALID",
+        "ALTER TABLE review VALIDATE CONSTRAINT review_rating_check",
     ]
     upgrade_and_check(scenario)
 
@@ -378,24 +419,46 @@ def test_change_index_method_opclass_with_where(scenario: Project) -> None:
         "idx_book_updated ON book (updated_at) WHERE pages IS NOT NULL;",
     )
     path = revise(scenario, "indexes")
+
+    def rebuilt(name: str, create: str) -> str:
+        invalid = (
+            f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass('{name}') AND "
+            f"NOT indisvalid) THEN DROP INDEX {name}; END IF; END $$"
+        )
+        return f"{A}op.execute({invalid!r})\n    {create}"
+
+    concurrently = "postgresql_concurrently=True, if_not_exists=True)"
     assert operations(path) == [
-        "op.drop_index('idx_book_author', table_name='book')",
-        "op.drop_index('idx_book_pages', table_name='book')",
-        "op.drop_index('idx_book_updated', table_name='book')",
-        "op.drop_index('idx_review_body', table_name='review')",
-        "op.create_index('idx_book_author', 'book', ['author_id'], unique=False, postgresql_using='hash')",
-        "op.create_index('idx_book_pages', 'book', ['pages'], unique=False, "
-        "postgresql_with={'fillfactor': 70})",
-        "op.create_index('idx_book_updated', 'book', ['updated_at'], unique=False, "
-        "postgresql_where=sa.text('pages IS NOT NULL'))",
-        "op.create_index('idx_review_body', 'review', ['body'], unique=False, "
-        "postgresql_ops={'body': 'text_pattern_ops'})",
+        f"{A}op.execute('DROP INDEX CONCURRENTLY IF EXISTS {name}')"
+        for name in ("idx_book_author", "idx_book_pages", "idx_book_updated", "idx_review_body")
+    ] + [
+        rebuilt(
+            "idx_book_author",
+            "op.create_index('idx_book_author', 'book', ['author_id'], unique=False, "
+            "postgresql_using='hash', " + concurrently,
+        ),
+        rebuilt(
+            "idx_book_pages",
+            "op.create_index('idx_book_pages', 'book', ['pages'], unique=False, "
+            "postgresql_with={'fillfactor': 70}, " + concurrently,
+        ),
+        rebuilt(
+            "idx_book_updated",
+            "op.create_index('idx_book_updated', 'book', ['updated_at'], unique=False, "
+            "postgresql_where=sa.text('pages IS NOT NULL'), " + concurrently,
+        ),
+        rebuilt(
+            "idx_review_body",
+            "op.create_index('idx_review_body', 'review', ['body'], unique=False, "
+            "postgresql_ops={'body': 'text_pattern_ops'}, " + concurrently,
+        ),
     ]
-    assert executed_sql(path, "downgrade") == [
-        "CREATE INDEX idx_book_author ON public.book USING btree (author_id)",
-        "CREATE INDEX idx_book_pages ON public.book USING btree (pages)",
-        "CREATE INDEX idx_book_updated ON public.book USING btree (updated_at)",
-        "CREATE INDEX idx_review_body ON public.review USING btree (body)",
+    downgrade = [s for s in executed_sql(path, "downgrade") if s.startswith("CREATE")]
+    assert downgrade == [
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_book_author ON public.book USING btree (author_id)",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_book_pages ON public.book USING btree (pages)",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_book_updated ON public.book USING btree (updated_at)",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_review_body ON public.review USING btree (body)",
     ]
     before = upgrade_and_check(scenario)
     url = scenario.database_url
@@ -433,10 +496,13 @@ def test_enum_labels_are_added_in_place(scenario: Project) -> None:
     assert len(operations(path)) == 2
     # going back rebuilds the type; the partial index and the CHECK that name it come back too
     down = executed_sql(path, "downgrade")
-    assert (
-        down[0] == "ALTER TYPE book_status RENAME TO book_status__old"
-        and down[-1] == "DROP TYPE book_status__old"
-    )
+    # (lock-safe: the partial index that names the type dropped concurrently first, made again after)
+    assert down[:2] == [
+        "DROP INDEX CONCURRENTLY IF EXISTS idx_book_published",
+        "ALTER TYPE book_status RENAME TO book_status__old",
+    ]
+    assert down[-1].startswith("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_book_published ON public.book")
+    assert "DROP TYPE book_status__old" in down
     rows_before = query(url, "SELECT id::text, status::text FROM book ORDER BY id")
     node = query(url, "SELECT relfilenode FROM pg_class WHERE oid = 'book'::regclass")
     before = upgrade_and_check(scenario)
@@ -548,3 +614,99 @@ def test_nothing_left_to_revise(scenario: Project) -> None:
     assert result.rc == 0 and path is None and "no changes" in result.out, result.output
     history = scenario.ok("history").out
     assert history.count(" -> ") == len(scenario.revisions())
+
+
+# --- lock-safe plans: timeouts, a failed concurrent build run again, the plain plans ----------------------
+
+
+def test_each_revision_sets_its_timeouts(scenario: Project) -> None:
+    scenario.edit(DOC, "    pages INTEGER,        ", "    pages INTEGER DEFAULT 0,")
+    path = revise(scenario, "pages default")
+    for direction in ("upgrade", "downgrade"):
+        body = [line.strip() for line in path.read_text().split(f"def {direction}()")[1].splitlines()[1:3]]
+        assert body == [
+            "op.execute(\"SET lock_timeout = '5s'\")",
+            "op.execute(\"SET statement_timeout = '0'\")",
+        ]
+    (scenario.root / "pyproject.toml").write_text(
+        (scenario.root / "pyproject.toml").read_text() + 'lock_timeout = "2s"\nstatement_timeout = "10min"\n'
+    )
+    scenario.edit(DOC, "    pages INTEGER DEFAULT 0,", "    pages INTEGER DEFAULT 1,")
+    path = revise(scenario, "pages default 1")
+    assert "op.execute(\"SET lock_timeout = '2s'\")" in path.read_text()
+    assert "op.execute(\"SET statement_timeout = '10min'\")" in path.read_text()
+    upgrade_and_check(scenario)
+
+
+def alembic(project: Project, *args: str) -> Any:
+    """The stock `alembic` command on the project's database: its env.py runs the autocommit blocks."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", *args],
+        cwd=project.root,
+        env=project.env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_failed_concurrent_unique_build_is_cleaned_up_and_the_upgrade_runs_again(scenario: Project) -> None:
+    url = scenario.database_url
+    assert url
+    execute(url, "INSERT INTO author (name) VALUES ('Twin'), ('Twin'), ('Solo')")
+    scenario.edit(DOC, "name VARCHAR(100) NOT NULL,", "name VARCHAR(100) NOT NULL UNIQUE,")
+    path = revise(scenario, "unique names")  # the shadow has no rows: proven there
+    head = query(url, "SELECT version_num FROM alembic_version")
+
+    failed = alembic(scenario, "upgrade", "head")
+    assert failed.returncode != 0, failed.stdout + failed.stderr
+    assert 'could not create unique index "author_name_key"' in failed.stderr, failed.stderr
+    assert "(name)=(Twin) is duplicated" in failed.stderr, failed.stderr
+    # what a failed CREATE INDEX CONCURRENTLY leaves: an INVALID index, and the revision not applied
+    assert query(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'author_name_key'::regclass") == [
+        (False,)
+    ]
+    assert query(url, "SELECT version_num FROM alembic_version") == head
+    assert query(url, "SELECT count(*) FROM pg_constraint WHERE conname = 'author_name_key'") == [(0,)]
+
+    execute(
+        url,
+        "DELETE FROM author WHERE name = 'Twin' "
+        "AND ctid <> (SELECT min(ctid) FROM author WHERE name = 'Twin')",
+    )
+    again = alembic(scenario, "upgrade", "head")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert query(url, "SELECT version_num FROM alembic_version") == [(revision_id(path),)]
+    assert query(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'author_name_key'::regclass") == [
+        (True,)
+    ]
+    assert query(url, "SELECT contype FROM pg_constraint WHERE conname = 'author_name_key'") == [("u",)]
+    check = scenario.run("check")
+    assert check.rc == 0 and CLEAN in check.out, check.output
+
+
+def test_safe_false_keeps_the_plain_plans_and_squawk_says_what_they_lock(scenario: Project) -> None:
+    pyproject = scenario.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "safe = false\n")
+    scenario.edit(
+        DOC,
+        "CREATE INDEX idx_book_pages ON book (pages);",
+        "CREATE INDEX idx_book_pages ON book (pages);\nCREATE INDEX idx_book_title ON book (title);",
+    )
+    result, path = scenario.revise("title index")
+    assert result.rc == 0 and path is not None, result.output
+    assert "SET lock_timeout" not in path.read_text() and "autocommit_block" not in path.read_text()
+    assert operations(path) == ["op.create_index('idx_book_title', 'book', ['title'], unique=False)"]
+    line = scenario.line_of(DOC, "idx_book_title")
+    assert "mdschema: squawk: " in result.out and "finding(s) on the new revision" in result.out, (
+        result.output
+    )
+    assert f"spec/{DOC}:{line}: [require-concurrent-index-creation]" in result.out, result.output
+    lint = scenario.run("lint", "--migrations")
+    assert lint.rc == 1, lint.output
+    assert f"spec/{DOC}:{line}: [require-concurrent-index-creation]" in lint.out, lint.output
+    assert "[require-lock-timeout]" in lint.out, lint.output
+    upgrade_and_check(scenario)

@@ -30,12 +30,15 @@ from mdschema.migrations.plan import Plan, plan
 from mdschema.migrations.preflight import checks_of
 from mdschema.migrations.renames import applicable_renames, rename_sql
 from mdschema.migrations.render import render_ops
+from mdschema.migrations.safe import Safety
+from mdschema.migrations.squawk import lint_sql
 from mdschema.migrations.summary import docstring_block, summarize
 from support.models import UPDATE_ENV, updating
 
 GOLDEN = Path(__file__).resolve().parent / "migrations"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "before.sql").is_file())
 REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/golden/test_golden_migrations.py"
+SAFE = Safety()  # the default: lock-safe forms, lock_timeout '5s', statement_timeout '0'
 OLDEST = 150000  # the oldest PostgreSQL the suite runs on (.ci/run: Debian's 15)
 
 
@@ -71,10 +74,11 @@ def declared_renames(case: Path) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def render(result: Plan, oldest: Plan, current: Snapshot, after: Snapshot) -> str:
-    """The plan as expected.txt writes it: for the newest PostgreSQL; then, only where they differ, the
-    summary and operations written for the oldest version tested (OLDEST). With the reviewer's summary
-    the revision's docstring holds, and the pre-flight checks its literal holds (their queries)."""
+def render(result: Plan, oldest: Plan, plain: Plan, current: Snapshot, after: Snapshot) -> str:
+    """The plan as expected.txt writes it: the lock-safe plan (the default) for the newest PostgreSQL,
+    with the reviewer's summary the revision's docstring holds and the pre-flight checks its literal
+    holds (their queries); then, only where they differ, the summary and operations written for the
+    oldest version tested (OLDEST), and the hazards and operations of the plain plan (`safe = false`)."""
     imports: set[str] = set()
     up, down = rendered(result.upgrade, imports), rendered(result.downgrade, imports)
     not_in_docs = lambda subject: "(not in the docs)"  # noqa: E731 - no docs here
@@ -102,6 +106,13 @@ def render(result: Plan, oldest: Plan, current: Snapshot, after: Snapshot) -> st
     ):
         if text != sections[name]:
             sections[name + on_oldest] = text
+    for name, text in (
+        ("hazards", "\n".join(f"{h.kind}: {h.subject}: {h.detail}" for h in plain.hazards)),
+        ("upgrade", rendered(plain.upgrade, imports)),
+        ("downgrade", rendered(plain.downgrade, imports)),
+    ):
+        if text != sections[name]:
+            sections[name + " (safe = false)"] = text
     return "".join(f"# {name}\n{text}\n\n" if text else f"# {name}\n\n" for name, text in sections.items())
 
 
@@ -121,7 +132,8 @@ def rendered(operations: list[Any], imports: set[str]) -> str:
 
 
 def apply(url: str, operations: list[Any]) -> None:
-    """Run the rendered operations (what a revision's upgrade()/downgrade() holds) on the database."""
+    """Run the rendered operations (what a revision's upgrade()/downgrade() holds) on the database, in
+    the transaction Alembic begins for a revision (so that autocommit blocks work as they do there)."""
     import sqlalchemy as sa
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
@@ -132,11 +144,35 @@ def apply(url: str, operations: list[Any]) -> None:
     code = rendered(operations, set())
     engine = sa.create_engine(url)
     try:
-        with engine.begin() as conn:
-            with Operations.context(MigrationContext.configure(conn)):
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn)
+            with Operations.context(context), context.begin_transaction():
                 exec(compile(code, "<plan>", "exec"), {"op": op, "sa": sa, "postgresql": postgresql})
     finally:
         engine.dispose()
+
+
+def offline_sql(operations: list[Any]) -> str:
+    """The SQL the operations print in Alembic's offline mode (`--sql`), in the transaction of a revision:
+    what squawk reads."""
+    import io
+
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.dialects import postgresql
+
+    from alembic import op
+
+    buffer = io.StringIO()
+    context = MigrationContext.configure(
+        dialect_name="postgresql",
+        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True, "transactional_ddl": True},
+    )
+    code = rendered(operations, set())
+    with Operations.context(context), context.begin_transaction():
+        exec(compile(code, "<plan>", "exec"), {"op": op, "sa": sa, "postgresql": postgresql})
+    return buffer.getvalue()
 
 
 def differences(got: Snapshot, expected: Snapshot) -> list[str]:
@@ -159,10 +195,11 @@ def test_plan_matches_expected_and_applies(case: str, make_database: Callable[..
         with connect(before_url) as conn:
             conn.execute(";\n".join(rename_sql(renames, reverse=True)).encode())
         assert differences(read(before_url), before) == []
-    result = plan(current, after, None, renames)
-    oldest = plan(current, after, None, renames, server_version=OLDEST)
+    result = plan(current, after, None, renames, safety=SAFE)
+    oldest = plan(current, after, None, renames, server_version=OLDEST, safety=SAFE)
+    plain = plan(current, after, None, renames)
 
-    got = unversioned(render(result, oldest, current, after), after)
+    got = unversioned(render(result, oldest, plain, current, after), after)
     # every case carries the reviewer's summary a revision's docstring opens with, a lock on each line
     summary = got.split("# reviewer's summary\nSummary:\n", 1)[1].split("\n# ", 1)[0]
     steps = re.findall(r"^      \d+\. (.+)$", summary, re.M)
@@ -180,15 +217,46 @@ def test_plan_matches_expected_and_applies(case: str, make_database: Callable[..
     assert result.upgrade and result.downgrade, "a case must change something"
     # what `revision` writes for this server; and, where it differs, what it writes for the oldest
     # version tested (that SQL runs on every later version too)
-    proofs = [plan(current, after, None, renames, server_version=server_version(before_url))]
+    # version tested (that SQL runs on every later version too); and the plain plan (`safe = false`).
+    # Each: upgrade, downgrade, upgrade, the catalog compared with `after` and `before` (names included).
+    version = server_version(before_url)
+    proofs = [plan(current, after, None, renames, server_version=version, safety=SAFE)]
     if rendered(oldest.upgrade, set()) != rendered(proofs[0].upgrade, set()):
         proofs.append(oldest)
+    proofs.append(plan(current, after, None, renames, server_version=version))
     for i, proof in enumerate(proofs):
         url = before_url if i == 0 else build(make_database, (folder / "before.sql").read_text())
         apply(url, proof.upgrade)
         assert differences(read(url), after) == [], f"after the upgrade (plan {i})"
         apply(url, proof.downgrade)
         assert differences(read(url), before) == [], f"after the downgrade (plan {i})"
+        apply(url, proof.upgrade)
+        assert differences(read(url), after) == [], f"after the upgrade again (plan {i})"
+
+    # squawk, default rules (less migrations/squawk.py's EXCLUDED), finds nothing in the safe plan
+    for direction, operations in (("upgrade", result.upgrade), ("downgrade", result.downgrade)):
+        sql = offline_sql(operations)
+        findings = lint_sql(sql, f"{case}-{direction}.sql", version)
+        found = "\n".join(f"{f.line}: {f.rule}: {f.statement}" for f in findings)
+        assert not findings, f"squawk on the {direction}:\n{found}"
+
+
+def test_squawk_finds_what_the_plain_plan_locks(make_database: Callable[..., str]) -> None:
+    folder = GOLDEN / "lock_safe"
+    before = read(build(make_database, (folder / "before.sql").read_text()))
+    after = read(build(make_database, (folder / "after.sql").read_text()))
+    findings = lint_sql(offline_sql(plan(before, after, None).upgrade), "plain.sql")
+    rules = {f.rule for f in findings}
+    assert {
+        "require-concurrent-index-creation",
+        "require-concurrent-index-deletion",
+        "constraint-missing-not-valid",
+        "adding-foreign-key-constraint",
+        "disallowed-unique-constraint",
+        "require-lock-timeout",
+    } <= rules, sorted(rules)
+    lines = {f.rule: f.statement for f in findings}
+    assert "CREATE INDEX book_title_idx" in lines["require-concurrent-index-creation"]
 
 
 def server_version(url: str) -> int:

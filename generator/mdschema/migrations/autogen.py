@@ -53,7 +53,7 @@ def revision_directives(root: Path, models: Any) -> Any:
         url = connection.engine.url.render_as_string(hide_password=False)
         current = _live_snapshot(url, excluded_tables(models), managed_schemas(models))
         desired = _models_snapshot(root, models)
-        plan = _plan(current, desired, models, _server_version(connection))
+        plan = _plan(current, desired, models, _server_version(connection), root)
         if plan is None:
             raise CommandError(
                 "the docs rename something (`renamed from:`): only `mdschema revision` can write that "
@@ -122,11 +122,20 @@ def _server_version(connection: Any) -> int:
     return int(info[0]) * 10000 + int(info[1])
 
 
-def _plan(current: Snapshot, desired: Snapshot, models: Any, server_version: int) -> Any:
+def _plan(current: Snapshot, desired: Snapshot, models: Any, server_version: int, root: Path) -> Any:
     """mdschema's plan from `current` to `desired`; None when declared renames apply (not expressible)."""
     from mdschema.migrations.plan import plan
     from mdschema.migrations.renames import applicable_renames
 
     if applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), current):
         return None
-    return plan(current, desired, models.Base.metadata, server_version=server_version)
+    from mdschema.config import load_config
+    from mdschema.migrations.revision import safety_of
+
+    return plan(
+        current,
+        desired,
+        models.Base.metadata,
+        server_version=server_version,
+        safety=safety_of(load_config(root)),
+    )

@@ -135,6 +135,7 @@ def run(package: str = "generated") -> None:
             include_object=include_object,
             dialect_opts={"paramstyle": "named"},
             dialect_name="postgresql",
+            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -235,6 +236,9 @@ def _configure(context: Any, connection: Any, metadata: Any, include_object: Any
         include_name=include_name_for(metadata),
         compare_type=True,
         compare_server_default=True,
-        transaction_per_migration=False,
+        # each revision in a transaction of its own, as Alembic recommends for autocommit blocks (the
+        # lock-safe revisions' concurrent builds and VALIDATEs): a block commits only its own revision's
+        # steps so far, and a failed upgrade leaves the database at the last revision that went through
+        transaction_per_migration=True,
         **_HOOKS,
     )

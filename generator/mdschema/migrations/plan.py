@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeAlias, TypeVar, get_args
 
 from mdschema.catalog.describe import describe
@@ -57,6 +57,7 @@ from mdschema.catalog.diff import (
     diff,
 )
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
+from mdschema.migrations import safe
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
@@ -83,6 +84,7 @@ HazardKind: TypeAlias = Literal[
     "narrow_type",
     "set_not_null",
     "add_not_null_column",
+    "rewrite_table",
 ]
 HAZARD_KINDS: Final[tuple[HazardKind, ...]] = get_args(HazardKind)
 
@@ -211,12 +213,24 @@ class Context:
     metadata: Any | None  # sqlalchemy MetaData: operations from the models; None: exact SQL from the catalog
     current_tables: Mapping[str, Table]  # current.tables by name
     server_version: int = NEWEST  # PostgreSQL's server_version_num the SQL must run on, e.g. 150020
+    safe: bool = False  # lock-safe forms (migrations/safe.py) on the tables that exist before
+    committed: bool = False  # an autocommit block ran before this phase: new tables are visible to all
 
     @classmethod
     def of(
-        cls, current: Snapshot, target: Snapshot, metadata: Any | None, server_version: int = NEWEST
+        cls,
+        current: Snapshot,
+        target: Snapshot,
+        metadata: Any | None,
+        server_version: int = NEWEST,
+        safe: bool = False,
     ) -> Context:
-        return cls(current, target, metadata, {t.name: t for t in current.tables}, server_version)
+        return cls(current, target, metadata, {t.name: t for t in current.tables}, server_version, safe)
+
+    def in_use(self, table: str) -> bool:
+        """Whether a change on `table` takes the lock-safe form: safe plans, a table that exists before
+        and is kept (a new table is empty and nobody uses it yet)."""
+        return self.safe and table in self.current_tables and any(t.name == table for t in self.target.tables)
 
     def target_column(self, table: str, name: str) -> Column | None:
         return _column(next((t for t in self.target.tables if t.name == table), None), name)
@@ -302,7 +316,8 @@ def _create_enum(c: EnumAdded, ctx: Context) -> list[Op]:
 
 
 def _change_enum_labels(c: EnumLabelsChanged, ctx: Context) -> list[Op]:
-    return [_sql(s) for s in _enum_steps(c.name, c.before, c.after, ctx.target, ctx.current)]
+    steps = _enum_steps(c.name, c.before, c.after, ctx.target, ctx.current)
+    return safe.enum_rebuild(steps) if ctx.safe else [_sql(s) for s in steps]
 
 
 def _enum_create_sql(e: Enum) -> str:
@@ -397,6 +412,8 @@ def _drop_index(c: IndexDropped | IndexChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
     name = c.index.name if isinstance(c, IndexDropped) else c.before.name
+    if ctx.in_use(c.table):
+        return safe.drop_index(name)
     return [ops.DropIndexOp(name, **_where(c.table))]
 
 
@@ -512,6 +529,10 @@ def _default(sql: str | None) -> Any:
 def _change_nullability(c: ColumnNullabilityChanged, ctx: Context) -> list[Op]:
     from alembic.operations import ops
 
+    if c.after and ctx.in_use(c.table):
+        taken = [con.name for con in ctx.current_tables[c.table].constraints]
+        taken += [con.name for t in ctx.target.tables if t.name == c.table for con in t.constraints]
+        return safe.set_not_null(c.table, c.column, taken)
     return [ops.AlterColumnOp(column_name=c.column, modify_nullable=not c.after, **_where(c.table))]
 
 
@@ -605,7 +626,13 @@ def _foreign_keys_last(c: ConstraintAdded | ConstraintChanged) -> tuple[bool, st
 
 
 def _add_constraint(c: ConstraintAdded | ConstraintChanged, ctx: Context) -> list[Op]:
-    return [_add_constraint_op(ctx, c.table, _added_constraint(c))]
+    con = _added_constraint(c)
+    if ctx.in_use(c.table) and not con.definition.endswith("NOT VALID"):
+        if con.kind in ("f", "c"):
+            return safe.validated(c.table, con)
+        if con.kind == "u" and (steps := safe.unique(c.table, con)) is not None:
+            return steps
+    return [_add_constraint_op(ctx, c.table, con)]
 
 
 def _create_index(c: IndexAdded | IndexChanged, ctx: Context) -> list[Op]:
@@ -616,15 +643,20 @@ def _create_index(c: IndexAdded | IndexChanged, ctx: Context) -> list[Op]:
     model_index = (
         next((i for i in model.indexes if i.name == wanted.name), None) if model is not None else None
     )
-    return [ops.CreateIndexOp.from_index(model_index) if model_index is not None else _sql(wanted.definition)]
+    model_op = ops.CreateIndexOp.from_index(model_index) if model_index is not None else None
+    if ctx.in_use(c.table):
+        return safe.create_index(wanted.name, wanted.definition, model_op)
+    return [model_op if model_op is not None else _sql(wanted.definition)]
 
 
 def _new_foreign_keys(changes: Sequence[TableAdded], ctx: Context) -> list[Op]:
     """The foreign keys of the new tables, now that every table exists."""
     new_fks = [(c.table.name, con) for c in changes for con in c.table.constraints if con.kind == "f"]
-    return [
-        _add_constraint_op(ctx, table, con) for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name))
-    ]
+    out: list[Op] = []
+    for table, con in sorted(new_fks, key=lambda x: (x[0], x[1].name)):
+        # once an autocommit block has committed the new tables, they are tables in use like any other
+        out += safe.validated(table, con) if ctx.committed else [_add_constraint_op(ctx, table, con)]
+    return out
 
 
 def _add_constraint_op(ctx: Context, table: str, con: Constraint) -> Op:
@@ -741,6 +773,7 @@ def plan_direction(
     target: Snapshot,
     metadata: Any | None,
     server_version: int = NEWEST,
+    lock_safe: bool = False,
 ) -> list[Op]:
     """Operations turning `current` into `target`, phase by phase, in SQL that PostgreSQL
     `server_version` (server_version_num) runs. With `metadata`, new tables and columns are written as
@@ -748,12 +781,14 @@ def plan_direction(
     by_kind: defaultdict[type, list[Change]] = defaultdict(list)
     for change in changes:
         by_kind[type(change)].append(change)
-    ctx = Context.of(current, target, metadata, server_version)
+    ctx = Context.of(current, target, metadata, server_version, lock_safe)
     out: list[Op] = []
     phases: tuple[Phase[Any], ...] = PHASES
     for phase in phases:
         selected = [change for kind in phase.kinds for change in by_kind[kind]]
         if selected:
+            if lock_safe and not ctx.committed and any(map(safe.is_autocommit, out)):
+                ctx = replace(ctx, committed=True)
             out += phase.handle(selected, ctx)
     return out
 
@@ -764,18 +799,27 @@ def plan(
     metadata: Any,
     renames: Sequence[DeclaredRename] = (),
     server_version: int = NEWEST,
+    safety: safe.Safety | None = None,
 ) -> Plan:
     """`current` is the head with the declared `renames` already applied (see migrations.revision).
     The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
-    then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs."""
+    then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs. With `safety`,
+    the lock-safe plan (migrations/safe.py): timeouts set first, lock-safe forms, rewrites as hazards."""
     changes = detect_renames(diff(current, desired))
     back = detect_renames(diff(desired, current))
+    on = safety is not None
+    # the timeouts only for a revision that changes something (`alembic check` must find nothing else)
+    prologue = safe.timeouts(safety) if safety is not None and (changes or renames) else []
+    rewrites = safe.rewrite_hazards(changes, current, desired) if on else []
     return Plan(
-        upgrade=[_sql(s) for s in rename_sql(renames)]
-        + plan_direction(changes, current, desired, metadata, server_version),
-        downgrade=plan_direction(back, desired, current, None, server_version)
+        upgrade=prologue
+        + [_sql(s) for s in rename_sql(renames)]
+        + plan_direction(changes, current, desired, metadata, server_version, on),
+        downgrade=prologue
+        + plan_direction(back, desired, current, None, server_version, on)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
-        hazards=hazards_of(changes, current),
+        hazards=hazards_of(changes, current)
+        + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites],
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
         changes=list(changes),
         back=list(back),
@@ -807,9 +851,15 @@ def _table_sql(t: Table) -> list[str]:
     out.append(f"CREATE TABLE {qk(t.name)} ({', '.join(cols)})")
     out += [f"ALTER SEQUENCE {seq} OWNED BY {qk(t.name)}.{qi(col)}" for col, seq in serials]
     out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
-    out += [i.definition for i in t.indexes]
+    out += [_unqualified(i.definition) for i in t.indexes]
     out += _comment_sql(t)
     return out
+
+
+def _unqualified(index_definition: str) -> str:
+    """pg_get_indexdef's `ON public.t` as `ON t`, like the CREATE TABLE before it (and so that a linter
+    sees the index is on the table just created)."""
+    return re.sub(r"^(CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?)public\.", r"\1", index_definition)
 
 
 def _comment_sql(t: Table) -> list[str]:

@@ -70,6 +70,23 @@ class BlockedHazard:
 
 
 @dataclass(frozen=True, slots=True)
+class LintLine:
+    """One squawk finding on a revision: where (the doc line of its table, else the SQL line)."""
+
+    where: str
+    rule: str
+    message: str
+    statement: str
+
+
+def safety_of(config: Config) -> Any:
+    """The plan's lock-safe settings from [tool.mdschema]; None for `safe = false`."""
+    from mdschema.migrations.safe import Safety
+
+    return Safety(config.lock_timeout, config.statement_timeout) if config.safe else None
+
+
+@dataclass(frozen=True, slots=True)
 class RevisionResult:
     """What `revision` did: wrote `path` (proven), or nothing (no changes, or refused hazards)."""
 
@@ -79,6 +96,7 @@ class RevisionResult:
     scaffold: tuple[str, ...] = field(default=())  # alembic files written because they were missing
     # the steps that can fail on rows already there, each counted by the pre-flight at upgrade/downgrade
     checked: tuple[BlockedHazard, ...] = ()
+    lint: tuple[LintLine, ...] = ()  # squawk's findings on the new revision's SQL
 
 
 def make_revision(
@@ -96,7 +114,50 @@ def make_revision(
             job = start_head_clone(config, sh)  # the server clones while the models are imported
             models = load_package(config.root, config.package)
             result = _revision_on(config, options, sh, job, models, schema)
-    return RevisionResult(result.path, result.changes, result.blocked, scaffold, result.checked)
+    lint = lint_new_revision(config, result.path, schema) if result.path is not None else ()
+    return RevisionResult(result.path, result.changes, result.blocked, scaffold, result.checked, lint)
+
+
+def lint_new_revision(config: Config, path: Path, schema: Any) -> tuple[LintLine, ...]:
+    """squawk over the new revision's offline SQL, both ways; () when squawk is not installed (the
+    command says so)."""
+    from mdschema.migrations.squawk import SquawkMissing, lint_revisions
+
+    try:
+        linted = lint_revisions(config, only=(_revision_id(path),))
+    except SquawkMissing as exc:
+        return (LintLine(config.rel(path), "squawk-missing", str(exc), ""),)
+    return tuple(lint_lines(linted, schema))
+
+
+def lint_lines(linted: Any, schema: Any) -> list[LintLine]:
+    from mdschema.catalog.diff import Subject
+    from mdschema.locate import NOT_IN_DOCS, where
+    from mdschema.migrations.squawk import object_of, table_of
+
+    out = []
+    for one in linted:
+        for f in one.findings:
+            table, named = table_of(f.statement), object_of(f.statement)
+            at = NOT_IN_DOCS
+            if table and schema is not None:  # the index's or constraint's line, else its table's
+                if named is not None:
+                    at = where(schema, Subject(named[0], table, named[1]))  # type: ignore[arg-type]
+                if at == NOT_IN_DOCS:
+                    at = where(schema, Subject("table", None, table))
+            if at == NOT_IN_DOCS:
+                at = f"{one.file} ({one.direction} SQL line {f.line})"
+            out.append(LintLine(at, f.rule, f.message, f.statement))
+    return out
+
+
+def _revision_id(path: Path) -> str:
+    import ast
+
+    from mdschema.migrations.project import _literals
+
+    value = _literals(ast.parse(path.read_text(encoding="utf-8"))).get("revision")
+    return str(value)
 
 
 def _revision_on(
@@ -140,7 +201,7 @@ def _revision_on(
         renamed = read_snapshot(sh.url(scratch), exclude)
     with connect(sh.admin_url) as conn:  # the plan is written in SQL the shadow's PostgreSQL runs
         server_version = conn.info.server_version
-    result = plan(renamed, wanted, models.Base.metadata, renames, server_version)
+    result = plan(renamed, wanted, models.Base.metadata, renames, server_version, safety_of(config))
     if not result.summary:
         return RevisionResult(None)
     blocked = tuple(
