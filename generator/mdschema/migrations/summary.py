@@ -13,9 +13,10 @@ proves every row on a real server (pg_locks, read inside the statement's transac
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from mdschema.catalog.diff import (
@@ -103,6 +104,8 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "CREATE INDEX CONCURRENTLY": ("SHARE UPDATE EXCLUSIVE", None),
     "DROP INDEX": ("ACCESS EXCLUSIVE", None),
     "DROP INDEX CONCURRENTLY": ("SHARE UPDATE EXCLUSIVE", None),
+    # the lock-safe plan's DO block before a concurrent build: DROP INDEX of a leftover, only if INVALID
+    "DROP INVALID INDEX": ("ACCESS EXCLUSIVE", None),
     "COMMENT ON TABLE": ("SHARE UPDATE EXCLUSIVE", None),
     "COMMENT ON COLUMN": ("SHARE UPDATE EXCLUSIVE", None),
     "CREATE TRIGGER": ("SHARE ROW EXCLUSIVE", None),
@@ -206,6 +209,9 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
             if s.kind == "CREATE INDEX" or s.kind == "CREATE INDEX CONCURRENTLY":
                 if s.name and s.table:
                     owner[s.name] = s.table
+                # the leftover drop just before a new index's build: the table is the build's
+                if len(out) > 1 and out[-2].kind == "DROP INVALID INDEX" and out[-2].name == s.name:
+                    out[-2] = replace(out[-2], table=s.table)
     return out
 
 
@@ -270,7 +276,23 @@ def _classify(stmt: Any, owner: dict[str, str]) -> list[Statement]:
         return [Statement("SET", None, stmt.name or "")]
     if kind == "UpdateStmt":
         return [Statement("UPDATE", stmt.relation.relname, stmt.relation.relname)]
+    if kind == "DoStmt" and (leftover := _invalid_index_drop(stmt)) is not None:
+        table = owner.get(leftover)  # else the build that follows says (statements)
+        what = f"{leftover} only if a failed concurrent build left it INVALID (for an instant)"
+        return [Statement("DROP INVALID INDEX", table, what, name=leftover)]
     return [Statement("OTHER", None, kind.removesuffix("Stmt"))]
+
+
+_LEFTOVER_DROP = re.compile(r"NOT indisvalid\) THEN DROP INDEX ([^;\s]+);")
+
+
+def _invalid_index_drop(stmt: Any) -> str | None:
+    """The index a lock-safe plan's DO block drops when it is INVALID (migrations.safe), else None."""
+    for arg in stmt.args or ():
+        body = getattr(getattr(arg, "arg", None), "sval", None)
+        if isinstance(body, str) and (m := _LEFTOVER_DROP.search(body)):
+            return m.group(1).strip('"')
+    return None
 
 
 _AT: Final = {
