@@ -171,9 +171,32 @@ class Schema:
     external: tuple[ExternalTable, ...]
     unmanaged: tuple[str, ...]
     docs: tuple[str, ...]  # every doc read (as shown in diagnostics), sorted
+    views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
             if table.name == name:
                 return table
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewColumn:
+    name: str
+    type: PgType | None  # the column's type when it is a plain column of a table the docs define
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A view or materialized view. `sql` creates it as written (deparsed by pglast); PostgreSQL's own
+    text of the query (pg_get_viewdef) is what revisions and drift compare, read from a real server."""
+
+    name: str
+    doc: str
+    materialized: bool
+    sql: str  # CREATE [MATERIALIZED] VIEW … AS … [WITH [NO] DATA]
+    description: str | None  # COMMENT ON [MATERIALIZED] VIEW
+    columns: tuple[ViewColumn, ...]  # what the models' read-only Table declares
+    indexes: tuple[Index, ...]  # materialized views only
+    reads: tuple[str, ...]  # the tables and views the query reads, sorted
+    span: Span

@@ -27,7 +27,7 @@ from mdschema.catalog.snapshot import (
 from mdschema.util.perf import gc_paused
 
 SubjectKind: TypeAlias = Literal[
-    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function"
+    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function", "view"
 ]
 
 
@@ -514,9 +514,16 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
         *_diff_functions(current.functions, desired.functions),
         *_diff_tables(current, desired),
         *_diff_triggers(current, desired),
+        *_diff_views(current, desired),
     ]
     # stable: within one table and kind, the order of generation (column order, then names) is kept
     return tuple(sorted(changes, key=_sort_key))
+
+
+def _diff_views(current: Snapshot, desired: Snapshot) -> Iterator[Change]:
+    from mdschema.catalog.views import diff_views  # views' changes live with views (catalog/views.py)
+
+    return diff_views(current, desired)  # type: ignore[return-value]
 
 
 def _sort_key(change: Change) -> tuple[int, str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import psycopg
@@ -88,12 +88,30 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    """A view (kind 'v') or materialized view ('m'), as PostgreSQL prints it (catalog/views.py reads it)."""
+
+    name: str
+    kind: str  # 'v' | 'm'
+    definition: str  # pg_get_viewdef(oid, true)
+    columns: tuple[tuple[str, str], ...]  # (name, format_type) in attnum order
+    options: tuple[str, ...]  # reloptions: security_barrier, check_option, …
+    populated: bool  # a materialized view created WITH DATA (or refreshed)
+    comment: str | None
+    indexes: tuple[Index, ...]  # a materialized view's, by name
+    # (relation, column) the view's rule depends on (pg_depend of its pg_rewrite row); column '' for
+    # the relation as a whole. Not compared: it follows from the definition.
+    reads: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
     extensions: tuple[Extension, ...]  # by name
     functions: tuple[Function, ...]  # by signature
     triggers: tuple[Trigger, ...]  # by (table, name)
+    views: tuple[View, ...] = ()  # by name
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -202,6 +220,8 @@ def snapshot(
     conn: psycopg.Connection[Any], schema: str = "public", exclude_tables: frozenset[str] = frozenset()
 ) -> Snapshot:
     """Read schema ``schema`` with one set-based query per kind of object, in one read-only transaction."""
+    from mdschema.catalog.views import read_views
+
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with gc_paused(), conn.transaction(), conn.cursor() as cur:
         if idle:
@@ -231,6 +251,7 @@ def snapshot(
             extensions=tuple(Extension(*row) for row in sorted(rows(_EXTENSIONS_SQL))),
             functions=tuple(Function(*row) for row in sorted(rows(_FUNCTIONS_SQL))),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
+            views=read_views(rows),
         )
 
 

@@ -210,6 +210,7 @@ class DdlModule:
     unmanaged: tuple[str, ...]
     renames: tuple[tuple[str, str, str, str], ...]  # (kind, table or enum, old, new)
     external: tuple[tuple[str, str], ...]  # (table, keep_fk | column_only)
+    views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -788,6 +789,14 @@ def decide_external(schema: Schema) -> ExternalModule | None:
     return ExternalModule(imports.block(), tuple(tables))
 
 
+def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    from mdschema.spec.views import view_statements
+
+    return tuple(
+        (v.name, "MATERIALIZED VIEW" if v.materialized else "VIEW", view_statements(v)) for v in schema.views
+    )
+
+
 def decide_ddl(schema: Schema) -> DdlModule:
     renames: list[tuple[str, str, str, str]] = []
     for t in schema.tables:
@@ -806,6 +815,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         unmanaged=schema.unmanaged,
         renames=tuple(renames),
         external=tuple((e.name, e.mode) for e in schema.external),
+        views=decide_views(schema),
     )
 
 

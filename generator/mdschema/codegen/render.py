@@ -17,6 +17,7 @@ from mdschema.codegen.package_files import render_package_files
 from mdschema.codegen.py_names import naming_check
 from mdschema.codegen.repositories import render_repositories
 from mdschema.codegen.source import LINE_LENGTH
+from mdschema.codegen.views import render_views
 from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import Schema
 
@@ -58,6 +59,7 @@ def render(schema: Schema, options: RenderOptions) -> dict[str, str]:
         try:
             files = render_models(env, package)
             files.update(render_package_files(env, package))
+            files.update(render_views(env, schema, package.sources))
             if package.repositories:
                 files["repositories.py"] = render_repositories(env, schema, package)
         except Exception as exc:

@@ -55,7 +55,10 @@ from mdschema.catalog.diff import (
     diff,
 )
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
+from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations import view_ops
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
+from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
@@ -647,6 +650,7 @@ def _update_extension(c: ExtensionVersionChanged, ctx: Context) -> list[Op]:
 # Left unannotated so that mypy checks every handler against its phase's kinds (a phase of two kinds names
 # their union: mypy would otherwise join them to `object`).
 PHASES: Final = (
+    Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
     Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
@@ -683,6 +687,7 @@ PHASES: Final = (
     Phase[TriggerAdded | TriggerChanged](
         "create or replace triggers", (TriggerAdded, TriggerChanged), each(_create_trigger)
     ),
+    Phase("create views, what they read first", (ViewAdded, ViewChanged, ViewRebuilt), view_ops.create_views),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
@@ -702,7 +707,7 @@ def plan_direction(
     `server_version` (server_version_num) runs. With `metadata`, new tables and columns are written as
     Alembic operations from the models; without, as exact SQL from the catalog."""
     by_kind: defaultdict[type, list[Change]] = defaultdict(list)
-    for change in changes:
+    for change in view_ops.with_rebuilds(list(changes), current, target):
         by_kind[type(change)].append(change)
     ctx = Context.of(current, target, metadata, server_version)
     out: list[Op] = []
@@ -724,8 +729,8 @@ def plan(
     """`current` is the head with the declared `renames` already applied (see migrations.revision).
     The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
     then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs."""
-    changes = detect_renames(diff(current, desired))
-    back = detect_renames(diff(desired, current))
+    changes = view_ops.with_rebuilds(detect_renames(diff(current, desired)), current, desired)
+    back = view_ops.with_rebuilds(detect_renames(diff(desired, current)), desired, current)
     return Plan(
         upgrade=[_sql(s) for s in rename_sql(renames)]
         + plan_direction(changes, current, desired, metadata, server_version),

@@ -8,6 +8,7 @@ unnamed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mdschema.errors import Span
 from mdschema.schema import IndexElement
@@ -126,3 +127,4 @@ class Parsed:
     comments: tuple[RawComment, ...] = ()
     # the first MySQL/SQLite token of each block that has one: (where, dialect, token as written)
     foreign: tuple[tuple[Span, str, str], ...] = ()
+    views: tuple[Any, ...] = ()  # spec.views.RawView and RawViewComment records

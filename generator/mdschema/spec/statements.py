@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mdschema.spec.pg_names as naming
+import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
 from mdschema.schema import IndexElement
 from mdschema.spec.comments import BlockText, column_comment, label_renames, split_renamed
@@ -80,6 +81,7 @@ class _Out:
     alters: list[RawAddConstraint] = field(default_factory=list)
     comments: list[RawComment] = field(default_factory=list)
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
+    views: list[Any] = field(default_factory=list)  # spec.views records
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
 
@@ -113,6 +115,7 @@ def parse_docs(docs: list[Doc], diag: Collector) -> Parsed:
         alters=tuple(out.alters),
         comments=tuple(out.comments),
         foreign=tuple(out.foreign),
+        views=tuple(out.views),
     )
 
 
@@ -294,7 +297,7 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Coll
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
+        "mdschema manages tables, views, indexes, enums, extensions, functions and triggers; "
         "move other SQL out of ```sql blocks or into a ```text block",
     )
 
@@ -764,12 +767,14 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collec
         and not _in_public(span, f"table {names[-depth]}", names[-depth - 1], diag)
     ):
         return
+    if views.view_comment(span, node, names, out, diag):
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(names[-1], None, node.comment, span))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
         out.comments.append(RawComment(names[-2], names[-1], node.comment, span))
     else:
-        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")
+        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables, columns and views)")
 
 
 _Handler = Callable[[_Block, Any, int, int, _Out, Collector], None]
@@ -783,4 +788,6 @@ _HANDLERS: dict[str, _Handler] = {
     "CreateTrigStmt": _create_trigger,
     "AlterTableStmt": _alter_table,
     "CommentStmt": _comment,
+    "ViewStmt": views.create_view,
+    "CreateTableAsStmt": views.create_matview,
 }
