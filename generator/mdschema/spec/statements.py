@@ -333,11 +333,10 @@ def _refused(kind: str, node: Any) -> tuple[str, str] | None:
 
 def _statement_name(kind: str) -> str:
     names = {
-        "ViewStmt": "CREATE VIEW",
         "CreateSeqStmt": "CREATE SEQUENCE",
         "DropStmt": "DROP",
         "CreateSchemaStmt": "CREATE SCHEMA",
-        "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW",
+        "CreateTableAsStmt": "CREATE TABLE AS",
         "CompositeTypeStmt": "CREATE TYPE (composite)",
         "CreateDomainStmt": "CREATE DOMAIN",
         "RuleStmt": "CREATE RULE",
