@@ -242,7 +242,7 @@ def resolve_views(
                 raw.span,
                 "E111",
                 f"view {raw.name} is defined twice (first at {first.span})",
-                "keep one definition; a view's later definition does not replace the earlier one in a doc",
+                "keep one definition: the docs say what the view is, and revisions replace it when it changes",
             )
             continue
         if raw.name in tables:
