@@ -599,7 +599,9 @@ def test_a_view_is_compared_as_postgresql_prints_it(
     assert isinstance(added, ViewAdded) and added.view.definition.strip() == "SELECT title\n   FROM story;"
     same = changed(make_database, base_db, "create view STORY_TITLES as select story.TITLE from public.story")
     assert diff(one, same) == ()
-    other = changed(make_database, base_db, "CREATE VIEW story_titles AS SELECT title FROM story WHERE id > 1")
+    other = changed(
+        make_database, base_db, "CREATE VIEW story_titles AS SELECT title FROM story WHERE id > 1"
+    )
     (change,) = diff(one, other)
     assert isinstance(change, ViewChanged) and change.subject.name == "story_titles"
 

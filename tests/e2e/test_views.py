@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Views and materialized views: the docs' own SQL and mdschema's models and migrations build the same
 catalog (pg_get_viewdef as PostgreSQL prints it, names included); revisions add, replace, re-create and
 drop views, proven both ways on the shadow; the models query them; `mdschema check` reports a view that
@@ -13,7 +14,7 @@ import pytest
 from mdschema.migrations.models import load_package
 from sqlalchemy import create_engine, func, insert, select
 from support.fidelity import build_both_ways
-from support.projects import ALEMBIC, executed_sql, execute, operations, query
+from support.projects import ALEMBIC, execute, executed_sql, operations, query
 
 TABLES = """
 # Shop
@@ -73,7 +74,9 @@ CREATE MATERIALIZED VIEW empty_stats AS SELECT count(*) AS n FROM customer WITH 
 )
 
 
-def _both(tmp_path: Path, pg_server: str, make_database: Callable[..., str], after: str, before: str | None = None):  # type: ignore[no-untyped-def]
+def _both(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str], after: str, before: str | None = None
+):  # type: ignore[no-untyped-def]
     result = build_both_ways(
         tmp_path,
         {"shop.md": after},
@@ -108,7 +111,11 @@ def test_views_build_the_same_catalog_both_ways(
     assert "COMMENT ON VIEW customer_totals IS 'What each customer spent.'" in upgrade
     assert "COMMENT ON MATERIALIZED VIEW purchase_stats IS 'Largest purchase per customer.'" in upgrade
     # created after what they read: customer_totals before big_spenders
-    creates = [s.split()[2] if s.startswith("CREATE VIEW") else s.split()[3] for s in upgrade if " VIEW " in s and s.startswith("CREATE")]
+    creates = [
+        s.split()[2] if s.startswith("CREATE VIEW") else s.split()[3]
+        for s in upgrade
+        if " VIEW " in s and s.startswith("CREATE")
+    ]
     assert creates.index("customer_totals") < creates.index("big_spenders")
 
 
@@ -131,13 +138,17 @@ def test_models_query_views_and_create_all_creates_them_not_as_tables(
             customer = models.Base.metadata.tables["customer"]
             purchase = models.Base.metadata.tables["purchase"]
             (cid,) = conn.execute(insert(customer).values(name="Ada").returning(customer.c.id)).one()
-            conn.execute(insert(purchase), [{"customer_id": cid, "amount": 80}, {"customer_id": cid, "amount": 70}])
+            conn.execute(
+                insert(purchase), [{"customer_id": cid, "amount": 80}, {"customer_id": cid, "amount": 70}]
+            )
             rows = conn.execute(select(views.customer_totals.c.name, views.customer_totals.c.total)).all()
             assert [(r[0], float(r[1])) for r in rows] == [("Ada", 150.0)]
             assert conn.execute(select(views.big_spenders.c.customer)).scalars().all() == ["Ada"]
             assert conn.execute(select(func.count()).select_from(views.purchase_stats)).scalar() == 0
         models.Base.metadata.drop_all(engine)  # the views first, then the tables
-        assert query(url, "SELECT count(*) FROM pg_class WHERE relname IN ('customer_totals', 'customer')") == [(0,)]
+        assert query(
+            url, "SELECT count(*) FROM pg_class WHERE relname IN ('customer_totals', 'customer')"
+        ) == [(0,)]
     finally:
         engine.dispose()
 
@@ -216,7 +227,9 @@ def test_check_reports_a_view_that_differs_at_its_doc_line(
     project.database_url = make_database(None)
     project.ok("upgrade")
     assert "mdschema: clean" in project.ok("check").out
-    execute(project.database_url, "CREATE OR REPLACE VIEW coded AS SELECT id, code FROM purchase WHERE code > 1")
+    execute(
+        project.database_url, "CREATE OR REPLACE VIEW coded AS SELECT id, code FROM purchase WHERE code > 1"
+    )
     out = project.run("check")
     line = project.line_of("shop.md", "CREATE VIEW coded")
     assert out.rc != 0
@@ -231,7 +244,12 @@ def test_stock_alembic_autogenerate_leaves_views_alone(
     url = make_database(None)
     project.ok("upgrade", database_url=url)
     done = subprocess.run(
-        [ALEMBIC, "check"], cwd=project.root, env=project.env(url), capture_output=True, text=True, timeout=300
+        [ALEMBIC, "check"],
+        cwd=project.root,
+        env=project.env(url),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No new upgrade operations detected" in done.stdout + done.stderr

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Views in the docs: read at the doc line into View records, checked against the tables, rendered."""
 
 from __future__ import annotations
@@ -5,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mdschema.spec.views import view_statements
+from mdschema.codegen.view_sql import view_statements
 from support.models import errors_of, parse_sql, schema_of, sql_doc
 
 TABLES = """
@@ -39,15 +40,26 @@ COMMENT ON MATERIALIZED VIEW largest IS 'The largest purchases.';
     assert [(c.name, c.type.sql if c.type else None) for c in totals.columns] == [
         ("id", "bigint"), ("name", "text"), ("total", None), ("count", None)
     ]  # fmt: skip
-    assert [(c.name, c.type.sql if c.type else None) for c in big.columns] == [("who", "text"), ("spent", None)]
+    assert [(c.name, c.type.sql if c.type else None) for c in big.columns] == [
+        ("who", "text"),
+        ("spent", None),
+    ]
     assert [c.name for c in largest.columns] == ["id", "customer_id", "amount", "upper"]
-    assert (totals.reads, big.reads, largest.reads) == (("customer", "purchase"), ("totals",), ("customer", "purchase"))
+    assert (totals.reads, big.reads, largest.reads) == (
+        ("customer", "purchase"),
+        ("totals",),
+        ("customer", "purchase"),
+    )
     assert not totals.materialized and largest.materialized
     assert totals.sql.startswith("CREATE VIEW totals AS SELECT")  # OR REPLACE is the migrations' choice
     assert largest.sql.endswith("WITH NO DATA")
     assert [(i.name, i.unique) for i in largest.indexes] == [("largest_id_idx", True)]
     assert largest.description == "The largest purchases."
-    assert (str(totals.span), str(big.span), str(largest.span)) == ("spec/shop.md:7", "spec/shop.md:6", "spec/shop.md:10")
+    assert (str(totals.span), str(big.span), str(largest.span)) == (
+        "spec/shop.md:7",
+        "spec/shop.md:6",
+        "spec/shop.md:10",
+    )
     assert view_statements(largest)[1:] == (
         "CREATE UNIQUE INDEX largest_id_idx ON largest (id)",
         "COMMENT ON MATERIALIZED VIEW largest IS 'The largest purchases.'",
@@ -77,8 +89,14 @@ def test_the_heading_paragraph_is_the_views_comment(tmp_path: Path) -> None:
         ("CREATE VIEW auth.v AS SELECT 1;", "E204", 5, "view v is in schema auth"),
     ],
 )  # fmt: skip
-def test_view_mistakes_are_errors_at_the_line(tmp_path: Path, sql: str, code: str, line: int, says: str) -> None:
-    (error,) = [d for d in errors_of(tmp_path, {"doc.md": sql_doc(TABLES.strip() + "\n" + sql)}) if d.severity == "error"]
+def test_view_mistakes_are_errors_at_the_line(
+    tmp_path: Path, sql: str, code: str, line: int, says: str
+) -> None:
+    (error,) = [
+        d
+        for d in errors_of(tmp_path, {"doc.md": sql_doc(TABLES.strip() + "\n" + sql)})
+        if d.severity == "error"
+    ]
     assert (error.code, error.span.line) == (code, line), error
     assert says in error.message
 

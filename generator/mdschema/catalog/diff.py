@@ -24,6 +24,7 @@ from mdschema.catalog.snapshot import (
     Table,
     Trigger,
 )
+from mdschema.catalog.views import diff_views  # views' changes live with views (catalog/views.py)
 from mdschema.util.perf import gc_paused
 
 SubjectKind: TypeAlias = Literal[
@@ -521,9 +522,11 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
 
 
 def _diff_views(current: Snapshot, desired: Snapshot) -> Iterator[Change]:
-    from mdschema.catalog.views import diff_views  # views' changes live with views (catalog/views.py)
+    return diff_views(current, desired, _view)  # type: ignore[return-value]
 
-    return diff_views(current, desired)  # type: ignore[return-value]
+
+def _view(name: str) -> Subject:
+    return Subject("view", None, name)
 
 
 def _sort_key(change: Change) -> tuple[int, str, int]:

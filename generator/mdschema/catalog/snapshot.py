@@ -220,7 +220,7 @@ def snapshot(
     conn: psycopg.Connection[Any], schema: str = "public", exclude_tables: frozenset[str] = frozenset()
 ) -> Snapshot:
     """Read schema ``schema`` with one set-based query per kind of object, in one read-only transaction."""
-    from mdschema.catalog.views import read_views
+    from mdschema.catalog.view_rows import read_views
 
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with gc_paused(), conn.transaction(), conn.cursor() as cur:
@@ -251,8 +251,14 @@ def snapshot(
             extensions=tuple(Extension(*row) for row in sorted(rows(_EXTENSIONS_SQL))),
             functions=tuple(Function(*row) for row in sorted(rows(_FUNCTIONS_SQL))),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
-            views=read_views(rows),
+            views=tuple(_view(**fields) for fields in read_views(rows)),
         )
+
+
+def _view(indexes: tuple[tuple[str, str, bool], ...], **fields: Any) -> View:
+    return View(
+        indexes=tuple(Index(name, definition, unique, ()) for name, definition, unique in indexes), **fields
+    )
 
 
 def _triggers(names: dict[int, str], trigger_rows: Rows) -> Iterator[Trigger]:

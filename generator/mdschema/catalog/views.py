@@ -6,109 +6,28 @@ revision compares come from a real server, so two spellings of one query are one
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mdschema.catalog.snapshot import Index, Snapshot, View
-
-_VIEWS_SQL = """
-SELECT c.oid, c.relname, c.relkind::text, pg_get_viewdef(c.oid, true), c.relispopulated,
-       coalesce(c.reloptions, '{}'::text[]), obj_description(c.oid, 'pg_class')
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %(schema)s AND c.relkind IN ('v', 'm')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
-                  AND e.objid = c.oid AND e.deptype = 'e')
-"""
-
-_VIEW_COLUMNS_SQL = """
-SELECT attrelid, attname, format_type(atttypid, atttypmod) FROM pg_attribute
-WHERE attrelid = ANY(%(oids)s::oid[]) AND attnum > 0 AND NOT attisdropped
-ORDER BY attrelid, attnum
-"""
-
-_VIEW_INDEXES_SQL = """
-SELECT x.indrelid, i.relname, pg_get_indexdef(x.indexrelid), x.indisunique
-FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-WHERE x.indrelid = ANY(%(oids)s::oid[])
-"""
-
-# What a view's rewrite rule depends on: the relations (and their columns) its query reads.
-_VIEW_READS_SQL = """
-SELECT DISTINCT r.ev_class,
-       CASE WHEN n.nspname = %(schema)s THEN c.relname ELSE n.nspname || '.' || c.relname END,
-       coalesce(a.attname, '')
-FROM pg_rewrite r
-JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
-WHERE r.ev_class = ANY(%(oids)s::oid[]) AND d.refobjid <> r.ev_class
-"""
-
-
-def read_views(rows: Callable[..., list[tuple[Any, ...]]]) -> tuple[View, ...]:
-    """The schema's views; `rows(query, **params)` runs a query in the snapshot's transaction."""
-    found = rows(_VIEWS_SQL)
-    if not found:
-        return ()
-    oids = [row[0] for row in found]
-    columns: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
-    for oid, name, type_ in rows(_VIEW_COLUMNS_SQL, oids=oids):
-        columns[oid].append((name, type_))
-    indexes: defaultdict[int, list[Index]] = defaultdict(list)
-    for oid, name, definition, unique in rows(_VIEW_INDEXES_SQL, oids=oids):
-        indexes[oid].append(Index(name, definition, unique, ()))
-    reads: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
-    for oid, relation, column in rows(_VIEW_READS_SQL, oids=oids):
-        reads[oid].add((relation, column))
-    return tuple(
-        sorted(
-            (
-                View(
-                    name=name,
-                    kind=kind,
-                    definition=definition,
-                    columns=tuple(columns[oid]),
-                    options=tuple(sorted(options)),
-                    populated=bool(populated) if kind == "m" else True,
-                    comment=comment,
-                    indexes=tuple(sorted(indexes[oid], key=lambda i: i.name)),
-                    reads=tuple(sorted(reads[oid])),
-                )
-                for oid, name, kind, definition, populated, options, comment in found
-            ),
-            key=lambda v: v.name,
-        )
-    )
-
+from mdschema.catalog.snapshot import Snapshot, View
 
 # --- changes -----------------------------------------------------------------------------------------
 
 
-def _subject(name: str) -> Any:
-    from mdschema.catalog.diff import Subject
-
-    return Subject("view", None, name)
+# Each change carries its `subject` (a catalog.diff.Subject, which diff passes in: this module is below it).
 
 
 @dataclass(frozen=True, slots=True)
 class ViewAdded:
     view: View
-
-    @property
-    def subject(self) -> Any:
-        return _subject(self.view.name)
+    subject: Any
 
 
 @dataclass(frozen=True, slots=True)
 class ViewDropped:
     view: View
-
-    @property
-    def subject(self) -> Any:
-        return _subject(self.view.name)
+    subject: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,27 +36,25 @@ class ViewChanged:
 
     before: View
     after: View
-
-    @property
-    def subject(self) -> Any:
-        return _subject(self.after.name)
+    subject: Any
 
 
 ViewChange = ViewAdded | ViewDropped | ViewChanged
 VIEW_CHANGES = (ViewAdded, ViewDropped, ViewChanged)
 
 
-def diff_views(current: Snapshot, desired: Snapshot) -> Iterator[ViewChange]:
+def diff_views(current: Snapshot, desired: Snapshot, subject: Callable[[str], Any]) -> Iterator[ViewChange]:
+    """What turns `current`'s views into `desired`'s; `subject(name)` is a view's diff.Subject."""
     old = {v.name: v for v in current.views}
     new = {v.name: v for v in desired.views}
     for name, view in old.items():
         if name not in new:
-            yield ViewDropped(view)
+            yield ViewDropped(view, subject(name))
         elif new[name] != view:
-            yield ViewChanged(view, new[name])
+            yield ViewChanged(view, new[name], subject(name))
     for name, view in new.items():
         if name not in old:
-            yield ViewAdded(view)
+            yield ViewAdded(view, subject(name))
 
 
 def kind_word(view: View) -> str:

@@ -790,7 +790,7 @@ def decide_external(schema: Schema) -> ExternalModule | None:
 
 
 def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    from mdschema.spec.views import view_statements
+    from mdschema.codegen.view_sql import view_statements
 
     return tuple(
         (v.name, "MATERIALIZED VIEW" if v.materialized else "VIEW", view_statements(v)) for v in schema.views

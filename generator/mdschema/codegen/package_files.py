@@ -143,7 +143,10 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
         0,
     )
     if ddl.views:
-        lines += ["", "# Views, in creation order: (name, VIEW | MATERIALIZED VIEW, statements that build it)."]
+        lines += [
+            "",
+            "# Views, in creation order: (name, VIEW | MATERIALIZED VIEW, statements that build it).",
+        ]
         lines += statement(
             "VIEWS: tuple[tuple[str, str, tuple[str, ...]], ...] = ",
             _tuple(

@@ -25,7 +25,7 @@ def render_views(env: object, schema: Schema, sources: str) -> dict[str, str]:
         return {}
     names: dict[str, set[str]] = {_SA: {"Column", "MetaData", "Table"}}
     body: list[str] = [
-        "# Not Base.metadata: create_all() and Alembic's autogenerate leave views alone (ddl.py creates them).",
+        "# Not Base.metadata: create_all() and Alembic's autogenerate leave views alone (ddl.py makes them).",
         "VIEWS_METADATA = MetaData()",
     ]
     taken = {"VIEWS_METADATA", "Column", "MetaData", "Table"}
@@ -41,7 +41,11 @@ def render_views(env: object, schema: Schema, sources: str) -> dict[str, str]:
         body += statement(f"{_variable(view.name, taken)} = ", Call("Table", tuple(args)), 0)
     imports = ImportBlock(
         tuple(sorted(m for m, found in names.items() if "" in found)),
-        tuple((m, tuple(isort_names({n for n in found if n}))) for m, found in sorted(names.items()) if found - {""}),
+        tuple(
+            (m, tuple(isort_names({n for n in found if n})))
+            for m, found in sorted(names.items())
+            if found - {""}
+        ),
     )
     plain = env.get_template("plain_module.py.j2")  # type: ignore[attr-defined]
     text = plain.render(

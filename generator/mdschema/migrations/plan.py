@@ -650,9 +650,9 @@ def _update_extension(c: ExtensionVersionChanged, ctx: Context) -> list[Op]:
 # Left unannotated so that mypy checks every handler against its phase's kinds (a phase of two kinds names
 # their union: mypy would otherwise join them to `object`).
 PHASES: Final = (
-    Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
     Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
+    Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),

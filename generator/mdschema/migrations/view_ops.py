@@ -31,6 +31,14 @@ from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped, kind_wor
 from mdschema.util.graph import topological_order
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
+from mdschema.util.sql_text import text_source
+
+
+def _sql(text: str) -> Any:
+    """op.execute() of exactly `text` (as migrations.plan writes every statement from the catalog)."""
+    from alembic.operations import ops
+
+    return ops.ExecuteSQLOp(text_source(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +67,9 @@ def with_rebuilds(changes: Sequence[Any], current: Snapshot, target: Snapshot) -
         return list(changes)
     touched: dict[tuple[str, str], str] = {}  # (relation, column or '') → why
     enum_columns: dict[str, list[tuple[str, str]]] = {}
-    for table in current.tables:
-        for col in table.columns:
-            enum_columns.setdefault(col.type.removesuffix("[]"), []).append((table.name, col.name))
+    for t in current.tables:
+        for col in t.columns:
+            enum_columns.setdefault(col.type.removesuffix("[]"), []).append((t.name, col.name))
     for c in changes:
         match c:
             case ColumnTypeChanged(table=table, column=column):
@@ -70,8 +78,8 @@ def with_rebuilds(changes: Sequence[Any], current: Snapshot, target: Snapshot) -
                 touched[table, col.name] = f"column {table}.{col.name} is dropped"
             case ColumnGeneratedChanged(table=table, column=column):
                 touched[table, column] = f"column {table}.{column} is generated differently"
-            case TableDropped(table=t):
-                touched[t.name, ""] = f"table {t.name} is dropped"
+            case TableDropped(table=gone_table):
+                touched[gone_table.name, ""] = f"table {gone_table.name} is dropped"
             case EnumLabelsChanged(name=name):
                 for key in enum_columns.get(name, ()):
                     touched[key] = f"enum {name} changes"
@@ -139,8 +147,6 @@ def _order(views: Iterable[View], among: Snapshot) -> list[View]:
 
 def drop_views(changes: Sequence[Any], ctx: Any) -> list[Any]:
     """Views dropped, or dropped to be created again, dependents first; matview indexes that go."""
-    from mdschema.migrations.plan import _sql
-
     going: list[View] = []
     out: list[Any] = []
     for c in changes:
@@ -148,7 +154,9 @@ def drop_views(changes: Sequence[Any], ctx: Any) -> list[Any]:
             going.append(c.view)
         elif isinstance(c, ViewChanged):
             if _in_place(c):
-                out += [_sql(f"DROP INDEX {qi(i.name)}") for i in c.before.indexes if i not in c.after.indexes]
+                out += [
+                    _sql(f"DROP INDEX {qi(i.name)}") for i in c.before.indexes if i not in c.after.indexes
+                ]
             elif not replaceable(c.before, c.after):
                 going.append(c.before)
     return [_sql(f"DROP {kind_word(v)} {qi(v.name)}") for v in reversed(_order(going, ctx.current))] + out
@@ -156,8 +164,6 @@ def drop_views(changes: Sequence[Any], ctx: Any) -> list[Any]:
 
 def create_views(changes: Sequence[Any], ctx: Any) -> list[Any]:
     """Views added, replaced or created again, what they read first, with their indexes and comments."""
-    from mdschema.migrations.plan import _sql
-
     coming: list[View] = []
     out: list[Any] = []
     for c in changes:

@@ -766,7 +766,10 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collec
         and not _in_public(span, f"table {names[-depth]}", names[-depth - 1], diag)
     ):
         return
-    if views.view_comment(span, node, names, out, diag):
+    if node.objtype in (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
+        if names and (len(names) == 1 or _in_public(span, f"view {names[-1]}", names[-2], diag)):
+            materialized = node.objtype == ObjectType.OBJECT_MATVIEW
+            out.views.append(views.RawViewComment(names[-1], materialized, node.comment, span))
         return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(names[-1], None, node.comment, span))
@@ -774,6 +777,51 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collec
         out.comments.append(RawComment(names[-2], names[-1], node.comment, span))
     else:
         diag.error(span, "E202", "unsupported statement COMMENT ON (only tables, columns and views)")
+
+
+def _create_view(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    span = b.span(start)
+    rel = node.view
+    if not _in_public(span, f"view {rel.relname}", rel.schemaname, diag):
+        return
+    if rel.relpersistence == "t":
+        diag.error(span, "E204", f"view {rel.relname}: TEMPORARY views are not supported")
+        return
+    node.replace = False  # the docs say what the view is; CREATE OR REPLACE is the migrations' choice
+    aliases = views.names_of(node.aliases)
+    description = _description(b, rel.relname)
+    out.views.append(
+        views.record(b, node.query, rel.relname, False, deparse(node), aliases, span, description)
+    )
+
+
+def _create_matview(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    """CREATE MATERIALIZED VIEW … AS … [WITH [NO] DATA]; CREATE TABLE AS is refused."""
+    from pglast.enums import ObjectType
+
+    span = b.span(start)
+    if node.objtype != ObjectType.OBJECT_MATVIEW or node.is_select_into:
+        diag.error(
+            span,
+            "E202",
+            f"unsupported statement {_statement_name('CreateTableAsStmt')}",
+            "write the table with CREATE TABLE (CREATE MATERIALIZED VIEW … AS is supported)",
+        )
+        return
+    rel = node.into.rel
+    if not _in_public(span, f"materialized view {rel.relname}", rel.schemaname, diag):
+        return
+    node.if_not_exists = False
+    aliases = views.names_of(node.into.colNames)
+    description = _description(b, rel.relname)
+    out.views.append(
+        views.record(b, node.query, rel.relname, True, deparse(node), aliases, span, description)
+    )
+
+
+def _description(b: _Block, name: str) -> str | None:
+    heading = _heading_for(b.block.headings, name)
+    return split_renamed((heading.description or None) if heading else None)[0]
 
 
 _Handler = Callable[[_Block, Any, int, int, _Out, Collector], None]
@@ -787,6 +835,6 @@ _HANDLERS: dict[str, _Handler] = {
     "CreateTrigStmt": _create_trigger,
     "AlterTableStmt": _alter_table,
     "CommentStmt": _comment,
-    "ViewStmt": views.create_view,
-    "CreateTableAsStmt": views.create_matview,
+    "ViewStmt": _create_view,
+    "CreateTableAsStmt": _create_matview,
 }

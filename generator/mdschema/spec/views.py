@@ -16,13 +16,10 @@ from typing import Any
 
 import mdschema.spec.pg_names as naming
 from mdschema.errors import Collector, Span
-from mdschema.schema import Index, IndexElement, PgType, Table, View, ViewColumn
-from mdschema.spec.comments import split_renamed
+from mdschema.schema import Index, PgType, Table, View, ViewColumn
 from mdschema.spec.markdown import Doc
 from mdschema.spec.raw import Parsed, RawIndex
 from mdschema.util.graph import topological_order
-from mdschema.util.sql_text import quote_ident as qi
-from mdschema.util.sql_text import quote_literal as ql
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,84 +59,31 @@ class RawViewComment:
 # --- reading the statements (hooked into spec.statements' handlers) -------------------------------
 
 
-def create_view(b: Any, node: Any, start: int, end: int, out: Any, diag: Collector) -> None:
-    """CREATE [OR REPLACE] VIEW: `b` is the block being read, `out` its records (spec.statements)."""
-    from mdschema.spec.statements import _in_public, deparse
-
-    span = b.span(start)
-    rel = node.view
-    if not _in_public(span, f"view {rel.relname}", rel.schemaname, diag):
-        return
-    if rel.relpersistence == "t":
-        diag.error(span, "E204", f"view {rel.relname}: TEMPORARY views are not supported")
-        return
-    node.replace = False  # the docs say what the view is; CREATE OR REPLACE is the migrations' choice
-    _record(b, node, node.query, rel.relname, False, deparse(node), tuple(_names(node.aliases)), span, out)
-
-
-def create_matview(b: Any, node: Any, start: int, end: int, out: Any, diag: Collector) -> None:
-    """CREATE MATERIALIZED VIEW … AS … [WITH [NO] DATA] (CREATE TABLE AS is refused as before)."""
-    from pglast.enums import ObjectType
-
-    from mdschema.spec.statements import _in_public, _statement_name, deparse
-
-    span = b.span(start)
-    if node.objtype != ObjectType.OBJECT_MATVIEW or node.is_select_into:
-        diag.error(
-            span,
-            "E202",
-            f"unsupported statement {_statement_name('CreateTableAsStmt')}",
-            "write the table with CREATE TABLE; CREATE MATERIALIZED VIEW … AS is supported",
-        )
-        return
-    rel = node.into.rel
-    if not _in_public(span, f"materialized view {rel.relname}", rel.schemaname, diag):
-        return
-    node.if_not_exists = False
-    aliases = tuple(_names(node.into.colNames))
-    _record(b, node, node.query, rel.relname, True, deparse(node), aliases, span, out)
-
-
-def _record(
-    b: Any, node: Any, query: Any, name: str, materialized: bool, sql: str, aliases: tuple[str, ...],
-    span: Span, out: Any,
-) -> None:  # fmt: skip
-    from mdschema.spec.statements import _heading_for
-
-    heading = _heading_for(b.block.headings, name)
-    description, _ = split_renamed((heading.description or None) if heading else None)
+def record(
+    b: Any, query: Any, name: str, materialized: bool, sql: str, aliases: tuple[str, ...], span: Span,
+    description: str | None,
+) -> RawView:  # fmt: skip
+    """The record of a CREATE [MATERIALIZED] VIEW whose SELECT is `query`; `b` is the block being read
+    (spec.statements), `sql` the statement deparsed, `description` the heading's paragraph."""
     first = query
     while getattr(first, "larg", None) is not None:  # UNION / INTERSECT / EXCEPT: the first branch
         first = first.larg
-    out.views.append(
-        RawView(
-            name=name,
-            materialized=materialized,
-            sql=sql,
-            aliases=aliases,
-            targets=tuple(_target(t) for t in getattr(first, "targetList", None) or ()),
-            from_names=tuple(_from_names(getattr(first, "fromClause", None) or ())),
-            reads=tuple((rel, b.span(b.base + loc) if loc >= 0 else span) for rel, loc in _reads(query)),
-            description=description,
-            span=span,
-            doc=b.doc,
-        )
+    return RawView(
+        name=name,
+        materialized=materialized,
+        sql=sql,
+        aliases=aliases,
+        targets=tuple(_target(t) for t in getattr(first, "targetList", None) or ()),
+        from_names=tuple(_from_names(getattr(first, "fromClause", None) or ())),
+        reads=tuple((rel, b.span(b.base + loc) if loc >= 0 else span) for rel, loc in _reads(query)),
+        description=description,
+        span=span,
+        doc=b.doc,
     )
 
 
-def view_comment(span: Span, node: Any, names: list[str], out: Any, diag: Collector) -> bool:
-    """COMMENT ON VIEW / MATERIALIZED VIEW: True when `node` is one (and recorded)."""
-    from pglast.enums import ObjectType
-
-    from mdschema.spec.statements import _in_public
-
-    materialized = node.objtype == ObjectType.OBJECT_MATVIEW
-    if node.objtype != ObjectType.OBJECT_VIEW and not materialized:
-        return False
-    if not names or (len(names) > 1 and not _in_public(span, f"view {names[-1]}", names[-2], diag)):
-        return True
-    out.views.append(RawViewComment(names[-1], materialized, node.comment, span))
-    return True
+def names_of(items: Any) -> tuple[str, ...]:
+    return tuple(_names(items))
 
 
 def _names(items: Any) -> list[str]:
@@ -158,11 +102,10 @@ def _target(t: Any) -> Target:
         qualifier = str(fields[-2].sval) if len(fields) > 1 else None
         return Target("column", t.name, qualifier, str(fields[-1].sval), str(fields[-1].sval))
     default = "?column?"
-    if isinstance(val, ast.FuncCall):
+    if isinstance(val, ast.FuncCall) and val.funcname:
         default = str(val.funcname[-1].sval)
-    elif isinstance(val, ast.TypeCast) and isinstance(val.arg, ast.ColumnRef):
-        last = val.arg.fields[-1]
-        default = str(getattr(last, "sval", default))
+    elif isinstance(val, ast.TypeCast) and isinstance(val.arg, ast.ColumnRef) and val.arg.fields:
+        default = str(getattr(val.arg.fields[-1], "sval", default))
     return Target("expression", t.name, default_name=default)
 
 
@@ -194,7 +137,9 @@ def _reads(query: Any) -> list[tuple[str, int]]:
         if isinstance(item, ast.CommonTableExpr):
             ctes.add(str(item.ctename))
         if isinstance(item, ast.RangeVar):
-            name = item.relname if item.schemaname in (None, "public") else f"{item.schemaname}.{item.relname}"
+            name = (
+                item.relname if item.schemaname in (None, "public") else f"{item.schemaname}.{item.relname}"
+            )
             found.append((str(name), item.location if item.location is not None else -1))
         elif isinstance(item, ast.Node):
             for attr in reversed(item.__slots__):  # type: ignore[attr-defined]
@@ -242,7 +187,7 @@ def resolve_views(
                 raw.span,
                 "E111",
                 f"view {raw.name} is defined twice (first at {first.span})",
-                "keep one definition: the docs say what the view is, and revisions replace it when it changes",
+                "keep one definition: the docs say what the view is; revisions replace it when it changes",
             )
             continue
         if raw.name in tables:
@@ -327,7 +272,8 @@ def naming_problem(raw: RawView, diag: Collector) -> None:
         diag.error(
             raw.span,
             "E103",
-            f"view {raw.name!r} is {len(raw.name.encode())} bytes; PostgreSQL truncates identifiers to 63 bytes",
+            f"view {raw.name!r} is {len(raw.name.encode())} bytes; "
+            "PostgreSQL truncates identifiers to 63 bytes",
             "choose a shorter name",
         )
 
@@ -394,45 +340,3 @@ def _columns(
     for i, alias in enumerate(raw.aliases[: len(found)]):
         found[i] = ViewColumn(alias, found[i].type)
     return tuple(found)
-
-
-# --- SQL the models and the docs' fidelity need --------------------------------------------------
-
-
-def index_sql(index: Index) -> str:
-    """CREATE [UNIQUE] INDEX … ON a materialized view, from the IR (the docs' own statement)."""
-    elements = []
-    for el in index.elements:
-        piece = qi(el.column) if el.column else (el.expression or "")
-        if el.opclass:
-            piece += f" {el.opclass}"
-        if el.descending:
-            piece += " DESC"
-        if el.nulls:
-            piece += f" NULLS {el.nulls.upper()}"
-        elements.append(piece)
-    sql = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX {qi(index.name)} ON {qi(index.table)}"
-    if index.method != "btree":
-        sql += f" USING {index.method}"
-    sql += f" ({', '.join(elements)})"
-    if index.include:
-        sql += f" INCLUDE ({', '.join(qi(c) for c in index.include)})"
-    if index.nulls_not_distinct:
-        sql += " NULLS NOT DISTINCT"
-    if index.with_options:
-        sql += f" WITH ({', '.join(f'{k} = {v}' for k, v in index.with_options)})"
-    if index.where:
-        sql += f" WHERE {index.where}"
-    return sql
-
-
-def view_statements(view: View) -> tuple[str, ...]:
-    """Every statement that builds `view`: CREATE, its indexes, its comment."""
-    out = [view.sql, *(index_sql(i) for i in view.indexes)]
-    if view.description is not None:
-        kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-        out.append(f"COMMENT ON {kind} {qi(view.name)} IS {ql(view.description)}")
-    return tuple(out)
-
-
-__all__ = ["IndexElement", "RawView", "RawViewComment", "resolve_views", "split_indexes", "view_statements"]
