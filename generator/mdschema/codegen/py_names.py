@@ -21,7 +21,7 @@ from mdschema.schema import Schema
 # The files the generated package holds besides one module per doc: a doc module of the same name would
 # overwrite (or be overwritten by) one of them. The one list; `default_module` steers clear of it, and a
 # configured module on it is error E304.
-RESERVED_MODULES = frozenset({"__init__", "base", "db", "ddl", "enums", "external", "repositories"})
+RESERVED_MODULES = frozenset({"__init__", "base", "db", "ddl", "enums", "external", "repositories", "views"})
 
 # Attributes that declarative classes reserve; a column of that name gets another attribute name.
 RESERVED_ATTRS = frozenset({"metadata", "registry", "query", "query_class", "mapper", "type_annotation_map"})
