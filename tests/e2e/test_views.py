@@ -184,6 +184,14 @@ ORDERS = TABLES + TOTALS
             ["DROP VIEW coded"],  # reads purchase, but not the column that changes
         ),
         (
+            "a column it reads renamed",
+            ORDERS,
+            ORDERS.replace("    name TEXT NOT NULL,", "    full_name TEXT NOT NULL, -- renamed from: name")
+            .replace("c.id, c.name, sum", "c.id, c.full_name, sum").replace("GROUP BY c.id, c.name", "GROUP BY c.id, c.full_name"),
+            ["ALTER TABLE customer RENAME COLUMN name TO full_name", "DROP VIEW customer_totals", "CREATE VIEW customer_totals AS"],
+            [],
+        ),
+        (
             "materialized view definition",
             TABLES + VIEWS,
             (TABLES + VIEWS).replace("count(*) AS n FROM purchase", "count(*) AS n, min(amount) AS least FROM purchase"),
