@@ -83,7 +83,7 @@ class Collection(Base):
     is_approved: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Storyteller approved the grouping"
     )
-    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was approved")
+    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was approved")
     include_in_book: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("TRUE"), comment="Whether the collection should feed the book"
     )
@@ -100,10 +100,10 @@ class Collection(Base):
     )
     synthesis_tone: Mapped[str | None] = mapped_column(String(50), comment="Dominant tone of the collection")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the collection was created"
+        DateTime, server_default=text("now()"), comment="When the collection was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
@@ -183,7 +183,7 @@ class CollectionLifeEvent(Base):
         Text, comment="How the event expresses the collection's theme"
     )
     added_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the event was added"
+        DateTime, server_default=text("now()"), comment="When the event was added"
     )
     added_by: Mapped[str | None] = mapped_column(String(100), comment="'analyst_agent' or 'storyteller'")
 
@@ -225,10 +225,10 @@ class CollectionGrouping(Base):
     )
     display_order: Mapped[int | None] = mapped_column(Integer, comment="Order of the grouping in the book")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the grouping was created"
+        DateTime, server_default=text("now()"), comment="When the grouping was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     collection_grouping_members: Mapped[list[CollectionGroupingMember]] = relationship(
@@ -269,7 +269,7 @@ class CollectionGroupingMember(Base):
         Text, comment="How the collection contributes to the grouping"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the membership was created"
+        DateTime, server_default=text("now()"), comment="When the membership was created"
     )
 
     collection: Mapped[Collection | None] = relationship(back_populates="collection_grouping_members")
@@ -319,7 +319,7 @@ class CollectionRelationship(Base):
         Boolean, server_default=text("FALSE"), comment="Whether the relationship reads both ways"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the relationship was recorded"
+        DateTime, server_default=text("now()"), comment="When the relationship was recorded"
     )
 
     source_collection: Mapped[Collection | None] = relationship(
@@ -361,7 +361,7 @@ class CollectionTag(Base):
     tag_value: Mapped[str | None] = mapped_column(String(200), comment="The tag itself, e.g. 'pride'")
     relevance_note: Mapped[str | None] = mapped_column(Text, comment="Why the tag applies")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the tag was added"
+        DateTime, server_default=text("now()"), comment="When the tag was added"
     )
 
     collection: Mapped[Collection | None] = relationship(back_populates="collection_tags")
@@ -405,16 +405,16 @@ class CollectionSynthesis(Base):
     is_approved: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Storyteller approved this version"
     )
-    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was approved")
+    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was approved")
     user_feedback: Mapped[str | None] = mapped_column(Text, comment="What the storyteller said about it")
     needs_revision: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="The storyteller asked for changes"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the version was created"
+        DateTime, server_default=text("now()"), comment="When the version was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     collection: Mapped[Collection | None] = relationship(back_populates="collection_syntheses")

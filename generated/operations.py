@@ -83,22 +83,22 @@ class StorytellerProgress(Base):
         ARRAY(Text), comment="Phases the storyteller chose to skip"
     )
     first_session_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the first session took place"
+        DateTime, comment="When the first session took place"
     )
     first_capture_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the first life event was captured"
+        DateTime, comment="When the first life event was captured"
     )
     first_synthesis_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the first synthesis was produced"
+        DateTime, comment="When the first synthesis was produced"
     )
     book_started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When book formation began"
+        DateTime, comment="When book formation began"
     )
     book_completed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the book was finished"
+        DateTime, comment="When the book was finished"
     )
     last_active_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="Last activity of any kind"
+        DateTime, comment="Last activity of any kind"
     )
     total_sessions_count: Mapped[int | None] = mapped_column(
         Integer, server_default=text("0"), comment="Sessions held"
@@ -116,10 +116,10 @@ class StorytellerProgress(Base):
         Text, comment="Concrete next step shown on the dashboard"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="storyteller_progresses")
@@ -167,7 +167,7 @@ class StorytellerSectionSelection(Base):
         Boolean, server_default=text("FALSE"), comment="Whether the section is mandatory for the chosen scope"
     )
     selected_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the section was selected"
+        DateTime, server_default=text("now()"), comment="When the section was selected"
     )
     user_notes: Mapped[str | None] = mapped_column(
         Text, comment="The storyteller's own note, e.g. \"want to talk about Grandpa's shop\""
@@ -216,17 +216,15 @@ class StorytellerSectionStatus(Base):
         comment="locked, unlocked, in_progress, completed, skipped",
     )
     unlocked_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the section unlocked"
+        DateTime, comment="When the section unlocked"
     )
     unlocked_by: Mapped[str | None] = mapped_column(
         String(100), comment="What unlocked it: 'scope', 'profile', 'prerequisite', 'manual'"
     )
     unlock_reason: Mapped[str | None] = mapped_column(Text, comment="Explanation of the unlock")
-    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When work began")
-    completed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it was completed"
-    )
-    skipped_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was skipped")
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When work began")
+    completed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was completed")
+    skipped_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was skipped")
     skip_reason: Mapped[str | None] = mapped_column(Text, comment="Why it was skipped")
     prompts_answered: Mapped[int | None] = mapped_column(
         Integer, server_default=text("0"), comment="Prompts answered in the section"
@@ -246,10 +244,10 @@ class StorytellerSectionStatus(Base):
     )
     prerequisite_notes: Mapped[str | None] = mapped_column(Text, comment="Which prerequisites are missing")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     process_section: Mapped[ProcessSection | None] = relationship(
@@ -322,10 +320,10 @@ class ScopeType(Base):
         Boolean, server_default=text("TRUE"), comment="Whether the scope is offered"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the scope was created"
+        DateTime, server_default=text("now()"), comment="When the scope was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="scope_types")
@@ -376,7 +374,7 @@ class ArchetypeAnalysis(Base):
         Integer, comment="Sequence number per storyteller, starting at 1"
     )
     analyzed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the analysis ran"
+        DateTime, server_default=text("now()"), comment="When the analysis ran"
     )
     candidate_archetypes: Mapped[Any] = mapped_column(
         JSONB, comment='Ranked candidates, e.g. [{"archetype": "redemption", "confidence": 0.62}]'
@@ -428,7 +426,7 @@ class ArchetypeAnalysis(Base):
     revealed_to_user: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the storyteller has been shown the analysis"
     )
-    revealed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was shown")
+    revealed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was shown")
     user_feedback_received: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the storyteller responded"
     )
@@ -449,10 +447,10 @@ class ArchetypeAnalysis(Base):
         Uuid, ForeignKey("archetype_analysis.id"), comment="Analysis this one refines (self reference)"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     collection: Mapped[Collection | None] = relationship(back_populates="archetype_analyses")
@@ -525,17 +523,17 @@ class UserFeedback(Base):
     resolution_status: Mapped[str | None] = mapped_column(
         String(50), comment="'open', 'in_progress', 'resolved' or 'wont_fix'"
     )
-    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was resolved")
+    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was resolved")
     resolution_notes: Mapped[str | None] = mapped_column(Text, comment="How it was resolved")
     used_for_improvement: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether it fed back into prompts or agents"
     )
     improvement_notes: Mapped[str | None] = mapped_column(Text, comment="What was improved")
     feedback_given_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the user gave the feedback"
+        DateTime, server_default=text("now()"), comment="When the user gave the feedback"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
 
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="user_feedback")
@@ -613,10 +611,10 @@ class Agent(Base):
         Integer, server_default=text("1"), comment="Configuration version, bumped on every change"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the agent was created"
+        DateTime, server_default=text("now()"), comment="When the agent was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     agent_instances: Mapped[list[AgentInstance]] = relationship(back_populates="agent", passive_deletes="all")
@@ -671,11 +669,11 @@ class AgentInstance(Base):
         String(50), server_default=text("'active'"), comment="active, paused, completed or failed"
     )
     started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the instance started"
+        DateTime, server_default=text("now()"), comment="When the instance started"
     )
-    completed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it completed")
-    paused_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was paused")
-    failed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it failed")
+    completed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it completed")
+    paused_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was paused")
+    failed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it failed")
     failure_reason: Mapped[str | None] = mapped_column(Text, comment="Why it failed")
     total_interactions: Mapped[int | None] = mapped_column(
         Integer, server_default=text("0"), comment="Interactions handled"
@@ -694,10 +692,10 @@ class AgentInstance(Base):
     )
     review_notes: Mapped[str | None] = mapped_column(Text, comment="Reviewer's notes")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     agent: Mapped[Agent | None] = relationship(back_populates="agent_instances")
@@ -773,7 +771,7 @@ class Requirement(Base):
         comment="pending, addressed, resolved, deferred or obsolete",
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the requirement was lodged"
+        DateTime, server_default=text("now()"), comment="When the requirement was lodged"
     )
     created_by: Mapped[str] = mapped_column(
         String(50),
@@ -781,19 +779,17 @@ class Requirement(Base):
         comment="Flow that lodged it, 'analyst_flow' by default",
     )
     addressed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When a session addressed it"
+        DateTime, comment="When a session addressed it"
     )
     addressed_in_session_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("session.id"), comment="Session that addressed it"
     )
-    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was resolved")
+    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was resolved")
     resolved_by: Mapped[str | None] = mapped_column(String(50), comment="Who or what resolved it")
     resolution_notes: Mapped[str | None] = mapped_column(Text, comment="How it was resolved")
-    deferred_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was deferred")
+    deferred_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was deferred")
     deferred_reason: Mapped[str | None] = mapped_column(Text, comment="Why it was deferred")
-    obsolete_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it became obsolete"
-    )
+    obsolete_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it became obsolete")
     obsolete_reason: Mapped[str | None] = mapped_column(Text, comment="Why it became obsolete")
     user_notified: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the storyteller was told about it"
@@ -803,7 +799,7 @@ class Requirement(Base):
     )
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB, comment="Anything else, as JSON")
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     addressed_in_session: Mapped[StorytellerSession | None] = relationship(back_populates="requirements")
@@ -879,25 +875,23 @@ class EditRequirement(Base):
         comment="pending, in_review, resolved, wont_fix or obsolete",
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the issue was lodged"
+        DateTime, server_default=text("now()"), comment="When the issue was lodged"
     )
     created_by: Mapped[str] = mapped_column(
         String(50),
         server_default=text("'editor_flow'"),
         comment="Flow that lodged it, 'editor_flow' by default",
     )
-    in_review_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When review started")
+    in_review_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When review started")
     in_review_by: Mapped[str | None] = mapped_column(String(50), comment="Who reviewed it")
-    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was resolved")
+    resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was resolved")
     resolved_by: Mapped[str | None] = mapped_column(String(50), comment="Who or what resolved it")
     resolution_notes: Mapped[str | None] = mapped_column(Text, comment="How it was resolved")
     wont_fix_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it was marked won't fix"
+        DateTime, comment="When it was marked won't fix"
     )
     wont_fix_reason: Mapped[str | None] = mapped_column(Text, comment="Why it won't be fixed")
-    obsolete_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it became obsolete"
-    )
+    obsolete_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it became obsolete")
     obsolete_reason: Mapped[str | None] = mapped_column(Text, comment="Why it became obsolete")
     user_notified: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the storyteller was told about it"
@@ -916,7 +910,7 @@ class EditRequirement(Base):
     )
     metadata_: Mapped[Any | None] = mapped_column("metadata", JSONB, comment="Anything else, as JSON")
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="edit_requirements")
@@ -979,10 +973,10 @@ class BookExport(Base):
         comment="Lifecycle state of the export: queued, generating, ready, failed or expired",
     )
     generation_started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When rendering started"
+        DateTime, comment="When rendering started"
     )
     generation_completed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When rendering finished"
+        DateTime, comment="When rendering finished"
     )
     generation_duration_seconds: Mapped[int | None] = mapped_column(
         Integer, comment="Rendering time in seconds"
@@ -993,15 +987,15 @@ class BookExport(Base):
     page_count: Mapped[int | None] = mapped_column(Integer, comment="Pages in the rendered file")
     word_count: Mapped[int | None] = mapped_column(Integer, comment="Words in the rendered file")
     expires_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the download link expires"
+        DateTime, comment="When the download link expires"
     )
     downloaded_count: Mapped[int | None] = mapped_column(
         Integer, server_default=text("0"), comment="Number of downloads"
     )
     last_downloaded_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it was last downloaded"
+        DateTime, comment="When it was last downloaded"
     )
-    failed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When rendering failed")
+    failed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When rendering failed")
     failure_reason: Mapped[str | None] = mapped_column(Text, comment="Short reason for the failure")
     error_log: Mapped[str | None] = mapped_column(Text, comment="Full error output")
     generated_by: Mapped[str | None] = mapped_column(
@@ -1009,7 +1003,7 @@ class BookExport(Base):
     )
     generation_notes: Mapped[str | None] = mapped_column(Text, comment="Notes from the renderer")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the export was requested"
+        DateTime, server_default=text("now()"), comment="When the export was requested"
     )
 
     book_export_deliveries: Mapped[list[BookExportDelivery]] = relationship(
@@ -1052,18 +1046,16 @@ class BookExportDelivery(Base):
     delivery_status: Mapped[str | None] = mapped_column(
         String(50), comment="'pending', 'sent', 'delivered', 'opened' or 'failed'"
     )
-    delivered_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When it was delivered"
-    )
+    delivered_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was delivered")
     opened_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the recipient opened it"
+        DateTime, comment="When the recipient opened it"
     )
     downloaded_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the recipient downloaded the file"
+        DateTime, comment="When the recipient downloaded the file"
     )
     failure_reason: Mapped[str | None] = mapped_column(Text, comment="Why the delivery failed")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the delivery was created"
+        DateTime, server_default=text("now()"), comment="When the delivery was created"
     )
 
     book_export: Mapped[BookExport | None] = relationship(back_populates="book_export_deliveries")

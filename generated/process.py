@@ -60,7 +60,7 @@ class ProcessVersion(Base):
         Boolean, server_default=text("FALSE"), comment="TRUE for the version new storytellers are enrolled in"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the version was created"
+        DateTime, server_default=text("now()"), comment="When the version was created"
     )
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id"), comment="Supabase auth user who published the version"
@@ -119,7 +119,7 @@ class ProcessCommitment(Base):
     title: Mapped[str] = mapped_column(String(200), comment='Short headline, e.g. "You\'re in control"')
     description: Mapped[str] = mapped_column(Text, comment="Full wording of the commitment")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the commitment was added"
+        DateTime, server_default=text("now()"), comment="When the commitment was added"
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="process_commitments")
@@ -218,10 +218,10 @@ class ProcessNode(Base):
         Text, comment='Guard rails for the agent, e.g. "never push on declined topics"'
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the node was created"
+        DateTime, server_default=text("now()"), comment="When the node was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the node was last edited"
+        DateTime, server_default=text("now()"), comment="When the node was last edited"
     )
 
     from_node_process_flow_edges: Mapped[list[ProcessFlowEdge]] = relationship(
@@ -291,7 +291,7 @@ class ProcessFlowEdge(Base):
         String(100), comment="Optional label for diagrams and debugging"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the edge was created"
+        DateTime, server_default=text("now()"), comment="When the edge was created"
     )
 
     from_node: Mapped[ProcessNode | None] = relationship(
@@ -350,7 +350,7 @@ class ProcessSection(Base):
         comment="Prompts that must be answered before the section counts as done",
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the section was created"
+        DateTime, server_default=text("now()"), comment="When the section was created"
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="process_sections")
@@ -438,7 +438,7 @@ class ProcessPrompt(Base):
         JSONB, comment='Condition payload, e.g. {"scope": "whole_life"}'
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the prompt was created"
+        DateTime, server_default=text("now()"), comment="When the prompt was created"
     )
 
     process_node: Mapped[ProcessNode | None] = relationship(back_populates="process_prompts")
@@ -471,7 +471,7 @@ class PromptPackTemplate(Base):
         Boolean, server_default=text("TRUE"), comment="Whether the pack is offered to all storytellers"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the pack was created"
+        DateTime, server_default=text("now()"), comment="When the pack was created"
     )
 
     prompt_pack_prompts: Mapped[list[PromptPackPrompt]] = relationship(
@@ -541,7 +541,7 @@ class SectionPrompt(Base):
         Integer, comment="Position of the prompt inside the section"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the link was created"
+        DateTime, server_default=text("now()"), comment="When the link was created"
     )
 
     process_prompt: Mapped[ProcessPrompt | None] = relationship(back_populates="section_prompts")

@@ -83,15 +83,15 @@ class StorytellerSession(Base):
     )
     procedure_notes: Mapped[str | None] = mapped_column(Text, comment="How the agent should run the session")
     scheduled_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the session is planned to start"
+        DateTime, comment="When the session is planned to start"
     )
     scheduled_duration_minutes: Mapped[int | None] = mapped_column(
         Integer, comment="Planned length in minutes"
     )
     started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the storyteller actually joined"
+        DateTime, comment="When the storyteller actually joined"
     )
-    ended_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When the session ended")
+    ended_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When the session ended")
     actual_duration_minutes: Mapped[int | None] = mapped_column(Integer, comment="Real length in minutes")
     status: Mapped[str | None] = mapped_column(
         String(50),
@@ -113,10 +113,10 @@ class StorytellerSession(Base):
         Text, comment="Agent's proposal for the next session's intention"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the session was created"
+        DateTime, server_default=text("now()"), comment="When the session was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the session was last changed"
+        DateTime, server_default=text("now()"), comment="When the session was last changed"
     )
 
     agent_instances: Mapped[list[AgentInstance]] = relationship(
@@ -193,10 +193,10 @@ class SessionScope(Base):
     )
     time_period_end: Mapped[datetime.date | None] = mapped_column(Date, comment="End of the period covered")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the scope was set"
+        DateTime, server_default=text("now()"), comment="When the scope was set"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the scope was last changed"
+        DateTime, server_default=text("now()"), comment="When the scope was last changed"
     )
 
     session: Mapped[StorytellerSession | None] = relationship(back_populates="session_scope")
@@ -253,10 +253,10 @@ class SessionProfile(Base):
         JSONB, comment='Other flags, e.g. {"immigrated": true, "twin": false}'
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the profile was captured"
+        DateTime, server_default=text("now()"), comment="When the profile was captured"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     session: Mapped[StorytellerSession | None] = relationship(back_populates="session_profile")
@@ -293,10 +293,10 @@ class SessionProgress(Base):
         comment="'pending', 'in_progress', 'completed' or 'skipped'",
     )
     started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the node was entered"
+        DateTime, comment="When the node was entered"
     )
     completed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the node was finished"
+        DateTime, comment="When the node was finished"
     )
     prompts_completed: Mapped[int | None] = mapped_column(
         Integer, server_default=text("0"), comment="Prompts answered at this node so far"
@@ -304,10 +304,10 @@ class SessionProgress(Base):
     prompts_total: Mapped[int | None] = mapped_column(Integer, comment="Prompts available at this node")
     node_data: Mapped[Any | None] = mapped_column(JSONB, comment="Scratch state the agent keeps for the node")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     process_node: Mapped[ProcessNode | None] = relationship(back_populates="session_progresses")
@@ -347,16 +347,16 @@ class SessionSectionStatus(Base):
         Integer, server_default=text("0"), comment="Prompts answered in this section"
     )
     unlocked_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the section became available"
+        DateTime, comment="When the section became available"
     )
     started_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When work on the section began"
+        DateTime, comment="When work on the section began"
     )
     completed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When the section was completed"
+        DateTime, comment="When the section was completed"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
 
     section: Mapped[ProcessSection | None] = relationship(back_populates="session_section_statuses")
@@ -403,10 +403,10 @@ class SessionSynthesis(Base):
     )
     user_feedback: Mapped[str | None] = mapped_column(Text, comment="What the storyteller said about it")
     generated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the agent produced it"
+        DateTime, server_default=text("now()"), comment="When the agent produced it"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     section: Mapped[ProcessSection | None] = relationship(back_populates="session_syntheses")
@@ -454,10 +454,10 @@ class SessionArchetype(Base):
         Text, comment="How the storyteller would put it instead"
     )
     inferred_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the inference was made"
+        DateTime, server_default=text("now()"), comment="When the inference was made"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     session: Mapped[StorytellerSession | None] = relationship(back_populates="session_archetypes")
@@ -499,7 +499,7 @@ class SessionLifeEvent(Base):
     )
     notes: Mapped[str | None] = mapped_column(Text, comment="Agent notes about the coverage")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the link was created"
+        DateTime, server_default=text("now()"), comment="When the link was created"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="session_life_events")
@@ -558,7 +558,7 @@ class SessionInteraction(Base):
     )
     duration_seconds: Mapped[int | None] = mapped_column(Integer, comment="How long the exchange took")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the exchange happened"
+        DateTime, server_default=text("now()"), comment="When the exchange happened"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="session_interactions")
@@ -607,15 +607,15 @@ class SessionArtifact(Base):
     is_approved: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Storyteller approved the artifact"
     )
-    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(), comment="When it was approved")
+    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When it was approved")
     included_in_synthesis: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether a synthesis has used it"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the artifact was created"
+        DateTime, server_default=text("now()"), comment="When the artifact was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="session_artifacts")
@@ -673,10 +673,10 @@ class SessionTemplate(Base):
         Boolean, server_default=text("TRUE"), comment="Whether the template is offered"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the template was created"
+        DateTime, server_default=text("now()"), comment="When the template was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     process_version: Mapped[ProcessVersion | None] = relationship(back_populates="session_templates")
@@ -719,7 +719,7 @@ class SessionNote(Base):
     )
     noted_by: Mapped[str | None] = mapped_column(String(100), comment="'agent' or the facilitator's name")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the note was taken"
+        DateTime, server_default=text("now()"), comment="When the note was taken"
     )
 
     session: Mapped[StorytellerSession | None] = relationship(back_populates="session_notes")

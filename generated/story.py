@@ -119,10 +119,10 @@ class Story(Base):
     target_word_count: Mapped[int | None] = mapped_column(Integer, comment="Agreed target length")
     estimated_page_count: Mapped[int | None] = mapped_column(Integer, comment="Estimated printed pages")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the story was created"
+        DateTime, server_default=text("now()"), comment="When the story was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     archetype_analyses: Mapped[list[ArchetypeAnalysis]] = relationship(
@@ -222,10 +222,10 @@ class StoryChapter(Base):
     estimated_word_count: Mapped[int | None] = mapped_column(Integer, comment="Estimated final word count")
     display_order: Mapped[int | None] = mapped_column(Integer, comment="Position of the chapter in the book")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the chapter was created"
+        DateTime, server_default=text("now()"), comment="When the chapter was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     chapter_sections: Mapped[list[ChapterSection]] = relationship(
@@ -307,10 +307,10 @@ class ChapterSection(Base):
         Integer, comment="Position of the section in the chapter"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the section was created"
+        DateTime, server_default=text("now()"), comment="When the section was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="chapter_sections")
@@ -362,7 +362,7 @@ class StoryCollection(Base):
         Text, comment="How the material was reshaped for the book"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the link was created"
+        DateTime, server_default=text("now()"), comment="When the link was created"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="story_collections")
@@ -452,10 +452,10 @@ class StoryCharacter(Base):
         Boolean, server_default=text("FALSE"), comment="Whether the person agreed to appear"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the character was created"
+        DateTime, server_default=text("now()"), comment="When the character was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     character_a_character_relationships: Mapped[list[CharacterRelationship]] = relationship(
@@ -525,7 +525,7 @@ class CharacterRelationship(Base):
     resolution: Mapped[str | None] = mapped_column(Text, comment="How the tension resolves, if it does")
     significance: Mapped[str | None] = mapped_column(String(50), comment="'central', 'major' or 'minor'")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the relationship was recorded"
+        DateTime, server_default=text("now()"), comment="When the relationship was recorded"
     )
 
     character_a: Mapped[StoryCharacter | None] = relationship(
@@ -577,7 +577,7 @@ class CharacterAppearance(Base):
     )
     development_notes: Mapped[str | None] = mapped_column(Text, comment="How they develop")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the appearance was recorded"
+        DateTime, server_default=text("now()"), comment="When the appearance was recorded"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="character_appearances")
@@ -615,7 +615,7 @@ class StoryTheme(Base):
         Text, comment="How the theme develops from beginning to end"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the theme was recorded"
+        DateTime, server_default=text("now()"), comment="When the theme was recorded"
     )
 
     chapter_themes: Mapped[list[ChapterTheme]] = relationship(
@@ -655,7 +655,7 @@ class ChapterTheme(Base):
     prominence: Mapped[str | None] = mapped_column(String(50), comment="'dominant', 'present' or 'echo'")
     how_explored: Mapped[str | None] = mapped_column(Text, comment="How the chapter develops the theme")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the link was created"
+        DateTime, server_default=text("now()"), comment="When the link was created"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="chapter_themes")
@@ -743,10 +743,10 @@ class StoryScene(Base):
     )
     word_count: Mapped[int | None] = mapped_column(Integer, comment="Word count of the drafted scene")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the scene was created"
+        DateTime, server_default=text("now()"), comment="When the scene was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When it was last changed"
+        DateTime, server_default=text("now()"), comment="When it was last changed"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="story_scenes")
@@ -800,7 +800,7 @@ class StoryDraft(Base):
         Boolean, server_default=text("FALSE"), comment="Whether this is the revision being worked on"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the draft was saved"
+        DateTime, server_default=text("now()"), comment="When the draft was saved"
     )
 
     chapter: Mapped[StoryChapter | None] = relationship(back_populates="story_drafts")

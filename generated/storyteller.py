@@ -84,21 +84,19 @@ class Storyteller(Base):
     consent_given: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the storyteller agreed to be recorded"
     )
-    consent_date: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When consent was given"
-    )
+    consent_date: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When consent was given")
     profile_image_url: Mapped[str | None] = mapped_column(Text, comment="Storage URL of the profile photo")
     is_active: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("TRUE"), comment="Whether the storyteller is currently being worked with"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
     deleted_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="Soft-delete timestamp; NULL while the record is live"
+        DateTime, comment="Soft-delete timestamp; NULL while the record is live"
     )
 
     agent_instances: Mapped[list[AgentInstance]] = relationship(
@@ -228,10 +226,10 @@ class StorytellerBoundary(Base):
     )
     additional_notes: Mapped[str | None] = mapped_column(Text, comment="Anything else the agents should know")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="storyteller_boundary")
@@ -292,10 +290,10 @@ class StorytellerPreference(Base):
         JSONB, comment='Anything else, e.g. {"tone": "warm", "pace": "slow"}'
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     storyteller: Mapped[Storyteller | None] = relationship(back_populates="storyteller_preference")
@@ -356,10 +354,10 @@ class LifeEvent(Base):
     include_level: Mapped[str | None] = mapped_column(String(50), comment="'full', 'summary' or 'mention'")
     display_order: Mapped[int | None] = mapped_column(Integer, comment="Manual ordering on the timeline")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the event was recorded"
+        DateTime, server_default=text("now()"), comment="When the event was recorded"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the event was last changed"
+        DateTime, server_default=text("now()"), comment="When the event was last changed"
     )
 
     collection_life_events: Mapped[list[CollectionLifeEvent]] = relationship(
@@ -457,7 +455,7 @@ class LifeEventTimespan(Base):
     )
     order_index: Mapped[int | None] = mapped_column(Integer, comment="Order among the event's timespans")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the timespan was recorded"
+        DateTime, server_default=text("now()"), comment="When the timespan was recorded"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_timespans")
@@ -495,7 +493,7 @@ class LifeEventLocation(Base):
     description: Mapped[str | None] = mapped_column(Text, comment="What the place was like")
     order_index: Mapped[int | None] = mapped_column(Integer, comment="Order among the event's locations")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the location was recorded"
+        DateTime, server_default=text("now()"), comment="When the location was recorded"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_locations")
@@ -548,7 +546,7 @@ class LifeEventParticipant(Base):
     )
     notes: Mapped[str | None] = mapped_column(Text, comment="Anything else worth remembering about them")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the participant was recorded"
+        DateTime, server_default=text("now()"), comment="When the participant was recorded"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_participants")
@@ -592,7 +590,7 @@ class LifeEventDetail(Base):
         Boolean, server_default=text("FALSE"), comment="Keep the detail out of the book"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the detail was recorded"
+        DateTime, server_default=text("now()"), comment="When the detail was recorded"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_details")
@@ -642,9 +640,7 @@ class LifeEventTrauma(Base):
     consent_given: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether that consent was given"
     )
-    consent_date: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When consent was given"
-    )
+    consent_date: Mapped[datetime.datetime | None] = mapped_column(DateTime, comment="When consent was given")
     recommends_professional_support: Mapped[bool | None] = mapped_column(
         Boolean, server_default=text("FALSE"), comment="Whether the agent suggested talking to a professional"
     )
@@ -658,13 +654,13 @@ class LifeEventTrauma(Base):
         String(100), comment="Who flagged it: 'storyteller', 'agent' or a staff member's name"
     )
     assessed_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the assessment was made"
+        DateTime, server_default=text("now()"), comment="When the assessment was made"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_trauma")
@@ -712,7 +708,7 @@ class LifeEventBoundary(Base):
         Boolean, server_default=text("FALSE"), comment="Storyteller agreed to follow-up questions"
     )
     consent_date: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), comment="When that consent was given"
+        DateTime, comment="When that consent was given"
     )
     off_limit_aspects: Mapped[list[str] | None] = mapped_column(
         ARRAY(Text), comment="Parts of the event not to touch, e.g. {'the court case'}"
@@ -721,10 +717,10 @@ class LifeEventBoundary(Base):
         Text, comment="Anything else about how to handle the event"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_boundary")
@@ -775,7 +771,7 @@ class LifeEventMedia(Base):
     )
     tags: Mapped[list[str] | None] = mapped_column(ARRAY(Text), comment="Free tags for search")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the item was uploaded"
+        DateTime, server_default=text("now()"), comment="When the item was uploaded"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(back_populates="life_event_media")
@@ -838,10 +834,10 @@ class LifeEventPreference(Base):
     )
     notes: Mapped[str | None] = mapped_column(Text, comment="Other instructions")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was created"
+        DateTime, server_default=text("now()"), comment="When the record was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("now()"), comment="When the record was last changed"
+        DateTime, server_default=text("now()"), comment="When the record was last changed"
     )
 
     life_event: Mapped[LifeEvent | None] = relationship(

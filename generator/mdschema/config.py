@@ -12,6 +12,7 @@ from mdschema.errors import Diagnostic, Span, SpecError
 
 EXTERNAL_MODES = ("keep_fk", "column_only")
 ENUM_STYLES = ("enum", "literal")
+MODEL_STYLES = ("sqlalchemy", "sqlmodel")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -31,6 +32,8 @@ class Config:
     repositories: bool = False  # <package>/repositories.py: a typed async repository per table
     session_layer: bool = False  # <package>/db.py: async engine, sessions, get_db() dependency
     enum_style: str = "enum"  # enum columns as Mapped[<enum.StrEnum>] | Mapped[Literal[...]]
+    models: str = "sqlalchemy"  # the model classes: SQLAlchemy declarative | SQLModel (table=True)
+    schemas: bool = False  # <package>/schemas.py: Pydantic XRead / XCreate / XUpdate per table
     templates: str | None = None  # a folder (inside the project) searched before the built-in templates
     require_descriptions: bool = False  # check: every table and column has a description
     diagram_files: tuple[str, ...] = ()  # globs of files (besides the docs) holding diagram markers
@@ -108,6 +111,8 @@ def load_config(root: Path) -> Config:
         "repositories",
         "session_layer",
         "enum_style",
+        "models",
+        "schemas",
         "templates",
         "require_descriptions",
         "diagram_files",
@@ -157,6 +162,15 @@ def load_config(root: Path) -> Config:
     if enum_style not in ENUM_STYLES:
         bad(f"enum_style = {enum_style!r}", f"use one of {', '.join(ENUM_STYLES)}")
         enum_style = "enum"
+    models = raw.get("models", "sqlalchemy")
+    if models not in MODEL_STYLES:
+        bad(f"models = {models!r}", f"use one of {', '.join(MODEL_STYLES)}")
+        models = "sqlalchemy"
+    if models == "sqlmodel" and raw.get("repositories") is True:
+        bad(
+            'repositories = true is not generated for models = "sqlmodel" yet',
+            "use the SQLAlchemy models for the repositories, or write them over the SQLModel classes",
+        )
     for pattern in _str_list(raw.get("diagram_files", []), "diagram_files", lambda *a: None):
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             bad(f"diagram_files pattern {pattern!r} reaches outside the project", 'e.g. ["docs/*.md"]')
@@ -175,6 +189,8 @@ def load_config(root: Path) -> Config:
         repositories=_flag(raw, "repositories", bad),
         session_layer=_flag(raw, "session_layer", bad),
         enum_style=enum_style,
+        models=models,
+        schemas=_flag(raw, "schemas", bad),
         templates=templates,
         require_descriptions=_flag(raw, "require_descriptions", bad),
         diagram_files=tuple(_str_list(raw.get("diagram_files", []), "diagram_files", bad)),

@@ -1,7 +1,8 @@
 """Deleting a parent through the ORM behaves as its foreign keys' ON DELETE says, with real rows in
 PostgreSQL, whether the children are loaded in the session or not: CASCADE deletes them (and their own
 CASCADE children), SET NULL nulls them, SET DEFAULT sets the default, RESTRICT and NO ACTION refuse with
-the database's own error. The generated models are those of a small doc project."""
+the database's own error. The generated models are those of a small doc project, as SQLAlchemy
+declarative classes and as SQLModel classes (`models = "sqlmodel"`)."""
 
 from __future__ import annotations
 
@@ -50,14 +51,20 @@ DOC = sql_doc(
 )
 
 
-@pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = make_project(tmp_path_factory.mktemp("deletes"), {"accounts.md": DOC}, f'package = "{PACKAGE}"\n')
+@pytest.fixture(scope="module", params=["sqlalchemy", "sqlmodel"])
+def models(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """The doc's models, as declarative classes and as SQLModel classes: both delete alike."""
+    package = PACKAGE if request.param == "sqlalchemy" else f"{PACKAGE}_sqlmodel"
+    root = make_project(
+        tmp_path_factory.mktemp("deletes"),
+        {"accounts.md": DOC},
+        f'package = "{package}"\nmodels = "{request.param}"\n',
+    )
     assert main(["-C", str(root), "generate"]) == 0
     try:
-        yield load_package(root, PACKAGE, fresh=True)
+        yield load_package(root, package, fresh=True)
     finally:
-        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
             del sys.modules[name]
 
 

@@ -330,7 +330,10 @@ def test_generated_passes_ruff_and_mypy() -> None:
         )
         assert result.returncode == 0, result.stdout + result.stderr
     result = subprocess.run(
-        [str(VENV_BIN / "mypy"), "--no-error-summary", "generated"], capture_output=True, text=True, cwd=REPO
+        [str(VENV_BIN / "mypy"), "--strict", "--no-error-summary", "generated"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -37,7 +37,7 @@ REGENERATE = f"{UPDATE_ENV}=1 .venv/bin/pytest tests/golden/test_golden_models.p
 
 
 def test_the_cases_are_there() -> None:
-    assert CASES == ["basic", "enums_vector", "hostile", "relationships"]
+    assert CASES == ["basic", "enums_vector", "hostile", "relationships", "sqlmodel"]
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +109,7 @@ def test_expected_tree_passes_mypy(case: str, tmp_path: Path) -> None:
     result = subprocess.run(
         [
             str(VENV_BIN / "mypy"),
+            "--strict",
             "--cache-dir",
             str(REPO / ".mypy_cache"),
             "--python-version",
@@ -162,7 +163,7 @@ engine = sa.create_engine(url)
 Base.metadata.create_all(engine)
 out = {
     "file": generated.__file__,
-    "classes": sorted(m.class_.__name__ for m in Base.registry.mappers),
+    "classes": sorted(m.class_.__name__ for m in Base._sa_registry.mappers),  # SQLModel's Base too
     "comments": {
         t.name: [t.comment, {c.name: c.comment for c in t.columns}] for t in Base.metadata.tables.values()
     },
@@ -208,6 +209,32 @@ if case == "enums_vector":
         out["orm"] = {"nearest": near.body, "mood": near.mood, "moods": near.moods,
                       "defaults": sorted((m.body, m.mood, m.visibility, m.tags)
                                          for m in s.scalars(sa.select(Memory)))}
+if case == "sqlmodel":
+    from generated import Customer, OrderLine, ShopOrder, Tier
+    from generated.schemas import CustomerCreate, CustomerRead, ShopOrderRead
+    with orm.Session(engine) as s:
+        ada = Customer(**CustomerCreate(email="ada@example.org", name="Ada", tier="pro").model_dump(
+            exclude_unset=True))
+        bo = Customer(email="bo@example.org", name="Bo", referred_by_ref=ada, from_="radio")
+        order = ShopOrder(customer=bo, quantity=3, unit_price="2.50")
+        s.add_all([ada, bo, order, OrderLine(order=order, line_no=1, sku="SKU-0001")])
+        s.commit()
+    with orm.Session(engine) as s:
+        bo = s.scalars(sa.select(Customer).where(Customer.email == "bo@example.org")).one()
+        order = bo.shop_orders[0]
+        out["orm"] = {
+            "referred_by": bo.referred_by_ref.name,
+            "referred": [c.name for c in bo.referred_by_ref.referred_by_ref_customers],
+            "defaults": [bo.tier == Tier.FREE, bo.tags, bo.prefs, bo.from_],
+            "order": [str(order.line_total), [line.sku for line in order.order_lines]],
+            "read": CustomerRead.model_validate(bo).model_dump(
+                mode="json", exclude={"id", "created_at", "referred_by"}),
+            "order_read": ShopOrderRead.model_validate(order).model_dump(
+                mode="json", exclude={"id", "customer_id"}),
+        }
+        s.delete(bo)  # ON DELETE CASCADE through both levels, loaded
+        s.commit()
+        out["orm"]["left"] = [len(s.scalars(sa.select(t)).all()) for t in (Customer, ShopOrder, OrderLine)]
 print(json.dumps(out))
 """
 
@@ -375,6 +402,8 @@ def test_generated_package_on_postgres(
             "favourite": "The Dispossessed",
             "favourite_of": ["Ursula"],
         }
+    if case == "sqlmodel":
+        assert out["orm"] == _sqlmodel_orm_expected()
     if case == "enums_vector":
         assert out["orm"] == {
             "nearest": "lake",
@@ -382,6 +411,32 @@ def test_generated_package_on_postgres(
             "moods": ["calm", "curious"],
             "defaults": [["lake", "it's complicated", "private", []], ["rain", "calm", "private", ["wet"]]],
         }
+
+
+def _sqlmodel_orm_expected() -> dict[str, Any]:
+    return {
+        "referred_by": "Ada",
+        "referred": ["Bo"],
+        "defaults": [True, [], {}, "radio"],
+        "order": ["7.50", ["SKU-0001"]],
+        "read": {
+            "email": "bo@example.org",
+            "name": "Bo",
+            "tier": "free",
+            "tags": [],
+            "prefs": {},
+            "taste": None,
+            "from_": "radio",
+        },
+        "order_read": {
+            "quantity": 3,
+            "unit_price": "2.50",
+            "line_total": "7.50",
+            "note": None,
+            "placed_on": None,
+        },
+        "left": [1, 0, 0],
+    }
 
 
 def test_hostile_comment_round_trips_through_metadata(projects: dict[str, Path]) -> None:

@@ -107,7 +107,17 @@ def test_default_module_avoids_keywords_and_every_reserved_module(stem: str, exp
 
 
 def test_reserved_modules_are_exactly_the_files_the_package_writes_itself() -> None:
-    assert RESERVED_MODULES == {"__init__", "base", "db", "ddl", "enums", "external", "repositories", "views"}
+    assert RESERVED_MODULES == {
+        "__init__",
+        "base",
+        "db",
+        "ddl",
+        "enums",
+        "external",
+        "repositories",
+        "schemas",
+        "views",
+    }
 
 
 # ---- clashes, as diagnostics ----------------------------------------------------------------------------

@@ -38,10 +38,10 @@ class Users(Base):
         Boolean, server_default=text("TRUE"), comment="False once the account has been deactivated"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the account was registered"
+        DateTime, server_default=text("CURRENT_TIMESTAMP"), comment="When the account was registered"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the account was last changed"
+        DateTime, server_default=text("CURRENT_TIMESTAMP"), comment="When the account was last changed"
     )
 
     chat_sessions: Mapped[list[ChatSessions]] = relationship(
@@ -70,10 +70,10 @@ class ChatSessions(Base):
         String(255), server_default=text("'New Conversation'"), comment="Name shown in the sidebar"
     )
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the conversation was opened"
+        DateTime, server_default=text("CURRENT_TIMESTAMP"), comment="When the conversation was opened"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the conversation was last changed"
+        DateTime, server_default=text("CURRENT_TIMESTAMP"), comment="When the conversation was last changed"
     )
 
     messages: Mapped[list[Messages]] = relationship(
@@ -105,7 +105,7 @@ class Messages(Base):
     role: Mapped[str] = mapped_column(String(20), comment="Author of the turn: the person or the model")
     content: Mapped[str] = mapped_column(Text, comment="Body of the message")
     created_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(), server_default=text("CURRENT_TIMESTAMP"), comment="When the message was sent"
+        DateTime, server_default=text("CURRENT_TIMESTAMP"), comment="When the message was sent"
     )
 
     session: Mapped[ChatSessions] = relationship(back_populates="messages")

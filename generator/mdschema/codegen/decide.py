@@ -233,6 +233,8 @@ class Package:
     init: InitModule
     session_layer: bool  # db.py
     repositories: bool  # repositories.py
+    flavor: str = "sqlalchemy"  # the model classes: declarative, or SQLModel (codegen.outputs decides)
+    schemas: bool = False  # schemas.py (codegen.outputs decides it)
 
 
 # ---- deciding -------------------------------------------------------------------------------------------
@@ -279,6 +281,8 @@ def decide_package(schema: Schema, options: RenderOptions) -> Package:
         init=decide_init(models, enums, external),
         session_layer=options.session_layer,
         repositories=options.repositories,
+        flavor=options.models,
+        schemas=options.schemas,
     )
 
 
@@ -344,7 +348,7 @@ def _decide_relationships(
     """Both sides of every FK between two mapped tables, with unique, collision-free names, renamed as
     `[tool.mdschema.relationship_names]` says; each rename that cannot be made is a diagnostic (E308)."""
     tables = {t.name: t for t in schema.tables}
-    taken: dict[str, set[str]] = {t.name: {attr_name(c.name) for c in t.columns} for t in schema.tables}
+    taken: dict[str, set[str]] = {t.name: {names.attribute(c.name) for c in t.columns} for t in schema.tables}
     pair_count: dict[frozenset[str], int] = defaultdict(int)
     for t in schema.tables:
         for fk in t.foreign_keys:
@@ -360,19 +364,19 @@ def _decide_relationships(
             ambiguous = pair_count[frozenset((child.name, parent.name))] > 1 or self_ref
             one_to_one = _is_unique(child, fk.columns)
             stem = fk_stem(fk.columns[0]) if len(fk.columns) == 1 else parent.name
-            child_attr = _free(stem, taken[child.name])
+            child_attr = _free(stem, taken[child.name], names.pydantic)
             if self_ref:
                 base = f"{stem}_{plural(child.name)}" if not one_to_one else f"{stem}_{child.name}"
             elif ambiguous:
                 base = f"{stem}_{child.name if one_to_one else plural(child.name)}"
             else:
                 base = child.name if one_to_one else plural(child.name)
-            parent_attr = _free(base, taken[parent.name])
-            fk_cols = tuple(f"{names.classes[child.name]}.{attr_name(c)}" for c in fk.columns)
+            parent_attr = _free(base, taken[parent.name], names.pydantic)
+            fk_cols = tuple(f"{names.classes[child.name]}.{names.attribute(c)}" for c in fk.columns)
             nullable = any(child.column(c).nullable for c in fk.columns)  # type: ignore[union-attr]
             remote: tuple[str, ...] = ()
             if self_ref:
-                remote = tuple(f"{names.classes[parent.name]}.{attr_name(c)}" for c in fk.ref_columns)
+                remote = tuple(f"{names.classes[parent.name]}.{names.attribute(c)}" for c in fk.ref_columns)
             pending.append(
                 (
                     _Relationship(
@@ -420,7 +424,8 @@ def _renamed(
     for pair in pending:
         for side in pair:
             generated[side.owner].add(side.attr)
-    columns = {t.name: {attr_name(c.name) for c in t.columns} for t in schema.tables}
+    pydantic = options.pydantic_fields
+    columns = {t.name: {attr_name(c.name, pydantic) for c in t.columns} for t in schema.tables}
     problems: list[Diagnostic] = []
     renamed: dict[tuple[str, str], str] = {}
     for key, name in options.relationship_names:
@@ -437,13 +442,13 @@ def _renamed(
                 )
             )
             continue
-        if attr_name(name) != name:
+        if attr_name(name, pydantic) != name:
             problems.append(
                 Diagnostic(
                     span,
                     "E308",
                     f"[tool.mdschema] relationship_names.{key} = {name!r} is reserved in a model class",
-                    f"choose another name, e.g. {attr_name(name)!r}",
+                    f"choose another name, e.g. {attr_name(name, pydantic)!r}",
                 )
             )
             continue
@@ -484,8 +489,8 @@ def _is_unique(table: Table, columns: tuple[str, ...]) -> bool:
     return set(columns) in keys
 
 
-def _free(base: str, taken: set[str]) -> str:
-    name = attr_name(base)
+def _free(base: str, taken: set[str], pydantic: bool = False) -> str:
+    name = attr_name(base, pydantic)
     candidate, n = name, 1
     while candidate in taken:
         n += 1
@@ -644,7 +649,7 @@ def _decide_class(
             autoincrement = True
         columns.append(
             ColumnAttr(
-                attribute=attr_name(col.name),
+                attribute=names.attribute(col.name),
                 column=col.name,
                 annotation=annotation,
                 sql_type=pt.sa,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mdschema.codegen.decide import (
@@ -19,6 +19,7 @@ from mdschema.codegen.decide import (
     TableComment,
     UniqueArg,
 )
+from mdschema.codegen.outputs import FieldAttr, RelationshipField, SqlModelClass, SqlModelModule
 from mdschema.codegen.source import (
     LINE_LENGTH,
     Call,
@@ -209,15 +210,114 @@ def index_call(index: IndexArg) -> Call:
 
 def relationship_call(rel: RelationshipAttr) -> Call:
     args: list[Node] = [f"back_populates={py_str(rel.back_populates)}"]
+    args += [f"{key}={value}" for key, value in relationship_kwargs(rel)]
+    return Call("relationship", tuple(args))
+
+
+def relationship_kwargs(rel: RelationshipAttr) -> list[tuple[str, str]]:
+    """relationship()'s keywords besides back_populates, as (name, value source)."""
+    out: list[tuple[str, str]] = []
     if rel.foreign_keys:
-        args.append(f"foreign_keys={py_str('[' + ', '.join(rel.foreign_keys) + ']')}")
+        out.append(("foreign_keys", py_str("[" + ", ".join(rel.foreign_keys) + "]")))
     if rel.remote_side:
-        args.append(f"remote_side={py_str('[' + ', '.join(rel.remote_side) + ']')}")
+        out.append(("remote_side", py_str("[" + ", ".join(rel.remote_side) + "]")))
     if rel.uselist is not None:
-        args.append(f"uselist={rel.uselist}")
+        out.append(("uselist", str(rel.uselist)))
     if rel.cascade is not None:
-        args.append(f"cascade={py_str(rel.cascade)}")
+        out.append(("cascade", py_str(rel.cascade)))
     if rel.passive_deletes is not False:
         value = rel.passive_deletes
-        args.append(f"passive_deletes={py_str(value) if isinstance(value, str) else value}")
-    return Call("relationship", tuple(args))
+        out.append(("passive_deletes", py_str(value) if isinstance(value, str) else str(value)))
+    return out
+
+
+# ---- SQLModel -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedSqlModel:
+    """One SQLModel class as the template prints it; `decided` is the decision it was printed from."""
+
+    decided: SqlModelClass
+    name: str
+    table: str  # the __tablename__ literal
+    docstring: tuple[str, ...]
+    table_args: tuple[str, ...]
+    fields: tuple[str, ...]  # formatted statements, indented 4
+    relationships: tuple[str, ...]
+
+
+def render_sqlmodel(env: jinja2.Environment, modules: tuple[SqlModelModule, ...]) -> dict[str, str]:
+    template = env.get_template("sqlmodel_module.py.j2")
+    return {
+        f"{module.module}.py": template.render(
+            module=module,
+            doc=docstring_text(module.doc),
+            imports=imports_lines(module.imports),
+            type_checking=type_checking_lines(module.type_checking),
+            classes=tuple(print_sqlmodel(cls) for cls in module.classes),
+        )
+        for module in modules
+    }
+
+
+def print_sqlmodel(cls: SqlModelClass) -> PrintedSqlModel:
+    declarative = print_class(cls.decided)
+    fields: list[str] = []
+    for f in cls.fields:
+        fields += statement(f"{f.column.attribute}: {f.annotation} = ", field_call(f), 4)
+    relationships: list[str] = []
+    for rel in cls.relationships:
+        prefix = f"{rel.decided.attribute}: {rel.annotation} = "
+        relationships += statement(prefix, sqlmodel_relationship(rel), 4)
+    return PrintedSqlModel(
+        decided=cls,
+        name=cls.decided.name,
+        table=declarative.table,
+        docstring=declarative.docstring,
+        table_args=declarative.table_args,
+        fields=tuple(fields),
+        relationships=tuple(relationships),
+    )
+
+
+def field_call(f: FieldAttr) -> Call:
+    """`Field(...)`: SQLModel's keywords and sa_type, or `sa_column=Column(...)` when those cannot say it."""
+    col = f.column
+    args: list[Node] = ["default=None"] if f.default_none else []
+    nullable = f.nullable if f.nullable is not None else col.nullable
+    if f.sa_column:
+        column = column_call(replace(col, sql_type=f.sql_type, nullable=nullable))
+        args.append(Call("sa_column=Column", column.args))
+        return Call("Field", tuple(args))
+    args.append(f"sa_type={f.sql_type}")
+    if col.foreign_key is not None:
+        args.append(f"foreign_key={py_str(col.foreign_key.targets[0])}")
+        if col.foreign_key.ondelete:
+            args.append(f"ondelete={py_str(col.foreign_key.ondelete)}")
+    if col.primary_key:
+        args.append("primary_key=True")
+    if nullable is not None:
+        args.append(f"nullable={nullable}")
+    if col.unique:
+        args.append("unique=True")
+    extra: list[str] = []
+    if col.autoincrement is not None:
+        extra.append(f'"autoincrement": {col.autoincrement}')
+    if col.server_default is not None:
+        extra.append(f'"server_default": text({sql_str(col.server_default)})')
+    if col.comment:
+        extra.append(f'"comment": {py_str(col.comment)}')
+    if extra:
+        args.append(Call("sa_column_kwargs={", tuple(extra)))
+    return Call("Field", tuple(args))
+
+
+def sqlmodel_relationship(rel: RelationshipField) -> Call:
+    """`Relationship(back_populates=..., sa_relationship_kwargs={...})`: the rest of what the declarative
+    relationship() says, as its keywords."""
+    args: list[Node] = [f"back_populates={py_str(rel.decided.back_populates)}"]
+    kwargs = relationship_kwargs(rel.decided)
+    if kwargs:
+        args.append(Call("sa_relationship_kwargs={", tuple(f"{py_str(k)}: {v}" for k, v in kwargs)))
+    return Call("Relationship", tuple(args))

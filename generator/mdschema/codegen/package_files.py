@@ -20,11 +20,14 @@ if TYPE_CHECKING:
     import jinja2
 
 
+BASE_TEMPLATES = {"sqlalchemy": "base.py.j2", "sqlmodel": "sqlmodel_base.py.j2"}
+
+
 def render_package_files(env: jinja2.Environment, package: Package) -> dict[str, str]:
     sources = docstring_text(package.sources)
     plain = env.get_template("plain_module.py.j2")
     files = {
-        "base.py": env.get_template("base.py.j2").render(
+        "base.py": env.get_template(BASE_TEMPLATES[package.flavor]).render(
             sources=sources, convention=[(py_str(k), py_str(v)) for k, v in package.naming_convention]
         ),
         "ddl.py": plain.render(

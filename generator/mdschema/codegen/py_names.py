@@ -21,10 +21,50 @@ from mdschema.schema import Schema
 # The files the generated package holds besides one module per doc: a doc module of the same name would
 # overwrite (or be overwritten by) one of them. The one list; `default_module` steers clear of it, and a
 # configured module on it is error E304.
-RESERVED_MODULES = frozenset({"__init__", "base", "db", "ddl", "enums", "external", "repositories", "views"})
+RESERVED_MODULES = frozenset(
+    {"__init__", "base", "db", "ddl", "enums", "external", "repositories", "schemas", "views"}
+)
 
 # Attributes that declarative classes reserve; a column of that name gets another attribute name.
 RESERVED_ATTRS = frozenset({"metadata", "registry", "query", "query_class", "mapper", "type_annotation_map"})
+
+# What a Pydantic model (a SQLModel class, a schemas.py class) has itself: a field of the same name breaks
+# the class (`model_config`) or shadows a method (`json`, `copy`, `validate`). Only when the package has
+# Pydantic classes (models = "sqlmodel" or schemas = true) does a column of that name get another attribute.
+PYDANTIC_ATTRS = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "sqlmodel_update",
+        "update_forward_refs",
+        "validate",
+    }
+)
+PYDANTIC_PREFIXES = ("model_validate", "model_dump")  # Pydantic's protected namespaces
 
 # Names a generated model module binds (its imports, enums.py's `<Name>Enum`s) and uses in class
 # bodies: an attribute of the same name would shadow it for the rest of the class, e.g. a column
@@ -128,8 +168,9 @@ def enum_members(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def attr_name(column: str) -> str:
-    """A safe Python attribute for a column name."""
+def attr_name(column: str, pydantic: bool = False) -> str:
+    """A safe Python attribute for a column name; `pydantic`: also as a field of a Pydantic model (not
+    one of BaseModel's own names, no leading underscore: Pydantic keeps those as private attributes)."""
     name = re.sub(r"\W", "_", column, flags=re.ASCII)
     if not name or name[0].isdigit():
         name = "c_" + name
@@ -141,8 +182,12 @@ def attr_name(column: str) -> str:
         or (name.endswith("Enum") and name[:1].isupper())
     ):
         name += "_"
-    if name.startswith(("__", "_sa_")):  # dunders; `_sa_*` is skipped by declarative mapping
-        name = "c" + name
+    if pydantic and name.startswith(PYDANTIC_PREFIXES):  # a suffix would not leave the namespace
+        name = "c_" + name
+    elif pydantic and name in PYDANTIC_ATTRS:
+        name += "_"
+    if name.startswith(("__", "_sa_")) or (pydantic and name.startswith("_")):
+        name = "c" + name  # dunders; `_sa_*` is skipped by declarative mapping
     return name
 
 
@@ -177,6 +222,11 @@ class Names:
     modules: dict[str, str]  # doc (as in Schema.docs) → module
     classes: dict[str, str]  # table → class
     enums: dict[str, str]  # PostgreSQL enum → its Python type (a StrEnum class or a Literal alias)
+    pydantic: bool = False  # attributes are also Pydantic fields (RenderOptions.pydantic_fields)
+
+    def attribute(self, column: str) -> str:
+        """The attribute of a column (py_names.attr_name, Pydantic-safe when the package needs it)."""
+        return attr_name(column, self.pydantic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +296,7 @@ def name_schema(schema: Schema, options: RenderOptions) -> Naming:
     for table in schema.tables:
         attrs: dict[str, str] = {}  # attribute → column: two columns on one attribute lose one
         for col in table.columns:
-            attr = attr_name(col.name)
+            attr = attr_name(col.name, options.pydantic_fields)
             if attr in attrs:
                 problems.append(
                     Diagnostic(
@@ -270,7 +320,7 @@ def name_schema(schema: Schema, options: RenderOptions) -> Naming:
             candidate = f"{name}Type{n}"
         used.add(candidate)
         enums[enum.name] = candidate
-    return Naming(Names(modules, classes, enums), tuple(problems))
+    return Naming(Names(modules, classes, enums, options.pydantic_fields), tuple(problems))
 
 
 def naming_check(options: RenderOptions) -> Callable[[Schema], tuple[Diagnostic, ...]]:

@@ -54,6 +54,10 @@ _RANGE_BOUNDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
+# A type without arguments is written as its class (`DateTime`, `String`, like `Integer`), one with
+# arguments as the call (`DateTime(timezone=True)`): SQLAlchemy takes either, and the code reads alike.
+
+
 def python_type(t: PgType, enum_var: str | None = None, enum_type: str = "str") -> PyType:
     """SQLAlchemy type and Python annotation for one column type (arrays wrap the element); an enum is
     `enum_var` (enums.py's ENUM) annotated as `enum_type` (its Python type there)."""
@@ -79,12 +83,16 @@ def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
         sa, annotation, imports = _SIMPLE[base]
         return PyType(sa, annotation, imports)
     if base == "character varying":
-        return PyType(f"String({args[0]})" if args else "String()", "str", ((_SA, "String"),))
+        return PyType(f"String({args[0]})" if args else "String", "str", ((_SA, "String"),))
     if base == "character":
         return PyType(f"CHAR({args[0]})", "str", ((_SA, "CHAR"),))
     if base == "numeric":
         inner = ", ".join(str(a) for a in args)
-        return PyType(f"Numeric({inner})", "decimal.Decimal", ((_SA, "Numeric"), ("decimal", "")))
+        return PyType(
+            f"Numeric({inner})" if inner else "Numeric",
+            "decimal.Decimal",
+            ((_SA, "Numeric"), ("decimal", "")),
+        )
     if base.startswith("timestamp"):
         return _temporal("DateTime", "datetime.datetime", base, t.precision)
     if base.startswith("time"):
@@ -92,7 +100,8 @@ def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
     if base in ("vector", "halfvec", "sparsevec"):
         name = {"vector": "Vector", "halfvec": "HALFVEC", "sparsevec": "SPARSEVEC"}[base]
         inner = str(args[0]) if args else ""
-        return PyType(f"{name}({inner})", "Any", (("pgvector.sqlalchemy", name), ("typing", "Any")))
+        sa = f"{name}({inner})" if inner else name
+        return PyType(sa, "Any", (("pgvector.sqlalchemy", name), ("typing", "Any")))
     if base in ("bit", "bit varying"):
         length = [str(args[0])] if args else []
         inner = ", ".join(length + (["varying=True"] if base == "bit varying" else []))
@@ -117,5 +126,5 @@ def _temporal(sa_name: str, annotation: str, base: str, precision: int | None) -
             f"{pg}(timezone={tz}, precision={precision})", annotation, ((_PG, pg), ("datetime", ""))
         )
     return PyType(
-        f"{sa_name}(timezone=True)" if tz else f"{sa_name}()", annotation, ((_SA, sa_name), ("datetime", ""))
+        f"{sa_name}(timezone=True)" if tz else sa_name, annotation, ((_SA, sa_name), ("datetime", ""))
     )

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdschema.codegen.decide import decide_package, relationship_check
-from mdschema.codegen.models import render_models
+from mdschema.codegen.models import render_models, render_sqlmodel
 from mdschema.codegen.options import RenderOptions
+from mdschema.codegen.outputs import decide_schemas, decide_sqlmodel
 from mdschema.codegen.package_files import render_package_files
 from mdschema.codegen.py_names import naming_check
 from mdschema.codegen.repositories import render_repositories
+from mdschema.codegen.schemas import render_schemas
 from mdschema.codegen.source import LINE_LENGTH
 from mdschema.codegen.views import render_views
 from mdschema.errors import Diagnostic, Span, SpecError
@@ -57,9 +59,14 @@ def render(schema: Schema, options: RenderOptions) -> dict[str, str]:
         package = decide_package(schema, options)
         env = environment(options.templates)
         try:
-            files = render_models(env, package)
+            if package.flavor == "sqlmodel":
+                files = render_sqlmodel(env, decide_sqlmodel(schema, package.models))
+            else:
+                files = render_models(env, package)
             files.update(render_package_files(env, package))
             files.update(render_views(env, schema, package.sources))
+            if package.schemas:
+                files["schemas.py"] = render_schemas(env, decide_schemas(schema, package), package.sources)
             if package.repositories:
                 files["repositories.py"] = render_repositories(env, schema, package)
         except Exception as exc:

@@ -19,7 +19,7 @@ LINE_LENGTH = 110
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    func: str
+    func: str  # "name" prints name(...); a func ending in "{" ("{", "key={") prints a dict display
     args: tuple[Node, ...]
 
 
@@ -27,7 +27,7 @@ Node = Call | str
 
 
 def _brackets(node: Call) -> tuple[str, str]:
-    return ("{", "}") if node.func == "{" else (node.func + "(", ")")
+    return (node.func, "}") if node.func.endswith("{") else (node.func + "(", ")")
 
 
 def flat(node: Node) -> str:
@@ -51,7 +51,10 @@ def statement(prefix: str, node: Node, indent: int, suffix: str = "") -> list[st
     open_, close = _brackets(node)
     head = f"{pad}{prefix}{open_}"
     body = _body(node)
-    if len(" " * (indent + 4) + body) <= LINE_LENGTH or (
+    # A dict display that does not fit is one item per line (ruff format, as black: a collection
+    # literal is never split onto one indented line); a call's arguments may share one.
+    collection = node.func.endswith("{") and len(node.args) > 1
+    if (not collection and len(" " * (indent + 4) + body) <= LINE_LENGTH) or (
         len(node.args) == 1 and isinstance(node.args[0], str)
     ):
         return [head, " " * (indent + 4) + body, f"{pad}{close}{suffix}"]

@@ -48,6 +48,10 @@ def _load_package(root: Path, package: str, fresh: bool) -> Any:
     return module
 
 
+# What the generated package may import beyond mdschema's own dependencies: the extra that installs it.
+OPTIONAL_IMPORTS = {"sqlmodel": "sqlmodel", "pydantic": "schemas"}
+
+
 def _import_fresh(root: Path, package: str) -> Any:
     for name in list(sys.modules):
         if name == package or name.startswith(package + "."):
@@ -55,6 +59,16 @@ def _import_fresh(root: Path, package: str) -> Any:
     sys.path.insert(0, str(root))
     try:
         return importlib.import_module(package)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top not in OPTIONAL_IMPORTS:
+            raise
+        from mdschema.migrations.project import MigrationError
+
+        raise MigrationError(
+            f"the models in {package}/ import {top}, which is not installed: "
+            f'pip install "mdschema[{OPTIONAL_IMPORTS[top]}]" (or `pip install {top}`)'
+        ) from None
     finally:
         try:
             sys.path.remove(str(root))

@@ -66,13 +66,13 @@ class Product(Base):
     )
     released_on: Mapped[datetime.date | None] = mapped_column(Date, comment="Launch day")
     opens_at: Mapped[datetime.time | None] = mapped_column(
-        Time(), comment="Daily opening time of the pickup counter"
+        Time, comment="Daily opening time of the pickup counter"
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()"), comment="When the row was created"
     )
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTime(),
+        DateTime,
         server_default=text("CURRENT_TIMESTAMP"),
         comment="When the row was last changed, in server local time",
     )
