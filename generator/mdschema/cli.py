@@ -16,6 +16,10 @@ from mdschema.config import Config, find_root, load_config
 from mdschema.errors import SpecError
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
+NO_PREFLIGHT = (
+    "skip the pre-flight that first counts the rows that would make a step fail (NULLs for a NOT NULL, "
+    "rows breaking a CHECK, duplicates for a UNIQUE, …) and refuses before anything runs"
+)
 
 
 def _out(message: str) -> None:
@@ -264,6 +268,13 @@ def cmd_revision(config: Config, args: argparse.Namespace) -> int:
     )
     for line in result.changes:
         _out(f"  {line}")
+    if result.checked:
+        _out(
+            f"mdschema: {len(result.checked)} step(s) can fail on rows already in a database; "
+            "`mdschema upgrade`/`downgrade` count them first and refuse:"
+        )
+        for h in result.checked:
+            _out(f"  {h.where}: {h.subject}: {h.detail}  [{h.kind}]")
     return EXIT_OK
 
 
@@ -282,11 +293,40 @@ def _generate_quietly(config: Config) -> tuple[object, int]:
 def _apply(action: str) -> Callable[[Config, argparse.Namespace], int]:
     def run(config: Config, args: argparse.Namespace) -> int:
         from mdschema.migrations.apply import migrate
+        from mdschema.migrations.preflight import PreflightRefused, describe_finding
 
-        result = migrate(config, action, args.revision, args.database_url, sql=args.sql)
+        try:
+            result = migrate(
+                config,
+                action,
+                args.revision,
+                args.database_url,
+                sql=args.sql,
+                check_rows=not args.no_preflight,
+            )
+        except PreflightRefused as refused:
+            _out(
+                f"mdschema: refusing to {action} {args.revision}: {len(refused.findings)} step(s) would fail "
+                "on rows already in the database; nothing was run:"
+            )
+            for finding in refused.findings:
+                _out(f"  {describe_finding(finding)}")
+            for s in refused.skipped:
+                _out(
+                    f"  not checked: {s.check.where}: {s.check.subject}: {s.reason} (made by an earlier step)"
+                )
+            if any(f.after_earlier for f in refused.findings):
+                _out(
+                    "  (counted on the rows as they are now: if an earlier revision of this run changes "
+                    "them, e.g. a backfill, --no-preflight lets it through)"
+                )
+            _out(f"  fix those rows, or pass --no-preflight to {action} anyway (the step then fails there)")
+            return EXIT_DRIFT
         if args.sql:
             sys.stdout.write(result.sql)
         else:
+            for line in result.unchecked:
+                _out(f"mdschema: pre-flight: not checked: {line} (an earlier step makes it)")
             _out(
                 f"mdschema: {action} {args.revision}: done on {result.target}; "
                 f"now at {', '.join(result.now_at) or 'base'}"
@@ -571,10 +611,12 @@ def build_parser() -> argparse.ArgumentParser:
         "revision", nargs="?", default="head", help="target revision (default: head; +1 for one step)"
     )
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
+    p.add_argument("--no-preflight", action="store_true", help=NO_PREFLIGHT)
     db_url(p)
     p = add("downgrade", _apply("downgrade"), "revert migrations down to REV (e.g. -1, base)")
     p.add_argument("revision", help="target revision: -1 for one step back, base for none")
     p.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
+    p.add_argument("--no-preflight", action="store_true", help=NO_PREFLIGHT)
     db_url(p)
     p = add("current", cmd_current, "show the database's revision")
     db_url(p)

@@ -1,6 +1,7 @@
 """Hazards that only bite on a database that holds rows, shown on one: `revision` refuses a new NOT NULL
 column without a default (`add_not_null_column`) and a dropped extension (`drop_extension`) at their doc
-lines until `--allow KIND`; the written revision then fails exactly where the gate said it would, and
+lines until `--allow KIND`; the pre-flight of `upgrade` then refuses it with the row count (see
+test_preflight.py), and with `--no-preflight` it fails exactly where the gate said it would, and
 leaves the database at its previous revision with every row in place. What PostgreSQL can fill on
 existing rows (a default, a generated expression, an identity) is not a hazard.
 """
@@ -112,8 +113,13 @@ def test_a_new_not_null_column_is_refused_then_fails_on_the_rows(
     text = path.read_text()
     assert "# DESTRUCTIVE (add_not_null_column): column item.sku:" in text, text
 
-    # …and the populated database refuses it, as the gate said; nothing of the revision is applied
-    upgrade = project.run("upgrade")
+    # …and the pre-flight counts the rows that would fail it, and refuses before running anything
+    refused_upgrade = project.run("upgrade")
+    assert refused_upgrade.rc == 1, refused_upgrade.output
+    assert f"spec/{DOC}:{line}: column item.sku: 3 row(s)" in refused_upgrade.out, refused_upgrade.output
+    assert at_revision(project) == head
+    # without it, the populated database refuses it, as the gate said; nothing of the revision is applied
+    upgrade = project.run("upgrade", "--no-preflight")
     assert upgrade.rc == 2, upgrade.output
     assert 'column "sku"' in upgrade.err and "null values" in upgrade.err, upgrade.output
     assert "Traceback" not in upgrade.output
@@ -215,7 +221,11 @@ def test_not_null_on_a_column_with_a_default_is_gated_too(
 
     result, path = project.revise("colour required", "--allow", "set_not_null")
     assert result.rc == 0 and path is not None, result.output
-    upgrade = project.run("upgrade")
+    refused_upgrade = project.run("upgrade")  # the pre-flight counts the one NULL, and names its key
+    assert refused_upgrade.rc == 1, refused_upgrade.output
+    assert f"spec/{DOC}:{line}: column item.colour: 1 row(s)" in refused_upgrade.out
+    assert "keys: id=4" in refused_upgrade.out and at_revision(project) == head
+    upgrade = project.run("upgrade", "--no-preflight")
     assert upgrade.rc == 2 and 'column "colour"' in upgrade.err, upgrade.output
     assert at_revision(project) == head != revision_id(path)
     assert items(project) == [*ROWS, (4, "fig")]

@@ -15,6 +15,7 @@ Regenerate expected.txt after an intended change of the planner:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +27,10 @@ from mdschema.catalog.diff import diff
 from mdschema.catalog.snapshot import Snapshot, snapshot
 from mdschema.database import connect
 from mdschema.migrations.plan import Plan, plan
+from mdschema.migrations.preflight import checks_of
 from mdschema.migrations.renames import applicable_renames, rename_sql
 from mdschema.migrations.render import render_ops
+from mdschema.migrations.summary import docstring_block, summarize
 from support.models import UPDATE_ENV, updating
 
 GOLDEN = Path(__file__).resolve().parent / "migrations"
@@ -68,15 +71,28 @@ def declared_renames(case: Path) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def render(result: Plan, oldest: Plan) -> str:
+def render(result: Plan, oldest: Plan, current: Snapshot, after: Snapshot) -> str:
     """The plan as expected.txt writes it: for the newest PostgreSQL; then, only where they differ, the
-    summary and operations written for the oldest version tested (OLDEST)."""
+    summary and operations written for the oldest version tested (OLDEST). With the reviewer's summary
+    the revision's docstring holds, and the pre-flight checks its literal holds (their queries)."""
     imports: set[str] = set()
+    up, down = rendered(result.upgrade, imports), rendered(result.downgrade, imports)
+    not_in_docs = lambda subject: "(not in the docs)"  # noqa: E731 - no docs here
+    up_checks = checks_of(result.changes, current, after, not_in_docs)
+    down_checks = checks_of(result.back, after, current, not_in_docs)
     sections = {
         "summary": "\n".join(result.summary),
         "hazards": "\n".join(f"{h.kind}: {h.subject}: {h.detail}" for h in result.hazards),
-        "upgrade": rendered(result.upgrade, imports),
-        "downgrade": rendered(result.downgrade, imports),
+        "reviewer's summary": docstring_block(
+            summarize(result, current, after, up, down, imports, up_checks, down_checks)
+        ).rstrip("\n"),
+        "pre-flight": "\n".join(
+            f"{direction} {c.kind}: {c.subject}: {c.count}"
+            for direction, checks in (("upgrade", up_checks), ("downgrade", down_checks))
+            for c in checks
+        ),
+        "upgrade": up,
+        "downgrade": down,
     }
     on_oldest = f" on PostgreSQL {OLDEST // 10000}"
     for name, text in (
@@ -146,7 +162,11 @@ def test_plan_matches_expected_and_applies(case: str, make_database: Callable[..
     result = plan(current, after, None, renames)
     oldest = plan(current, after, None, renames, server_version=OLDEST)
 
-    got = unversioned(render(result, oldest), after)
+    got = unversioned(render(result, oldest, current, after), after)
+    # every case carries the reviewer's summary a revision's docstring opens with, a lock on each line
+    summary = got.split("# reviewer's summary\nSummary:\n", 1)[1].split("\n# ", 1)[0]
+    steps = re.findall(r"^      \d+\. (.+)$", summary, re.M)
+    assert steps and all(re.search(r": (no table lock|[A-Z ]+ on \w+)", s) for s in steps), summary
     expected_path = folder / "expected.txt"
     if updating():
         expected_path.write_text(got, encoding="utf-8")

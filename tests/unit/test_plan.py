@@ -525,6 +525,23 @@ def test_the_hazard_kinds_are_the_ones_readme_and_the_cli_name() -> None:
     assert re.findall(r"\w+_\w+", allow.help or "") == list(planner.HAZARD_KINDS)
 
 
+def test_the_preflight_kinds_are_the_ones_readme_lists() -> None:
+    """README lists exactly the kinds the pre-flight counts rows for; the gated ones among them are
+    hazard kinds, the others are not (listed, not gated)."""
+    import re
+    from pathlib import Path
+
+    from mdschema.migrations.preflight import CHECK_KINDS, WARNING_KINDS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("These kinds are checked, and\n     only these", 1)[1].split("4. **Upgrade**", 1)[
+        0
+    ]
+    assert tuple(re.findall(r"^     - `(\w+)`: ", section, re.M)) == CHECK_KINDS
+    assert set(CHECK_KINDS) - set(WARNING_KINDS) <= set(planner.HAZARD_KINDS)
+    assert not set(WARNING_KINDS) & set(planner.HAZARD_KINDS)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "narrower"),
     [

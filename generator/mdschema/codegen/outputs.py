@@ -269,6 +269,9 @@ def _base_annotation(col: Column, enums: dict[str, str], imports: _Imports) -> s
     pt = python_type(col.type, variable, enum_type)
     if col.type.enum:
         imports.add(".enums", enum_type)
+    if "Range[" in pt.annotation:  # SQLAlchemy's Range is no Pydantic type: validated by PostgreSQL
+        imports.add("typing", "Any")
+        return "Any"
     if "Any" in pt.annotation:
         imports.add("typing", "Any")
     for module in ("datetime", "uuid", "decimal"):

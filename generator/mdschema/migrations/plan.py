@@ -99,6 +99,8 @@ class Plan:
     downgrade: list[Op] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # what the upgrade does (the summary's counts)
+    back: list[Change] = field(default_factory=list)  # what the downgrade does
 
 
 # --- hazards --------------------------------------------------------------------------------------
@@ -738,6 +740,8 @@ def plan(
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current),
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
+        changes=list(changes),
+        back=list(back),
     )
 
 

@@ -29,6 +29,7 @@ from mdschema.migrations.cache import (
     store_head_snapshot,
 )
 from mdschema.migrations.models import excluded_tables, load_package
+from mdschema.migrations.preflight import checks_of, render_literal
 from mdschema.migrations.project import (
     MigrationError,
     ShadowViolation,
@@ -50,6 +51,7 @@ from mdschema.migrations.shadow import (
     start_models_snapshot,
     upgrade_shadow,
 )
+from mdschema.migrations.summary import annotate, docstring_block, summarize
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ class RevisionResult:
     changes: tuple[str, ...] = ()  # one human line per change
     blocked: tuple[BlockedHazard, ...] = ()
     scaffold: tuple[str, ...] = field(default=())  # alembic files written because they were missing
+    # the steps that can fail on rows already there, each counted by the pre-flight at upgrade/downgrade
+    checked: tuple[BlockedHazard, ...] = ()
 
 
 def make_revision(
@@ -92,7 +96,7 @@ def make_revision(
             job = start_head_clone(config, sh)  # the server clones while the models are imported
             models = load_package(config.root, config.package)
             result = _revision_on(config, options, sh, job, models, schema)
-    return RevisionResult(result.path, result.changes, result.blocked, scaffold)
+    return RevisionResult(result.path, result.changes, result.blocked, scaffold, result.checked)
 
 
 def _revision_on(
@@ -150,15 +154,27 @@ def _revision_on(
     up = render_ops(result.upgrade, imports)
     down = render_ops(result.downgrade, imports)
     notes = [f"DESTRUCTIVE ({h.kind}): {h.subject}: {h.detail}" for h in result.hazards]
+    up_checks = checks_of(result.changes, renamed, wanted, lambda s: where(schema, s))
+    down_checks = checks_of(result.back, wanted, renamed, lambda s: where(schema, s))
+    lines = summarize(result, renamed, wanted, _dedent(up), _dedent(down), imports, up_checks, down_checks)
+    annotations = (
+        docstring_block(lines),
+        render_literal(up_checks, down_checks) if up_checks or down_checks else "",
+    )
     # Written and proven in a staging copy of the migrations folder; it appears in versions/ only
     # once proven (one rename): an interrupted or failed proof leaves nothing there.
     with staging(config) as staged:
-        draft = write_revision(staged, options.message, up, down, imports, notes)
+        draft = write_revision(staged, options.message, up, down, imports, notes, annotations)
         sh.progress(f"proving {draft.name}: upgrade, downgrade, upgrade on a shadow database")
         _prove(staged, sh, head, before, wanted, exclude)
         path = migrations_dir(config) / "versions" / draft.name
         os.replace(draft, path)
-    return RevisionResult(path, tuple(result.summary))
+    checked = tuple(
+        BlockedHazard(c.where, c.kind, c.subject, f"{c.detail} (counted at {direction})")
+        for direction, checks in (("upgrade", up_checks), ("downgrade", down_checks))
+        for c in checks
+    )
+    return RevisionResult(path, tuple(result.summary), checked=checked)
 
 
 STAGING = Path(".mdschema") / "staging"
@@ -200,8 +216,17 @@ def _alive(pid: int) -> bool:
 
 
 def write_revision(
-    config: Config, message: str, upgrade: str, downgrade: str, imports: set[str], notes: list[str]
+    config: Config,
+    message: str,
+    upgrade: str,
+    downgrade: str,
+    imports: set[str],
+    notes: list[str],
+    annotations: tuple[str, str] = ("", ""),
 ) -> Path:
+    """The revision file, as the project's script.py.mako writes it; then `annotations` (the `Summary:`
+    block for its docstring, the pre-flight literal) put in, and the project's post-write hooks run
+    again over the result."""
     script_dir = script_directory(config)
     heads = script_dir.get_heads()
     if len(heads) > 1:
@@ -219,7 +244,22 @@ def write_revision(
         imports="\n".join(sorted(imports)) + ("\n" if imports else ""),
     )
     assert script is not None  # Alembic ran the project's post_write_hooks (alembic.ini) on it
-    return Path(script.path)
+    path = Path(script.path)
+    block, literal = annotations
+    if block or literal:
+        from alembic.script import write_hooks
+
+        path.write_text(annotate(path.read_text(encoding="utf-8"), block, literal), encoding="utf-8")
+        if script_dir.hooks:
+            write_hooks._run_hooks(str(path), script_dir.hooks)
+    return path
+
+
+def _dedent(body: str) -> str:
+    """A rendered upgrade()/downgrade() body (its first line unindented, the rest by four) unindented."""
+    import textwrap
+
+    return textwrap.dedent("    " + body)
 
 
 def _prove(
