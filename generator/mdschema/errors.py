@@ -91,7 +91,7 @@ CODES = {
     "E108": "duplicate column",
     "E109": "foreign key column count mismatch",
     "E110": "enum default is not a label of the enum",
-    "E111": "duplicate enum, function or trigger",
+    "E111": "duplicate enum, function, trigger or view",
     "E112": "foreign key target is not a primary key or unique constraint",
     "E113": "beyond a limit PostgreSQL enforces (columns per table, index or key columns, enum label bytes)",
     "E114": "an object in a schema no doc creates (CREATE SCHEMA)",

@@ -38,6 +38,9 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
     if kind == "function":
         bare = name.split("(")[0]
         return next((f.span for f in schema.functions if f.signature == name or f.name == bare), None)
+    view = next((v for v in schema.views if v.name == (name if kind == "view" else subject.table)), None)
+    if view is not None:  # a view, or an index of a materialized view
+        return next((i.span for i in view.indexes if kind == "index" and i.name == name), view.span)
     table = schema.table(name if kind == "table" else subject.table or "")
     if table is None:
         return None

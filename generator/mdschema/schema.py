@@ -216,9 +216,32 @@ class Schema:
         used |= {t.schema for t in self.tables} | {e.schema for e in self.enums}
         used |= {f.schema for f in self.functions}
         return tuple(sorted(used))
+    views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
             if table.name == name:
                 return table
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewColumn:
+    name: str
+    type: PgType | None  # the column's type when it is a plain column of a table the docs define
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A view or materialized view. `sql` creates it as written (deparsed by pglast); PostgreSQL's own
+    text of the query (pg_get_viewdef) is what revisions and drift compare, read from a real server."""
+
+    name: str
+    doc: str
+    materialized: bool
+    sql: str  # CREATE [MATERIALIZED] VIEW … AS … [WITH [NO] DATA]
+    description: str | None  # COMMENT ON [MATERIALIZED] VIEW
+    columns: tuple[ViewColumn, ...]  # what the models' read-only Table declares
+    indexes: tuple[Index, ...]  # materialized views only
+    reads: tuple[str, ...]  # the tables and views the query reads, sorted
+    span: Span

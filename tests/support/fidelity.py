@@ -69,7 +69,8 @@ def read(url: str, exclude: frozenset[str] = frozenset()) -> Snapshot:
         replace(t, comment=None, columns=tuple(replace(c, comment=None) for c in t.columns))
         for t in found.tables
     )
-    return replace(found, tables=tables)
+    views = tuple(replace(v, comment=None) for v in found.views)
+    return replace(found, tables=tables, views=views)
 
 
 def _revise(project: Project, message: str) -> None:

@@ -54,9 +54,11 @@ from mdschema.catalog.snapshot import (
     Table,
     Trigger,
 )
+from mdschema.catalog.views import VIEW_CHANGES
 from mdschema.migrations import plan as planner
 from mdschema.migrations.plan import PHASES, Context, Hazard, each, hazards_of, narrows, plan_direction
 from mdschema.migrations.render import render_ops
+from mdschema.migrations.view_ops import ViewRebuilt
 
 EMPTY = Snapshot((), (), (), (), ())
 
@@ -97,7 +99,7 @@ def rendered(operations: list[Any]) -> list[str]:
 def test_every_kind_of_change_has_a_phase() -> None:
     handled = [kind for phase in PHASES for kind in phase.kinds]
     # detected renames are phases; declared renames (tables, columns, labels) wrap the phases in plan()
-    assert set(handled) == {*KINDS, ConstraintRenamed, IndexRenamed}
+    assert set(handled) == {*KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt}
     assert not {TableRenamed, ColumnRenamed, EnumLabelRenamed} & set(handled)
     assert len({phase.name for phase in PHASES}) == len(PHASES)
 
@@ -121,6 +123,10 @@ def test_the_statement_order() -> None:
     assert before("create or replace functions", "create or replace triggers")  # triggers call functions
     assert before("create schemas", "create enum types")  # what is in a schema comes after it
     assert before("create schemas", "create tables, referenced ones first")
+    # views go before anything they read changes, and come back once everything they read exists
+    assert before("drop views, dependents first", "drop constraints, foreign keys first")
+    assert before("create or replace triggers", "create views, what they read first")
+    assert before("create views, what they read first", "drop columns")
     assert names[-6:] == [
         "drop columns",
         "drop functions",

@@ -116,6 +116,7 @@ def test_reserved_modules_are_exactly_the_files_the_package_writes_itself() -> N
         "external",
         "repositories",
         "schemas",
+        "views",
     }
 
 

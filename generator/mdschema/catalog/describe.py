@@ -88,6 +88,10 @@ Added: TypeAlias = (
 def describe(change: Change) -> str:
     """One human line, e.g. ``column story.title: type character varying(100) → character varying(300)``."""
     subject = change.subject
+    if subject.kind == "view":
+        from mdschema.catalog.views import describe_view
+
+        return describe_view(change)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{subject}: added{_summary(change)}"
     if isinstance(change, DROPPED):
@@ -136,6 +140,10 @@ def describe(change: Change) -> str:
 def describe_drift(change: Change) -> str:
     """The same change read as the live database (``current``) against the docs (``desired``), e.g.
     ``story.title is character varying(100) in the database, character varying(300) in the docs``."""
+    if change.subject.kind == "view":
+        from mdschema.catalog.views import describe_view
+
+        return describe_view(change, drift=True)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{change.subject}{_summary(change)} is in the docs but not in the database"
     if isinstance(change, DROPPED):

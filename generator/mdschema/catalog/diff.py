@@ -24,10 +24,11 @@ from mdschema.catalog.snapshot import (
     Table,
     Trigger,
 )
+from mdschema.catalog.views import diff_views  # views' changes live with views (catalog/views.py)
 from mdschema.util.perf import gc_paused
 
 SubjectKind: TypeAlias = Literal[
-    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function", "schema"
+    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function", "schema", "view"
 ]
 
 
@@ -537,9 +538,18 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
         *_diff_functions(current.functions, desired.functions),
         *_diff_tables(current, desired),
         *_diff_triggers(current, desired),
+        *_diff_views(current, desired),
     ]
     # stable: within one table and kind, the order of generation (column order, then names) is kept
     return tuple(sorted(changes, key=_sort_key))
+
+
+def _diff_views(current: Snapshot, desired: Snapshot) -> Iterator[Change]:
+    return diff_views(current, desired, _view)  # type: ignore[return-value]
+
+
+def _view(name: str) -> Subject:
+    return Subject("view", None, name)
 
 
 def _sort_key(change: Change) -> tuple[int, str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import psycopg
@@ -95,6 +95,23 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    """A view (kind 'v') or materialized view ('m'), as PostgreSQL prints it (catalog/views.py reads it)."""
+
+    name: str
+    kind: str  # 'v' | 'm'
+    definition: str  # pg_get_viewdef(oid, true)
+    columns: tuple[tuple[str, str], ...]  # (name, format_type) in attnum order
+    options: tuple[str, ...]  # reloptions: security_barrier, check_option, …
+    populated: bool  # a materialized view created WITH DATA (or refreshed)
+    comment: str | None
+    indexes: tuple[Index, ...]  # a materialized view's, by name
+    # (relation, column) the view's rule depends on (pg_depend of its pg_rewrite row); column '' for
+    # the relation as a whole. Not compared: it follows from the definition.
+    reads: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
@@ -102,6 +119,7 @@ class Snapshot:
     functions: tuple[Function, ...]  # by signature
     triggers: tuple[Trigger, ...]  # by (table, name)
     schemas: tuple[str, ...] = ()  # the schemas read that exist, by name (public included)
+    views: tuple[View, ...] = ()  # by name
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -224,6 +242,8 @@ def snapshot(
     """Read schema ``schema`` — or every schema of ``schemas`` (`ALL_SCHEMAS`: all the database's own), by
     key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
     table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
+    from mdschema.catalog.view_rows import read_views
+
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with gc_paused(), conn.transaction(), conn.cursor() as cur:
         if idle:
@@ -280,7 +300,14 @@ def snapshot(
             functions=tuple(Function(*row) for row in sorted(functions)),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
             schemas=tuple(existing),
+            views=tuple(_view(**fields) for fields in read_views(rows)),
         )
+
+
+def _view(indexes: tuple[tuple[str, str, bool], ...], **fields: Any) -> View:
+    return View(
+        indexes=tuple(Index(name, definition, unique, ()) for name, definition, unique in indexes), **fields
+    )
 
 
 def _triggers(names: dict[int, str], trigger_rows: Rows) -> Iterator[Trigger]:

@@ -227,6 +227,7 @@ class DdlModule:
     external: tuple[tuple[str, str], ...]  # (table, keep_fk | column_only)
     schemas: tuple[str, ...] = ()  # CREATE SCHEMA of the docs
     managed_schemas: tuple[str, ...] = ("public",)  # public, those created, those used
+    views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -836,6 +837,14 @@ def decide_external(schema: Schema) -> ExternalModule | None:
     return ExternalModule(imports.block(), tuple(tables))
 
 
+def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    from mdschema.codegen.view_sql import view_statements
+
+    return tuple(
+        (v.name, "MATERIALIZED VIEW" if v.materialized else "VIEW", view_statements(v)) for v in schema.views
+    )
+
+
 def decide_ddl(schema: Schema) -> DdlModule:
     renames: list[tuple[str, str, str, str]] = []
     for t in schema.tables:
@@ -856,6 +865,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         external=tuple((e.name, e.mode) for e in schema.external),
         schemas=tuple(n.name for n in schema.namespaces),
         managed_schemas=schema.schemas,
+        views=decide_views(schema),
     )
 
 

@@ -163,8 +163,25 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
         "{" + ", ".join(f"{py_str(name)}: {py_str(mode)}" for name, mode in ddl.external) + "}",
         0,
     )
+    if ddl.views:
+        lines += [
+            "",
+            "# Views, in creation order: (name, VIEW | MATERIALIZED VIEW, statements that build it).",
+        ]
+        lines += statement(
+            "VIEWS: tuple[tuple[str, str, tuple[str, ...]], ...] = ",
+            _tuple(
+                [
+                    Call("", (py_str(name), py_str(kind), _tuple([py_str(sql) for sql in sqls])))
+                    for name, kind, sqls in ddl.views
+                ]
+            ),
+            0,
+        )
     if _has_objects(ddl):
         lines += _DDL_EVENTS
+        if ddl.views:
+            lines += _VIEW_EVENTS
     return tuple(lines)
 
 
@@ -212,8 +229,18 @@ _DDL_EVENTS = (
 )
 
 
+# Views after every table, function and trigger (a view reads them); dropped before the tables.
+_VIEW_EVENTS = (
+    "for _view, _kind, _statements in VIEWS:",
+    "    for _sql in _statements:",
+    '        _on("after_create", _sql)',
+    "for _view, _kind, _statements in reversed(VIEWS):",
+    '    _on("before_drop", f"DROP {_kind} IF EXISTS {_quoted(_view)}")',
+)
+
+
 def _has_objects(ddl: DdlModule) -> bool:
-    return bool(ddl.extensions or ddl.functions or ddl.triggers or ddl.schemas)
+    return bool(ddl.extensions or ddl.functions or ddl.triggers or ddl.schemas or ddl.views)
 
 
 def _tuple(items: list[Node]) -> Node:

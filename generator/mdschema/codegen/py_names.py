@@ -22,7 +22,7 @@ from mdschema.schema import Schema
 # overwrite (or be overwritten by) one of them. The one list; `default_module` steers clear of it, and a
 # configured module on it is error E304.
 RESERVED_MODULES = frozenset(
-    {"__init__", "base", "db", "ddl", "enums", "external", "repositories", "schemas"}
+    {"__init__", "base", "db", "ddl", "enums", "external", "repositories", "schemas", "views"}
 )
 
 # Attributes that declarative classes reserve; a column of that name gets another attribute name.

@@ -19,6 +19,7 @@ from mdschema.codegen.py_names import naming_check
 from mdschema.codegen.repositories import render_repositories
 from mdschema.codegen.schemas import render_schemas
 from mdschema.codegen.source import LINE_LENGTH
+from mdschema.codegen.views import render_views
 from mdschema.errors import Diagnostic, Span, SpecError
 from mdschema.schema import Schema
 
@@ -63,6 +64,7 @@ def render(schema: Schema, options: RenderOptions) -> dict[str, str]:
             else:
                 files = render_models(env, package)
             files.update(render_package_files(env, package))
+            files.update(render_views(env, schema, package.sources))
             if package.schemas:
                 files["schemas.py"] = render_schemas(env, decide_schemas(schema, package), package.sources)
             if package.repositories:

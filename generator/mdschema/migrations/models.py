@@ -118,4 +118,5 @@ def models_script(models: Any) -> bytes:
     parts += ddl_script(models.Base.metadata)
     parts += [sql for _, sql in ddl.FUNCTIONS]
     parts += [sql for _, _, sql in ddl.TRIGGERS]
+    parts += [sql for _, _, statements in getattr(ddl, "VIEWS", ()) for sql in statements]
     return ";\n".join(parts).encode()

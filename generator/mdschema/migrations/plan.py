@@ -58,7 +58,10 @@ from mdschema.catalog.diff import (
 )
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.migrations import safe
+from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations import view_ops
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
+from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_key as qk
@@ -724,6 +727,7 @@ PHASES: Final = (
     Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
     Phase("create schemas", (SchemaAdded,), each(_create_schema)),
+    Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
@@ -758,6 +762,7 @@ PHASES: Final = (
     Phase[TriggerAdded | TriggerChanged](
         "create or replace triggers", (TriggerAdded, TriggerChanged), each(_create_trigger)
     ),
+    Phase("create views, what they read first", (ViewAdded, ViewChanged, ViewRebuilt), view_ops.create_views),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
@@ -779,7 +784,7 @@ def plan_direction(
     `server_version` (server_version_num) runs. With `metadata`, new tables and columns are written as
     Alembic operations from the models; without, as exact SQL from the catalog."""
     by_kind: defaultdict[type, list[Change]] = defaultdict(list)
-    for change in changes:
+    for change in view_ops.with_rebuilds(list(changes), current, target):
         by_kind[type(change)].append(change)
     ctx = Context.of(current, target, metadata, server_version, lock_safe)
     out: list[Op] = []
@@ -805,8 +810,8 @@ def plan(
     The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
     then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs. With `safety`,
     the lock-safe plan (migrations/safe.py): timeouts set first, lock-safe forms, rewrites as hazards."""
-    changes = detect_renames(diff(current, desired))
-    back = detect_renames(diff(desired, current))
+    changes = view_ops.with_rebuilds(detect_renames(diff(current, desired)), current, desired)
+    back = view_ops.with_rebuilds(detect_renames(diff(desired, current)), desired, current)
     on = safety is not None
     # the timeouts only for a revision that changes something (`alembic check` must find nothing else)
     prologue = safe.timeouts(safety) if safety is not None and (changes or renames) else []

@@ -49,6 +49,8 @@ from mdschema.catalog.diff import (
     TriggerDropped,
 )
 from mdschema.catalog.snapshot import Snapshot
+from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations.view_ops import ViewRebuilt
 
 if TYPE_CHECKING:
     from mdschema.migrations.plan import Plan
@@ -407,6 +409,7 @@ _COUNTED: Final[tuple[tuple[str, tuple[type, ...], tuple[type, ...], tuple[type,
     ("function", (FunctionAdded,), (FunctionDropped,), (FunctionChanged,)),
     ("enum", (EnumAdded,), (EnumDropped,), ()),
     ("extension", (ExtensionAdded,), (ExtensionDropped,), (ExtensionVersionChanged,)),
+    ("view", (ViewAdded,), (ViewDropped,), (ViewChanged, ViewRebuilt)),
 )
 _PLURAL: Final = {"index": "indexes"}
 

@@ -25,6 +25,7 @@ from typing import Any
 from mdschema.errors import Diagnostic, Span
 from mdschema.schema import IndexElement
 from mdschema.spec import raw as raw_records
+from mdschema.spec import views as view_records
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
 from mdschema.spec.statements import Out
 from mdschema.util import signing
@@ -41,8 +42,9 @@ def _types() -> dict[str, type]:
     kinds: list[type] = [Span, Diagnostic, IndexElement, Doc, Heading, SqlBlock]
     kinds += [
         kind
-        for kind in vars(raw_records).values()
-        if isinstance(kind, type) and is_dataclass(kind) and kind.__module__ == raw_records.__name__
+        for module in (raw_records, view_records)
+        for kind in vars(module).values()
+        if isinstance(kind, type) and is_dataclass(kind) and kind.__module__ == module.__name__
     ]
     return {kind.__name__: kind for kind in kinds}
 

@@ -8,6 +8,7 @@ unnamed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mdschema.errors import Span
 from mdschema.schema import IndexElement
@@ -139,3 +140,4 @@ class Parsed:
     # the first MySQL/SQLite token of each block that has one: (where, dialect, token as written)
     foreign: tuple[tuple[Span, str, str], ...] = ()
     schemas: tuple[RawSchema, ...] = ()  # CREATE SCHEMA
+    views: tuple[Any, ...] = ()  # spec.views.RawView and RawViewComment records

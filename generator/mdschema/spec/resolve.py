@@ -31,6 +31,8 @@ from mdschema.schema import (
 from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
+from mdschema.spec.views import resolve_views
+from mdschema.spec.views import split_indexes as split_view_indexes
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import DEFAULT_SCHEMA, object_key, split_key
 
@@ -92,7 +94,8 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             schema_constraints[in_schema],
             aside,
         )
-    indexes = _indexes(parsed.indexes, built, relation_names, diag)
+    table_indexes, view_indexes = split_view_indexes(parsed)
+    indexes = _indexes(table_indexes, built, relation_names, diag)
 
     _check_foreign_keys(built, external, unmanaged, diag)
     ext_tables = _external_tables(built, external)
@@ -129,6 +132,14 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         unmanaged=tuple(sorted(unmanaged)),
         docs=tuple(sorted(docs)),
         namespaces=tuple(sorted(namespaces.values(), key=lambda n: n.name)),
+        views=resolve_views(
+            parsed,
+            final,
+            view_indexes,
+            relation_names | set(indexes_names(indexes)),
+            set(final) | set(external) | unmanaged,
+            diag,
+        ),
     )
     check_limits(schema, diag)
     return schema
@@ -660,6 +671,10 @@ def _indexes(
             )
         )
     return out
+
+
+def indexes_names(indexes: dict[str, list[Index]]) -> list[str]:
+    return [i.name for found in indexes.values() for i in found]
 
 
 def _mark_cycles(tables: dict[str, Table]) -> dict[str, Table]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mdschema.spec.pg_names as naming
+import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
 from mdschema.schema import IndexElement
 from mdschema.spec.comments import BlockText, column_comment, label_renames, split_renamed
@@ -83,6 +84,7 @@ class Out:
     comments: list[RawComment] = field(default_factory=list)
     schemas: list[RawSchema] = field(default_factory=list)
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
+    views: list[Any] = field(default_factory=list)  # spec.views records
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
     def parsed(self) -> Parsed:
@@ -95,6 +97,7 @@ class Out:
             comments=tuple(self.comments),
             foreign=tuple(self.foreign),
             schemas=tuple(self.schemas),
+            views=tuple(self.views),
         )
 
 
@@ -307,7 +310,7 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Colle
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, indexes, enums, extensions, functions and triggers; "
+        "mdschema manages tables, views, indexes, enums, extensions, functions and triggers; "
         "move other SQL out of ```sql blocks or into a ```text block",
     )
 
@@ -343,11 +346,10 @@ def _refused(kind: str, node: Any) -> tuple[str, str] | None:
 
 def _statement_name(kind: str) -> str:
     names = {
-        "ViewStmt": "CREATE VIEW",
         "CreateSeqStmt": "CREATE SEQUENCE",
         "DropStmt": "DROP",
         "CreateSchemaStmt": "CREATE SCHEMA",
-        "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW",
+        "CreateTableAsStmt": "CREATE TABLE AS",
         "CompositeTypeStmt": "CREATE TYPE (composite)",
         "CreateDomainStmt": "CREATE DOMAIN",
         "RuleStmt": "CREATE RULE",
@@ -783,13 +785,63 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
     schema = names[-depth - 1] if depth and len(names) > depth else None
     if depth and len(names) >= depth and not _named_ok(span, "table", schema, names[-depth], diag):
         return
+    if node.objtype in (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW):
+        if names and (len(names) == 1 or _in_public(span, f"view {names[-1]}", names[-2], diag)):
+            materialized = node.objtype == ObjectType.OBJECT_MATVIEW
+            out.views.append(views.RawViewComment(names[-1], materialized, node.comment, span))
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
         key = object_key(schema, names[-2])
         out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
-        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables and columns)")
+        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables, columns and views)")
+
+
+def _create_view(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    span = b.span(start)
+    rel = node.view
+    if not _in_public(span, f"view {rel.relname}", rel.schemaname, diag):
+        return
+    if rel.relpersistence == "t":
+        diag.error(span, "E204", f"view {rel.relname}: TEMPORARY views are not supported")
+        return
+    node.replace = False  # the docs say what the view is; CREATE OR REPLACE is the migrations' choice
+    aliases = views.names_of(node.aliases)
+    description = _description(b, rel.relname)
+    out.views.append(
+        views.record(b, node.query, rel.relname, False, deparse(node), aliases, span, description)
+    )
+
+
+def _create_matview(b: _Block, node: Any, start: int, end: int, out: _Out, diag: Collector) -> None:
+    """CREATE MATERIALIZED VIEW … AS … [WITH [NO] DATA]; CREATE TABLE AS is refused."""
+    from pglast.enums import ObjectType
+
+    span = b.span(start)
+    if node.objtype != ObjectType.OBJECT_MATVIEW or node.is_select_into:
+        diag.error(
+            span,
+            "E202",
+            f"unsupported statement {_statement_name('CreateTableAsStmt')}",
+            "write the table with CREATE TABLE (CREATE MATERIALIZED VIEW … AS is supported)",
+        )
+        return
+    rel = node.into.rel
+    if not _in_public(span, f"materialized view {rel.relname}", rel.schemaname, diag):
+        return
+    node.if_not_exists = False
+    aliases = views.names_of(node.into.colNames)
+    description = _description(b, rel.relname)
+    out.views.append(
+        views.record(b, node.query, rel.relname, True, deparse(node), aliases, span, description)
+    )
+
+
+def _description(b: _Block, name: str) -> str | None:
+    heading = _heading_for(b.block.headings, name)
+    return split_renamed((heading.description or None) if heading else None)[0]
 
 
 def _create_schema(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
@@ -838,4 +890,6 @@ _HANDLERS: dict[str, _Handler] = {
     "AlterTableStmt": _alter_table,
     "CommentStmt": _comment,
     "CreateSchemaStmt": _create_schema,
+    "ViewStmt": _create_view,
+    "CreateTableAsStmt": _create_matview,
 }
