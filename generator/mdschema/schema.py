@@ -216,6 +216,7 @@ class Schema:
         used |= {t.schema for t in self.tables} | {e.schema for e in self.enums}
         used |= {f.schema for f in self.functions}
         return tuple(sorted(used))
+
     views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
 
     def table(self, name: str) -> Table | None:

@@ -57,9 +57,8 @@ from mdschema.catalog.diff import (
     diff,
 )
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
-from mdschema.migrations import safe
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.migrations import view_ops
+from mdschema.migrations import safe, view_ops
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order

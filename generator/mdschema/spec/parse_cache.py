@@ -34,7 +34,7 @@ KIND = "parse"
 FORMAT = 1
 # Every list of statements.Out, the record of what parse_doc appends: a list added there is cached too.
 LISTS = tuple(f.name for f in fields(Out))
-_DOC = "@doc"  # a reference to the entry's own Doc (every RawTable of the doc carries it)
+_DOC = "@doc"  # a reference to the entry's own Doc (every RawTable and RawView of the doc carries it)
 
 
 @cache
@@ -151,7 +151,7 @@ def _decoder(types: dict[str, type]) -> Any:
 
 def _resolve_doc(value: Any, doc: Doc) -> Any:
     """Records whose `doc` is the marker get the entry's Doc (rebuilt: the records are frozen)."""
-    if isinstance(value, raw_records.RawTable) and value.doc == _DOC:
+    if getattr(value, "doc", None) == _DOC:  # a RawTable, a RawView
         return replace(value, doc=doc)
     return value
 

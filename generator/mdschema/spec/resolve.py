@@ -136,7 +136,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             parsed,
             final,
             view_indexes,
-            relation_names | set(indexes_names(indexes)),
+            relation_names[DEFAULT_SCHEMA] | set(indexes_names(indexes)),  # views: public only
             set(final) | set(external) | unmanaged,
             diag,
         ),
