@@ -29,7 +29,7 @@ def view(
 
 
 def snap(*views: View) -> Snapshot:
-    return Snapshot((), (), (), (), (), views)
+    return Snapshot((), (), (), (), (), views=views)
 
 
 def test_a_column_type_change_rebuilds_the_views_reading_it_and_the_views_over_them() -> None:

@@ -300,7 +300,7 @@ def snapshot(
             functions=tuple(Function(*row) for row in sorted(functions)),
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
             schemas=tuple(existing),
-            views=tuple(_view(**fields) for fields in read_views(rows)),
+            views=tuple(_view(**fields) for fields in read_views(rows, home)),
         )
 
 

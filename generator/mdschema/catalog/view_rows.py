@@ -41,10 +41,11 @@ WHERE r.ev_class = ANY(%(oids)s::oid[]) AND d.refobjid <> r.ev_class
 """
 
 
-def read_views(rows: Callable[..., list[tuple[Any, ...]]]) -> list[dict[str, Any]]:
-    """The schema's views as catalog.snapshot.View's fields, by name; `rows(query, **params)` runs a
-    query in the snapshot's transaction. (Indexes as (name, pg_get_indexdef, unique).)"""
-    found = rows(_VIEWS_SQL)
+def read_views(rows: Callable[..., list[tuple[Any, ...]]], schema: str) -> list[dict[str, Any]]:
+    """The views of `schema` (views are read in one schema: public, where the docs' views are) as
+    catalog.snapshot.View's fields, by name; `rows(query, **params)` runs a query in the snapshot's
+    transaction. (Indexes as (name, pg_get_indexdef, unique).)"""
+    found = rows(_VIEWS_SQL, schema=schema)
     if not found:
         return []
     oids = [row[0] for row in found]
@@ -55,7 +56,7 @@ def read_views(rows: Callable[..., list[tuple[Any, ...]]]) -> list[dict[str, Any
     for oid, name, definition, unique in rows(_VIEW_INDEXES_SQL, oids=oids):
         indexes[oid].append((name, definition, unique))
     reads: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
-    for oid, relation, column in rows(_VIEW_READS_SQL, oids=oids):
+    for oid, relation, column in rows(_VIEW_READS_SQL, oids=oids, schema=schema):
         reads[oid].add((relation, column))
     return sorted(
         (
