@@ -123,7 +123,9 @@ def test_each_step_that_would_fail_is_counted_and_the_upgrade_refused_before_any
     before = snapshot_of(project)
 
     # the gated ones need --allow as before; the others are listed, not gated
-    result, path = project.revise("tighten", "--allow", "set_not_null", "--allow", "narrow_type")
+    result, path = project.revise(
+        "tighten", "--allow", "set_not_null", "--allow", "narrow_type", "--allow", "rewrite_table"
+    )
     assert result.rc == 0 and path is not None, result.output
     listed = result.out[result.out.index("count them first and refuse:") :]
     for kind, needle in (

@@ -109,12 +109,26 @@ def _patch(path: Path, rev: str, first: bool, sleep: float) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> tuple[Project, list[str]]:
-    """Three revisions (two tables; a column, a table, an index; an enum), each logging itself."""
+    """Three revisions (two tables; a column, a table, an index; an enum), each logging itself; the
+    index in the lock-safe form (CREATE INDEX CONCURRENTLY in an autocommit block)."""
+    return _three_revisions(tmp_path_factory, pg_server, "")
+
+
+@pytest.fixture(scope="module")
+def plain_project(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> tuple[Project, list[str]]:
+    """The same, plain plans (`safe = false`): an upgrade that can commit while another session holds a
+    snapshot (CREATE INDEX CONCURRENTLY waits for every older snapshot to end)."""
+    return _three_revisions(tmp_path_factory, pg_server, "safe = false")
+
+
+def _three_revisions(
+    tmp_path_factory: pytest.TempPathFactory, pg_server: str, config: str
+) -> tuple[Project, list[str]]:
     proj = make_project(
         tmp_path_factory.mktemp("lock"),
         {"lib.md": V1},
         shadow_url=pg_server,
-        extra_config='unmanaged_tables = ["apply_log"]',
+        extra_config='unmanaged_tables = ["apply_log"]\n' + config,
     )
     revs = []
     for i, doc in enumerate((V1, V2, V3)):
@@ -218,7 +232,7 @@ def test_check_beside_an_upgrade_sees_a_complete_revision(
 
 
 def test_check_reads_the_revision_and_the_schema_in_one_snapshot(
-    project: tuple[Project, list[str]],
+    plain_project: tuple[Project, list[str]],
     make_database: Callable[..., str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -228,7 +242,7 @@ def test_check_reads_the_revision_and_the_schema_in_one_snapshot(
     import mdschema.catalog.snapshot as catalog
     from mdschema.cli import main
 
-    proj, revs = project
+    proj, revs = plain_project
     url = make_database(template=None)
     proj.ok("upgrade", revs[0], database_url=url)
     rc, before, _ = _check_json(proj, url)
@@ -256,7 +270,9 @@ def test_check_reads_the_revision_and_the_schema_in_one_snapshot(
     monkeypatch.setenv("MDSCHEMA_SHADOW_URL", proj.shadow_url)
     capsys.readouterr()
     rc = main(["-C", str(proj.root), "check", "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    assert captured.out, captured.err
+    report = json.loads(captured.out)
     assert fired, "the upgrade ran between the two reads"
     assert query(url, "SELECT version_num FROM alembic_version") == [(revs[-1],)]
     assert rc == 1 and report["findings"] == before["findings"], (report, before)

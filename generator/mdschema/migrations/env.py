@@ -211,8 +211,7 @@ def _run_locked(
         with context.begin_transaction():
             context.run_migrations()
         return
-    connection.exec_driver_sql(f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})")
-    connection.commit()
+    _wait_for_lock(connection)
     try:
         if embedded:
             create_stand_ins(connection, metadata)
@@ -225,6 +224,20 @@ def _run_locked(
         connection.rollback()
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})")
         connection.commit()
+
+
+def _wait_for_lock(connection: Any) -> None:
+    """Take the session's migration lock, trying in short transactions: a process waiting inside one
+    statement (`pg_advisory_lock`) would hold a snapshot the whole time, and the lock holder's
+    CREATE INDEX CONCURRENTLY waits for every older snapshot — a deadlock."""
+    import time
+
+    while True:
+        got = connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({ADVISORY_LOCK_KEY})").scalar()
+        connection.commit()
+        if got:
+            return
+        time.sleep(0.05)
 
 
 def _configure(context: Any, connection: Any, metadata: Any, include_object: Any) -> None:
