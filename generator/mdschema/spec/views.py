@@ -289,8 +289,8 @@ def _index(raw: RawIndex, relation_names: set[str], diag: Collector) -> Index:
             diag.error(raw.span, "E102", f"index name {raw.name!r} is already used")
         name = raw.name
     else:
-        cols = [e.column or "expr" for e in raw.elements]
-        name = naming.choose_name(raw.table, cols, "idx", relation_names)
+        # PostgreSQL's names for the columns (a cast after its column, a function after itself), as tables'
+        name = naming.choose_name(raw.table, raw.column_names, "idx", relation_names)
     relation_names.add(name)
     return Index(
         name=name,
