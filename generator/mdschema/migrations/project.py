@@ -97,8 +97,11 @@ def alembic_config(
 
 
 def versions_hash(config: Config) -> str:
-    """A hash of env.py and every revision file: the content a migration head is made of."""
+    """A hash of env.py, every revision file and the external tables: the content a migration head is made
+    of (env.py creates the stand-ins of the external tables, in their schemas, before replaying; two
+    projects with the same revisions but other external tables must not share a head)."""
     h = hashlib.sha256()
+    h.update(repr(sorted(config.external_tables)).encode())
     mig = migrations_dir(config)
     for path in [mig / "env.py", *sorted((mig / "versions").glob("*.py"))]:
         if path.is_file():
