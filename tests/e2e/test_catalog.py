@@ -594,9 +594,14 @@ def test_a_view_is_compared_as_postgresql_prints_it(
     """Views are schema now: a new one is a change; two spellings of one query are no change."""
     from mdschema.catalog.views import ViewAdded, ViewChanged
 
-    one = changed(make_database, base_db, "CREATE VIEW story_titles AS SELECT title FROM story")
+    with connect(make_database(template=base_db)) as conn:
+        conn.execute("CREATE VIEW story_titles AS SELECT title FROM story")
+        one = snapshot(conn)
+        # PostgreSQL 15 prints `story.title`, 16 and later `title`: the snapshot keeps what it prints
+        printed = conn.execute("SELECT pg_get_viewdef('story_titles'::regclass)").fetchone()[0]
     (added,) = diff(base, one)
-    assert isinstance(added, ViewAdded) and added.view.definition.strip() == "SELECT title\n   FROM story;"
+    assert isinstance(added, ViewAdded) and added.view.definition == printed
+    assert " ".join(printed.split()) in ("SELECT title FROM story;", "SELECT story.title FROM story;")
     same = changed(make_database, base_db, "create view STORY_TITLES as select story.TITLE from public.story")
     assert diff(one, same) == ()
     other = changed(
