@@ -26,6 +26,7 @@ import argparse
 import dataclasses
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -151,11 +152,13 @@ class Outcome:
     migration_s: float
     rc: int
     stall_ms: float
+    longest_before_ms: float
     p99_ms: float
     p99_before_ms: float
     statements: int
     errors: int
     output: str
+    server: ServerView = field(default_factory=lambda: ServerView())
 
 
 def mds(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -231,12 +234,17 @@ def measure(work: Path, admin: str, plan: str, safe: bool | None, rows: int, wri
         end - start,
         upgrade.returncode,
         max(during, default=0.0) * 1000,
+        max(before, default=0.0) * 1000,
         p99(started) * 1000,
         p99(before) * 1000,
         len(started),
         sum(len(w.errors) for w in pool),
         (upgrade.stdout + upgrade.stderr).strip(),
     )
+
+
+def _ms(value: float, floor: int) -> str:
+    return f"{value:,.0f} ms" if value else f"< {floor} ms"
 
 
 def report(outcomes: list[Outcome], rows: int, writers: int, safe_available: bool) -> str:
@@ -247,6 +255,15 @@ def report(outcomes: list[Outcome], rows: int, writers: int, safe_available: boo
             [f"{o.migration_s:.2f} s" + ("" if o.rc == 0 else f" (exit {o.rc})") for o in outcomes],
         ),
         ("longest writer stall", [f"{o.stall_ms:,.0f} ms" for o in outcomes]),
+        ("longest write before (the machine's noise)", [f"{o.longest_before_ms:,.0f} ms" for o in outcomes]),
+        (
+            "longest writer lock wait (server log, ≥ 10 ms)",
+            [_ms(o.server.lock_wait_ms, 10) for o in outcomes],
+        ),  # noqa: E501
+        (
+            "longest writer statement (server log, ≥ 20 ms)",
+            [_ms(o.server.statement_ms, 20) for o in outcomes],
+        ),  # noqa: E501
         ("p99 write latency during", [f"{o.p99_ms:,.1f} ms" for o in outcomes]),
         ("p99 write latency before", [f"{o.p99_before_ms:,.1f} ms" for o in outcomes]),
         ("writes started during", [f"{o.statements:,}" for o in outcomes]),
@@ -268,11 +285,59 @@ def report(outcomes: list[Outcome], rows: int, writers: int, safe_available: boo
     return "\n".join(out)
 
 
+def server_log(pg: Path) -> Path:
+    found = sorted(path for path in pg.rglob("log") if path.is_file())
+    if not found:
+        raise SystemExit(f"no server log under {pg}")
+    return found[0]
+
+
+WRITER_STATEMENT = re.compile(r"(?:INSERT INTO event \(|UPDATE event SET amount)")
+_WAITED = re.compile(r"^\S+ \S+ \S+ \[\d+\] (\S+) LOG:  process \d+ acquired \w+ on .* after ([\d.]+) ms")
+_DURATION = re.compile(r"^\S+ \S+ \S+ \[\d+\] (\S+) LOG:  duration: ([\d.]+) ms  (?:bind|execute)[^:]*: (.*)")
+
+
+@dataclass(frozen=True)
+class ServerView:
+    """The writers as the server saw them (its log): the longest lock wait and the longest statement."""
+
+    lock_wait_ms: float = 0.0
+    statement_ms: float = 0.0
+
+
+def writer_waits(log_text: str, database: str) -> ServerView:
+    """Longest writer lock wait (`acquired … after N ms`, logged over deadlock_timeout = 10 ms) and longest
+    writer statement (logged over 20 ms) in `database`; 0 when none was that long."""
+    lines = log_text.splitlines()
+    waits, durations = [0.0], [0.0]
+    for number, line in enumerate(lines):
+        waited = _WAITED.match(line)
+        if waited and waited.group(1) == database:
+            statement = lines[number + 1] if number + 1 < len(lines) else ""
+            if WRITER_STATEMENT.search(statement):
+                waits.append(float(waited.group(2)))
+        took = _DURATION.match(line)
+        if took and took.group(1) == database and WRITER_STATEMENT.search(took.group(3)):
+            durations.append(float(took.group(2)))
+    return ServerView(max(waits), max(durations))
+
+
+def explained(log_text: str) -> str:
+    keep = ("still waiting", "acquired", "STATEMENT:", "DETAIL:", "duration:")
+    lines = [line for line in log_text.splitlines() if any(k in line for k in keep)]
+    return textwrap.indent("\n".join(lines) or "(none)", "    ")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=5_000_000, help="rows of event (default 5,000,000)")
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (its path is printed)")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the server log's lock waits over 10 ms and statements over 20 ms: who waited for whom",
+    )
     args = parser.parse_args()
 
     from mdschema.database import connect, start_embedded, stop_embedded
@@ -288,6 +353,12 @@ def main() -> int:
         with connect(admin) as conn:
             for setting in ("fsync", "synchronous_commit", "full_page_writes"):
                 conn.execute(f"ALTER SYSTEM SET {setting} = off")  # type: ignore[arg-type]
+            # the server's own account of the writers: every lock wait over 10 ms, every statement over
+            # 20 ms, with the database (one per plan)
+            conn.execute("ALTER SYSTEM SET log_lock_waits = on")
+            conn.execute("ALTER SYSTEM SET deadlock_timeout = '10ms'")
+            conn.execute("ALTER SYSTEM SET log_min_duration_statement = 20")
+            conn.execute("ALTER SYSTEM SET log_line_prefix = '%m [%p] %d '")
             conn.execute("SELECT pg_reload_conf()")
             version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         plans: list[tuple[str, bool | None]] = [("plain", False if safe_available else None)]
@@ -295,7 +366,14 @@ def main() -> int:
             plans.append(("safe", True))
         outcomes = [measure(work, admin, plan, safe, args.rows, args.writers) for plan, safe in plans]
         print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}")
+        log_text = server_log(pg).read_text(errors="replace")
+        outcomes = [
+            dataclasses.replace(o, server=writer_waits(log_text, f"bench_{o.plan}")) for o in outcomes
+        ]
         print(report(outcomes, args.rows, args.writers, safe_available))
+        if args.explain:
+            print("\nlock waits over 10 ms and statements over 20 ms (the server's log):")
+            print(explained(log_text))
     finally:
         stop_embedded(pg)
         if args.keep:

@@ -680,7 +680,13 @@ def environment(pg_version: str) -> dict[str, str]:
     }
 
 
-KEPT_SECTIONS = ("revision-notes", "revision-profile-before", "import-benchmark", "embedded-servers")
+KEPT_SECTIONS = (
+    "revision-notes",
+    "revision-profile-before",
+    "import-benchmark",
+    "embedded-servers",
+    "lock-stall",
+)
 
 
 def kept_sections(path: Path) -> str:

@@ -39,6 +39,7 @@ class Config:
     safe: bool = True  # lock-safe revisions (migrations/safe.py); false: the plain plans, for dev databases
     lock_timeout: str = "5s"  # what each safe revision SETs first (PostgreSQL durations)
     statement_timeout: str = "0"  # 0: no limit (concurrent builds and VALIDATE must be let finish)
+    target_version: int | None = None  # the PostgreSQL major revisions must run on; None: the shadow's
     pyproject: Path | None = field(default=None, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
@@ -121,6 +122,7 @@ def load_config(root: Path) -> Config:
         "safe",
         "lock_timeout",
         "statement_timeout",
+        "target_version",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known - {'schema'}))}")
@@ -207,6 +209,7 @@ def load_config(root: Path) -> Config:
         safe=_flag(raw, "safe", bad, default=True),
         lock_timeout=_timeout(raw, "lock_timeout", "5s", bad),
         statement_timeout=_timeout(raw, "statement_timeout", "0", bad),
+        target_version=_target_version(raw.get("target_version"), bad),
         pyproject=pyproject,
         lines=_key_lines(text),
     )
@@ -287,6 +290,27 @@ def _timeout(raw: dict[str, Any], key: str, default: str, bad: Any) -> str:
         bad(f"{key} = {value!r} is not a PostgreSQL duration", f'e.g. {key} = "{default}" (0: no limit)')
         return default
     return value.strip()
+
+
+OLDEST_TARGET = 14  # the oldest PostgreSQL major still maintained upstream (14: until November 2026)
+NEWEST_TARGET = 18
+
+
+def _target_version(value: Any, bad: Any) -> int | None:
+    """`target_version = 15`: the PostgreSQL major the production database runs (a number, as in
+    `SHOW server_version`'s first part)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or not OLDEST_TARGET <= value <= NEWEST_TARGET:
+        bad(
+            f"target_version = {value!r} is not a PostgreSQL major version mdschema writes for",
+            f"use {OLDEST_TARGET} to {NEWEST_TARGET}, the major your production database runs (e.g. "
+            "target_version = 15), or remove the key to write for the shadow's server",
+        )
+        return None
+    return value
 
 
 def _flag(raw: dict[str, Any], key: str, bad: Any, default: bool = False) -> bool:

@@ -81,3 +81,33 @@ def test_a_changed_expression_is_written_for_the_server_and_recomputes_the_rows(
     left = diff(catalog(project), before)  # the index and the comment included
     assert left == (), [describe(c) for c in left]
     assert query(project.database_url, "SELECT id, area FROM box ORDER BY id") == [(1, 6), (2, 20)]
+
+
+def test_target_version_writes_the_sql_of_an_older_production_server(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    """`target_version = 15`: the shadow may be PostgreSQL 18, the revision is still the SQL 15 runs (no
+    SET EXPRESSION), proven on the shadow, and its summary says why."""
+    project = make_project(
+        tmp_path, {DOC: SHOP}, pg_server, make_database(template=None), "target_version = 15\n"
+    )
+    assert project.revise("initial")[1] is not None
+    project.ok("upgrade")
+    project.edit(DOC, "GENERATED ALWAYS AS (w * h) STORED", "GENERATED ALWAYS AS (w * h * 10) STORED")
+    result, path = project.revise("tenfold")
+    assert result.rc == 0 and path is not None, result.output
+    sql = executed_sql(path)
+    assert "ALTER TABLE box DROP COLUMN area" in sql and not any("SET EXPRESSION" in s for s in sql), sql
+    assert "PostgreSQL 15 has no SET EXPRESSION (17+)" in result.out, result.out
+    project.ok("upgrade")
+    assert query(project.database_url, "SELECT area FROM box") == []
+    assert project.run("check").rc == 0
+
+
+def test_target_version_outside_the_maintained_majors_is_a_config_error(
+    tmp_path: Path, pg_server: str
+) -> None:
+    project = make_project(tmp_path, {DOC: SHOP}, pg_server, None, "target_version = 12\n")
+    result = project.run("generate")
+    assert result.rc != 0 and "E302" in result.output and "target_version = 12" in result.output
+    assert "use 14 to 18" in result.output, result.output

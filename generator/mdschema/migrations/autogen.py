@@ -130,12 +130,13 @@ def _plan(current: Snapshot, desired: Snapshot, models: Any, server_version: int
     if applicable_renames(tuple(getattr(models.ddl, "RENAMES", ())), current):
         return None
     from mdschema.config import load_config
-    from mdschema.migrations.revision import safety_of
+    from mdschema.migrations.revision import safety_of, written_for
 
+    config = load_config(root)
     return plan(
         current,
         desired,
         models.Base.metadata,
-        server_version=server_version,
-        safety=safety_of(load_config(root)),
+        server_version=written_for(config, server_version),
+        safety=safety_of(config),
     )

@@ -79,6 +79,14 @@ class LintLine:
     statement: str
 
 
+def written_for(config: Config, server_version: int) -> int:
+    """The server_version_num the plan's SQL is written for: the server it is proven on, or
+    `target_version` when that is older (the SQL must run on both)."""
+    if config.target_version is None:
+        return server_version
+    return min(server_version, config.target_version * 10000)
+
+
 def safety_of(config: Config) -> Any:
     """The plan's lock-safe settings from [tool.mdschema]; None for `safe = false`."""
     from mdschema.migrations.safe import Safety
@@ -200,7 +208,7 @@ def _revision_on(
             conn.execute(";\n".join(rename_sql(renames)).encode())  # type: ignore[arg-type]
         renamed = read_snapshot(sh.url(scratch), exclude)
     with connect(sh.admin_url) as conn:  # the plan is written in SQL the shadow's PostgreSQL runs
-        server_version = conn.info.server_version
+        server_version = written_for(config, conn.info.server_version)
     result = plan(renamed, wanted, models.Base.metadata, renames, server_version, safety_of(config))
     if not result.summary:
         return RevisionResult(None)
