@@ -44,6 +44,11 @@ class Config:
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
     @property
+    def target_server_version(self) -> int | None:
+        """`target_version` as server_version_num (15 → 150000), the unit plans and squawk compare."""
+        return self.target_version * 10000 if self.target_version is not None else None
+
+    @property
     def templates_dir(self) -> Path | None:
         return self.root / self.templates if self.templates else None
 
@@ -292,7 +297,7 @@ def _timeout(raw: dict[str, Any], key: str, default: str, bad: Any) -> str:
     return value.strip()
 
 
-OLDEST_TARGET = 14  # the oldest PostgreSQL major still maintained upstream (14: until November 2026)
+OLDEST_TARGET = 14  # 14 left upstream support in November 2026: still accepted for teams mid-upgrade
 NEWEST_TARGET = 18
 
 

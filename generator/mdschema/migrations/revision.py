@@ -82,9 +82,8 @@ class LintLine:
 def written_for(config: Config, server_version: int) -> int:
     """The server_version_num the plan's SQL is written for: the server it is proven on, or
     `target_version` when that is older (the SQL must run on both)."""
-    if config.target_version is None:
-        return server_version
-    return min(server_version, config.target_version * 10000)
+    target = config.target_server_version
+    return server_version if target is None else min(server_version, target)
 
 
 def safety_of(config: Config) -> Any:

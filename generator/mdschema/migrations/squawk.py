@@ -170,6 +170,6 @@ def lint_revisions(config: Config, only: Sequence[str] = ()) -> list[RevisionLin
         if only and script.revision not in only:
             continue
         down = script.down_revision if isinstance(script.down_revision, str) else None
-        version = config.target_version * 10000 if config.target_version is not None else None
-        out += lint_revision(config, script.revision, down, config.rel(Path(script.path)), version)
+        path = config.rel(Path(script.path))
+        out += lint_revision(config, script.revision, down, path, config.target_server_version)
     return out
