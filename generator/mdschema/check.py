@@ -131,7 +131,7 @@ def full_check(
         def shadow() -> Any:  # the embedded server starts only when a snapshot is not cached
             if not lazy:
                 target = stack.enter_context(shadow_server(config.root))
-                lazy.append(stack.enter_context(shadows(target.url, progress)))
+                lazy.append(stack.enter_context(shadows(target.url, progress, roles=config.roles)))
                 require_extensions(lazy[0].admin_url, schema().extensions)
             return lazy[0]
 

@@ -40,6 +40,7 @@ class Config:
     lock_timeout: str = "5s"  # what each safe revision SETs first (PostgreSQL durations)
     statement_timeout: str = "0"  # 0: no limit (concurrent builds and VALIDATE must be let finish)
     target_version: int | None = None  # the PostgreSQL major revisions must run on; None: the shadow's
+    roles: tuple[str, ...] = ()  # roles the docs' policies name: created on shadow servers, never elsewhere
     pyproject: Path | None = field(default=None, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
@@ -128,6 +129,7 @@ def load_config(root: Path) -> Config:
         "lock_timeout",
         "statement_timeout",
         "target_version",
+        "roles",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known - {'schema'}))}")
@@ -215,6 +217,7 @@ def load_config(root: Path) -> Config:
         lock_timeout=_timeout(raw, "lock_timeout", "5s", bad),
         statement_timeout=_timeout(raw, "statement_timeout", "0", bad),
         target_version=_target_version(raw.get("target_version"), bad),
+        roles=_roles(raw.get("roles", []), bad),
         pyproject=pyproject,
         lines=_key_lines(text),
     )
@@ -316,6 +319,20 @@ def _target_version(value: Any, bad: Any) -> int | None:
         )
         return None
     return value
+
+
+def _roles(value: Any, bad: Any) -> tuple[str, ...]:
+    """`roles = ["authenticated", "anon"]`: the roles the docs' policies are for that the database
+    provides (Supabase's, a team's own). Shadow servers get them (NOLOGIN) so the policies can be built
+    and proven there; a user's database is never given a role."""
+    names = _str_list(value, "roles", bad)
+    for name in names:
+        if not name or len(name.encode()) > 63 or name.lower().startswith("pg_") or name.lower() == "public":
+            bad(
+                f"roles entry {name!r} is not a role mdschema can create on a shadow",
+                "name roles of 1 to 63 bytes; PUBLIC and pg_ roles are PostgreSQL's own and need no entry",
+            )
+    return tuple(sorted(set(names)))
 
 
 def _flag(raw: dict[str, Any], key: str, bad: Any, default: bool = False) -> bool:

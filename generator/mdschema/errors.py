@@ -95,6 +95,9 @@ CODES = {
     "E112": "foreign key target is not a primary key or unique constraint",
     "E113": "beyond a limit PostgreSQL enforces (columns per table, index or key columns, enum label bytes)",
     "E114": "an object in a schema no doc creates (CREATE SCHEMA)",
+    "E115": "duplicate policy on a table",
+    "E116": "a policy for a role that is neither built in nor in the roles config key",
+    "E117": "a policy clause its command refuses (USING on INSERT, WITH CHECK on SELECT or DELETE)",
     "E201": "SQL syntax error",
     "E202": "unsupported statement",
     "E203": "unknown type",
@@ -112,4 +115,5 @@ CODES = {
     "W301": "a doc without SQL: no ```sql block, or a block without a statement",
     "N101": "a definition [tool.mdschema.prefer] set aside, and the statements that went with it",
     "N201": "statements that are not schema (sample data, queries, grants…): skipped",
+    "N202": "a policy on a table whose row-level security the docs do not enable",
 }

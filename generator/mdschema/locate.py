@@ -35,6 +35,16 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
         return next((x.span for x in schema.extensions if x.name == name), None)
     if kind == "schema":
         return next((n.span for n in schema.namespaces if n.name == name), None)
+    if kind == "policy":
+        policy = next((p for p in schema.policies if p.table == subject.table and p.name == name), None)
+        if policy is not None:
+            return policy.span
+    if kind == "row security":
+        rs = next((r for r in schema.row_security if r.table == name), None)
+        if rs is not None:
+            return rs.span
+        table_of = schema.table(name)
+        return table_of.span if table_of is not None else None
     if kind == "function":
         bare = name.split("(")[0]
         return next((f.span for f in schema.functions if f.signature == name or f.name == bare), None)

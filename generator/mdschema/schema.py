@@ -218,6 +218,8 @@ class Schema:
         return tuple(sorted(used))
 
     views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
+    row_security: tuple[RowSecurity, ...] = ()  # tables with ENABLE / FORCE ROW LEVEL SECURITY, by name
+    policies: tuple[Policy, ...] = ()  # by table, then name (spec/rls.py)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
@@ -245,4 +247,31 @@ class View:
     columns: tuple[ViewColumn, ...]  # what the models' read-only Table declares
     indexes: tuple[Index, ...]  # materialized views only
     reads: tuple[str, ...]  # the tables and views the query reads, sorted
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RowSecurity:
+    """A table's ALTER TABLE … ENABLE / FORCE ROW LEVEL SECURITY, as the docs leave it."""
+
+    table: str  # the key
+    enabled: bool
+    forced: bool
+    span: Span  # the (last) statement that set it
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A CREATE POLICY. `using` and `check` are the expressions as written (deparsed by pglast); what
+    revisions and drift compare is PostgreSQL's own text of them (pg_get_expr), read from a real server."""
+
+    name: str
+    table: str  # the key
+    command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
+    permissive: bool
+    roles: tuple[str, ...]  # sorted; "public" for PUBLIC
+    using: str | None
+    check: str | None
+    sql: str  # CREATE POLICY … as mdschema builds it
+    description: str | None  # COMMENT ON POLICY
     span: Span

@@ -76,6 +76,14 @@ MUST_SAY = {
         "unknown type 'invoice_state' (did you mean \"billing.invoice_state\"?)",
         "7 error(s)",
     ],
+    "policy_mistakes": [
+        "spec/doc.md:11: error[E115]: policy own_notes on note is defined twice (first at spec/doc.md:10)",
+        "spec/doc.md:12: error[E117]: policy add_notes on note: a FOR INSERT policy cannot have USING",
+        "spec/doc.md:13: error[E116]: policy for_staff on note is for role authenticated",
+        'roles = ["authenticated"]',
+        "spec/doc.md:14: error[E107]: policy on_notes: table notes is not defined in the docs",
+        "4 error(s)",
+    ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [

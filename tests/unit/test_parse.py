@@ -515,7 +515,10 @@ def test_unterminated_dollar_quote_is_one_line_message() -> None:
         ("CREATE DOMAIN d AS int;", "unsupported statement CREATE DOMAIN"),
         ("ALTER TABLE t ADD COLUMN x int;", "unsupported statement ALTER TABLE t (AddColumn)"),
         ("CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';", "unsupported statement CREATE PROCEDURE"),
-        ("COMMENT ON INDEX i IS 'x';", "unsupported statement COMMENT ON (only tables, columns and views)"),
+        (
+            "COMMENT ON INDEX i IS 'x';",
+            "unsupported statement COMMENT ON (only tables, columns, views and policies)",
+        ),
     ],
 )
 def test_unsupported_statements_are_named(sql: str, message: str) -> None:

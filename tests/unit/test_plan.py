@@ -43,6 +43,7 @@ from mdschema.catalog.diff import (
     TriggerAdded,
     TriggerDropped,
 )
+from mdschema.catalog.policies import POLICY_CHANGES
 from mdschema.catalog.snapshot import (
     Column,
     Constraint,
@@ -57,6 +58,7 @@ from mdschema.catalog.snapshot import (
 from mdschema.catalog.views import VIEW_CHANGES
 from mdschema.migrations import plan as planner
 from mdschema.migrations.plan import PHASES, Context, Hazard, each, hazards_of, narrows, plan_direction
+from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.render import render_ops
 from mdschema.migrations.view_ops import ViewRebuilt
 
@@ -99,7 +101,9 @@ def rendered(operations: list[Any]) -> list[str]:
 def test_every_kind_of_change_has_a_phase() -> None:
     handled = [kind for phase in PHASES for kind in phase.kinds]
     # detected renames are phases; declared renames (tables, columns, labels) wrap the phases in plan()
-    assert set(handled) == {*KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt}
+    assert set(handled) == {
+        *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt
+    }  # fmt: skip
     assert not {TableRenamed, ColumnRenamed, EnumLabelRenamed} & set(handled)
     assert len({phase.name for phase in PHASES}) == len(PHASES)
 

@@ -40,6 +40,7 @@ CREATE INDEX item_name_idx ON item (name);
 CREATE UNIQUE INDEX item_seq_key_idx ON item (seq);
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE POLICY item_mine ON item USING (id > 0);
 INSERT INTO parent VALUES (1);
 INSERT INTO item (id, name, qty, parent_id) VALUES (1, 'a', 1, 1);
 """
@@ -110,6 +111,11 @@ CASES: list[tuple[str, str, str, str | None]] = [
     ),
     ("DROP TRIGGER item_touch ON item", "DROP TRIGGER", "item", None),
     ("UPDATE item SET qty = 2", "UPDATE", "item", None),
+    ("CREATE POLICY other_all ON other USING (n > 0)", "CREATE POLICY", "other", None),
+    ("ALTER POLICY item_mine ON item USING (id > 1)", "ALTER POLICY", "item", None),
+    ("DROP POLICY item_mine ON item", "DROP POLICY", "item", None),
+    ("ALTER TABLE item ENABLE ROW LEVEL SECURITY", "ROW LEVEL SECURITY", "item", None),
+    ("ALTER TABLE item FORCE ROW LEVEL SECURITY", "ROW LEVEL SECURITY", "item", None),
     (
         "CREATE TABLE child (id integer PRIMARY KEY, p integer REFERENCES parent (id))",
         "CREATE TABLE … REFERENCES",

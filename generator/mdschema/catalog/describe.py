@@ -92,6 +92,10 @@ def describe(change: Change) -> str:
         from mdschema.catalog.views import describe_view
 
         return describe_view(change)  # type: ignore[arg-type]
+    if subject.kind in ("policy", "row security"):
+        from mdschema.catalog.policies import describe_policy
+
+        return describe_policy(change)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{subject}: added{_summary(change)}"
     if isinstance(change, DROPPED):
@@ -144,6 +148,10 @@ def describe_drift(change: Change) -> str:
         from mdschema.catalog.views import describe_view
 
         return describe_view(change, drift=True)  # type: ignore[arg-type]
+    if change.subject.kind in ("policy", "row security"):
+        from mdschema.catalog.policies import describe_policy
+
+        return describe_policy(change, drift=True)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{change.subject}{_summary(change)} is in the docs but not in the database"
     if isinstance(change, DROPPED):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, TypeVar
 
+from mdschema.catalog.policies import diff_row_security  # as views: catalog/policies.py
 from mdschema.catalog.snapshot import (
     Column,
     Constraint,
@@ -28,7 +29,18 @@ from mdschema.catalog.views import diff_views  # views' changes live with views 
 from mdschema.util.perf import gc_paused
 
 SubjectKind: TypeAlias = Literal[
-    "table", "column", "constraint", "index", "trigger", "enum", "extension", "function", "schema", "view"
+    "table",
+    "column",
+    "constraint",
+    "index",
+    "trigger",
+    "enum",
+    "extension",
+    "function",
+    "schema",
+    "view",
+    "policy",
+    "row security",
 ]
 
 
@@ -539,6 +551,7 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
         *_diff_tables(current, desired),
         *_diff_triggers(current, desired),
         *_diff_views(current, desired),
+        *diff_row_security(current, desired, Subject),  # type: ignore[list-item,arg-type]
     ]
     # stable: within one table and kind, the order of generation (column order, then names) is kept
     return tuple(sorted(changes, key=_sort_key))
@@ -557,7 +570,7 @@ def _sort_key(change: Change) -> tuple[int, str, int]:
     table = subject.name if subject.kind == "table" else subject.table
     if table is None:
         return 0, "", 0
-    return 1, table, _RANK[type(change)]
+    return 1, table, _RANK.get(type(change), len(_RANK))  # policies after the table's own changes
 
 
 K = TypeVar("K", bound=Hashable)

@@ -112,6 +112,29 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class RowSecurity:
+    """A table with row-level security enabled or forced (relrowsecurity, relforcerowsecurity)."""
+
+    table: str
+    enabled: bool
+    forced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level security policy as PostgreSQL prints it (catalog/policy_rows.py reads it)."""
+
+    table: str
+    name: str
+    command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
+    permissive: bool
+    roles: tuple[str, ...]  # sorted; 'public' for PUBLIC
+    using: str | None  # pg_get_expr(polqual)
+    check: str | None  # pg_get_expr(polwithcheck)
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
@@ -120,6 +143,8 @@ class Snapshot:
     triggers: tuple[Trigger, ...]  # by (table, name)
     schemas: tuple[str, ...] = ()  # the schemas read that exist, by name (public included)
     views: tuple[View, ...] = ()  # by name
+    row_security: tuple[RowSecurity, ...] = ()  # by table: only tables with it enabled or forced
+    policies: tuple[Policy, ...] = ()  # by (table, name)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -242,6 +267,7 @@ def snapshot(
     """Read schema ``schema`` — or every schema of ``schemas`` (`ALL_SCHEMAS`: all the database's own), by
     key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
     table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
+    from mdschema.catalog.policy_rows import read_policies, read_row_security
     from mdschema.catalog.view_rows import read_views
 
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
@@ -301,6 +327,8 @@ def snapshot(
             triggers=tuple(sorted(_triggers(names, rows(_TRIGGERS_SQL, oids=oids)), key=_trigger_key)),
             schemas=tuple(existing),
             views=tuple(_view(**fields) for fields in read_views(rows, home)),
+            row_security=tuple(RowSecurity(**fields) for fields in read_row_security(rows, names)),
+            policies=tuple(Policy(**fields) for fields in read_policies(rows, names)),
         )
 
 

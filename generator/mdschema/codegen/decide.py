@@ -228,6 +228,8 @@ class DdlModule:
     schemas: tuple[str, ...] = ()  # CREATE SCHEMA of the docs
     managed_schemas: tuple[str, ...] = ("public",)  # public, those created, those used
     views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
+    row_security: tuple[tuple[str, str], ...] = ()  # (table, ALTER TABLE … ROW LEVEL SECURITY)
+    policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -846,6 +848,8 @@ def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 def decide_ddl(schema: Schema) -> DdlModule:
+    from mdschema.codegen.policy_sql import policy_statements, row_security_statement
+
     renames: list[tuple[str, str, str, str]] = []
     for t in schema.tables:
         if t.renamed_from:
@@ -866,6 +870,8 @@ def decide_ddl(schema: Schema) -> DdlModule:
         schemas=tuple(n.name for n in schema.namespaces),
         managed_schemas=schema.schemas,
         views=decide_views(schema),
+        row_security=tuple((r.table, row_security_statement(r)) for r in schema.row_security),
+        policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
     )
 
 

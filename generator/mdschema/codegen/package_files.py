@@ -178,10 +178,30 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
             ),
             0,
         )
+    if ddl.row_security or ddl.policies:
+        lines += ["", "# Row-level security: (table, ALTER TABLE … ROW LEVEL SECURITY)."]
+        lines += statement(
+            "ROW_SECURITY: tuple[tuple[str, str], ...] = ",
+            _tuple([Call("", (py_str(table), py_str(sql))) for table, sql in ddl.row_security]),
+            0,
+        )
+        lines += ["", "# Policies: (table, name, statements that build it)."]
+        lines += statement(
+            "POLICIES: tuple[tuple[str, str, tuple[str, ...]], ...] = ",
+            _tuple(
+                [
+                    Call("", (py_str(table), py_str(name), _tuple([py_str(sql) for sql in sqls])))
+                    for table, name, sqls in ddl.policies
+                ]
+            ),
+            0,
+        )
     if _has_objects(ddl):
         lines += _DDL_EVENTS
         if ddl.views:
             lines += _VIEW_EVENTS
+        if ddl.row_security or ddl.policies:
+            lines += _POLICY_EVENTS
     return tuple(lines)
 
 
@@ -239,8 +259,29 @@ _VIEW_EVENTS = (
 )
 
 
+# Row-level security and policies last (a policy may call a function or read a view); policies dropped
+# before the tables (one may read another table, which then cannot be dropped first).
+_POLICY_EVENTS = (
+    "for _table, _sql in ROW_SECURITY:",
+    '    _on("after_create", _sql)',
+    "for _table, _policy, _statements in POLICIES:",
+    "    for _sql in _statements:",
+    '        _on("after_create", _sql)',
+    "for _table, _policy, _statements in reversed(POLICIES):",
+    '    _on("before_drop", f"DROP POLICY IF EXISTS {_quoted(_policy)} ON {_quoted_key(_table)}")',
+)
+
+
 def _has_objects(ddl: DdlModule) -> bool:
-    return bool(ddl.extensions or ddl.functions or ddl.triggers or ddl.schemas or ddl.views)
+    return bool(
+        ddl.extensions
+        or ddl.functions
+        or ddl.triggers
+        or ddl.schemas
+        or ddl.views
+        or ddl.row_security
+        or ddl.policies
+    )
 
 
 def _tuple(items: list[Node]) -> Node:

@@ -41,10 +41,25 @@ def migrate(
         )
     with session_database(config.root, database_url) as target:
         connect(target.url).close()  # an unreachable server: "could not connect to …" and what to do
+        _roles_for(config, target, action)
         skipped = preflight(config, target.url, action, revision) if check_rows else []
         run_alembic(config, target.url, target.embedded, action, revision)
         unchecked = tuple(f"{s.check.where}: {s.check.subject}: {s.reason}" for s in skipped)
         return Applied(target.display, current(target), unchecked=unchecked)
+
+
+def _roles_for(config: Config, target: Target, action: str) -> None:
+    """The roles the policies name: made on the embedded server (mdschema's own), required elsewhere."""
+    from mdschema.migrations.roles import ensure_roles, require_roles
+
+    if not config.roles:
+        return
+    if target.embedded:
+        ensure_roles(target.url, config.roles)
+    elif action == "upgrade" and (why := require_roles(target.url, target.display, config.roles)):
+        from mdschema.migrations.project import MigrationError
+
+        raise MigrationError(why)
 
 
 def offline_range(action: str, revision: str) -> str:

@@ -109,7 +109,7 @@ def _models_snapshot(root: Path, models: Any) -> Snapshot:
         def shadow() -> Any:
             if not lazy:
                 target = stack.enter_context(shadow_server(root))
-                lazy.append(stack.enter_context(shadows(target.url)))
+                lazy.append(stack.enter_context(shadows(target.url, roles=config.roles)))
             return lazy[0]
 
         desired, _ = desired_snapshot(config, shadow, lambda: models)

@@ -73,7 +73,7 @@ def baseline(
                 f"{target.display} is already at revision {', '.join(stamped)}: it has been baselined or "
                 "migrated before"
             )
-        with shadow_server(config.root) as server, shadows(server.url) as sh:
+        with shadow_server(config.root) as server, shadows(server.url, roles=config.roles) as sh:
             wanted = models_snapshot(sh.admin_url, models, exclude)
         live = read_snapshot(target.url, exclude, managed_schemas(models))
         refused = _differences(schema, diff(live, wanted))
@@ -83,7 +83,7 @@ def baseline(
         if result.path is None:  # pragma: no cover - an empty head always differs from a non-empty schema
             raise MigrationError("no revision was written: the docs describe no schema objects")
         (revision,) = heads(config)  # the only revision there is
-        with shadow_server(config.root) as server, shadows(server.url) as sh:
+        with shadow_server(config.root) as server, shadows(server.url, roles=config.roles) as sh:
             head = read_head_template(config, sh, exclude)
         # again: it may have changed while the revision was made
         live = read_snapshot(target.url, exclude, managed_schemas(models))

@@ -119,4 +119,6 @@ def models_script(models: Any) -> bytes:
     parts += [sql for _, sql in ddl.FUNCTIONS]
     parts += [sql for _, _, sql in ddl.TRIGGERS]
     parts += [sql for _, _, statements in getattr(ddl, "VIEWS", ()) for sql in statements]
+    parts += [sql for _, sql in getattr(ddl, "ROW_SECURITY", ())]
+    parts += [sql for _, _, statements in getattr(ddl, "POLICIES", ()) for sql in statements]
     return ";\n".join(parts).encode()

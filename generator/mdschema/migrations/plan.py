@@ -56,9 +56,11 @@ from mdschema.catalog.diff import (
     TriggerDropped,
     diff,
 )
+from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.migrations import safe, view_ops
+from mdschema.migrations import policy_ops, safe, view_ops
+from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order
@@ -727,6 +729,7 @@ PHASES: Final = (
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
     Phase("create schemas", (SchemaAdded,), each(_create_schema)),
     Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
+    Phase("drop policies", (PolicyDropped, PolicyChanged, PolicyRebuilt), policy_ops.drop_policies),
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
@@ -762,6 +765,11 @@ PHASES: Final = (
         "create or replace triggers", (TriggerAdded, TriggerChanged), each(_create_trigger)
     ),
     Phase("create views, what they read first", (ViewAdded, ViewChanged, ViewRebuilt), view_ops.create_views),
+    Phase(
+        "row-level security, then policies",
+        (RowSecurityChanged, PolicyAdded, PolicyChanged, PolicyRebuilt),
+        policy_ops.create_policies,
+    ),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
@@ -783,7 +791,7 @@ def plan_direction(
     `server_version` (server_version_num) runs. With `metadata`, new tables and columns are written as
     Alembic operations from the models; without, as exact SQL from the catalog."""
     by_kind: defaultdict[type, list[Change]] = defaultdict(list)
-    for change in view_ops.with_rebuilds(list(changes), current, target):
+    for change in _with_rebuilds(changes, current, target):
         by_kind[type(change)].append(change)
     ctx = Context.of(current, target, metadata, server_version, lock_safe)
     out: list[Op] = []
@@ -795,6 +803,11 @@ def plan_direction(
                 ctx = replace(ctx, committed=True)
             out += phase.handle(selected, ctx)
     return out
+
+
+def _with_rebuilds(changes: Iterable[Any], current: Snapshot, target: Snapshot) -> list[Any]:
+    """`changes` plus the views and policies dropped and created again because what they read changes."""
+    return policy_ops.with_rebuilds(view_ops.with_rebuilds(list(changes), current, target), current, target)
 
 
 def plan(
@@ -809,8 +822,8 @@ def plan(
     The upgrade runs the declared renames first, then the phases; the downgrade runs the phases back,
     then undoes the declared renames. Both in SQL that PostgreSQL `server_version` runs. With `safety`,
     the lock-safe plan (migrations/safe.py): timeouts set first, lock-safe forms, rewrites as hazards."""
-    changes = view_ops.with_rebuilds(detect_renames(diff(current, desired)), current, desired)
-    back = view_ops.with_rebuilds(detect_renames(diff(desired, current)), desired, current)
+    changes = _with_rebuilds(detect_renames(diff(current, desired)), current, desired)
+    back = _with_rebuilds(detect_renames(diff(desired, current)), desired, current)
     on = safety is not None
     # the timeouts only for a revision that changes something (`alembic check` must find nothing else)
     prologue = safe.timeouts(safety) if safety is not None and (changes or renames) else []

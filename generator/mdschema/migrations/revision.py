@@ -116,7 +116,7 @@ def make_revision(
     quiet_alembic()
     with shadow_server(config.root) as target:
         # a server that outlives the command finishes the drops after it (detached): nobody waits
-        with shadows(target.url, progress, wait_for_drops=not target.stays_up) as sh:
+        with shadows(target.url, progress, not target.stays_up, config.roles) as sh:
             require_extensions(sh.admin_url, schema.extensions)  # before anything is built there
             job = start_head_clone(config, sh)  # the server clones while the models are imported
             models = load_package(config.root, config.package)

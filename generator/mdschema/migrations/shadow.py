@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,10 +155,18 @@ class Shadows:
 
 @contextmanager
 def shadows(
-    admin_url: str, progress: Callable[[str], None] | None = None, wait_for_drops: bool = True
+    admin_url: str,
+    progress: Callable[[str], None] | None = None,
+    wait_for_drops: bool = True,
+    roles: Sequence[str] = (),
 ) -> Iterator[Shadows]:
     """The shadow databases of one command, all dropped when the block ends: right away (waiting), or,
-    with `wait_for_drops=False` (a server that stays up), by a detached process that waits instead."""
+    with `wait_for_drops=False` (a server that stays up), by a detached process that waits instead.
+    `roles` (the config's): made on the shadow server first, for the docs' policies (migrations/roles.py)."""
+    if roles:
+        from mdschema.migrations.roles import ensure_roles
+
+        ensure_roles(admin_url, roles)
     s = Shadows(admin_url, [], wait_for_drops=wait_for_drops)
     if progress is not None:
         s.progress = progress

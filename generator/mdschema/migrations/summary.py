@@ -48,8 +48,10 @@ from mdschema.catalog.diff import (
     TriggerChanged,
     TriggerDropped,
 )
+from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.view_ops import ViewRebuilt
 
 if TYPE_CHECKING:
@@ -121,6 +123,10 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "CREATE FUNCTION": (None, None),
     "DROP FUNCTION": (None, None),
     "SEQUENCE": (None, None),
+    "CREATE POLICY": ("ACCESS EXCLUSIVE", None),
+    "ALTER POLICY": ("ACCESS EXCLUSIVE", None),
+    "DROP POLICY": ("ACCESS EXCLUSIVE", None),
+    "ROW LEVEL SECURITY": ("ACCESS EXCLUSIVE", None),  # ENABLE / DISABLE / FORCE / NO FORCE
     "SET": (None, None),  # SET lock_timeout / statement_timeout
     "UPDATE": ("ROW EXCLUSIVE", None),
     "OTHER": (None, None),
@@ -274,6 +280,10 @@ def _classify(stmt: Any, owner: dict[str, str]) -> list[Statement]:
         return [Statement("CREATE FUNCTION", None, _name(stmt.funcname[-1]))]
     if kind in ("CreateSeqStmt", "AlterSeqStmt"):
         return [Statement("SEQUENCE", None, stmt.sequence.relname)]
+    if kind in ("CreatePolicyStmt", "AlterPolicyStmt"):
+        verb = "CREATE POLICY" if kind == "CreatePolicyStmt" else "ALTER POLICY"
+        table = stmt.table.relname
+        return [Statement(verb, table, stmt.policy_name, name=stmt.policy_name)]
     if kind == "VariableSetStmt":
         return [Statement("SET", None, stmt.name or "")]
     if kind == "UpdateStmt":
@@ -342,7 +352,17 @@ def _alter_table_cmd(table: str, cmd: Any) -> Statement:
         if kind in ("VALIDATE CONSTRAINT", "DROP CONSTRAINT"):
             return Statement(kind, table, cmd.name, name=cmd.name)
         return Statement(kind, table, f"{table}.{cmd.name}", column=cmd.name)
+    if sub in _ROW_SECURITY:
+        return Statement("ROW LEVEL SECURITY", table, f"{_ROW_SECURITY[sub]} on {table}")
     return Statement("ALTER TABLE", table, sub.removeprefix("AT_"))
+
+
+_ROW_SECURITY: Final = {
+    "AT_EnableRowSecurity": "ENABLE",
+    "AT_DisableRowSecurity": "DISABLE",
+    "AT_ForceRowSecurity": "FORCE",
+    "AT_NoForceRowSecurity": "NO FORCE",
+}
 
 
 def _drop(stmt: Any, owner: dict[str, str]) -> list[Statement]:
@@ -371,6 +391,12 @@ def _drop(stmt: Any, owner: dict[str, str]) -> list[Statement]:
         return [Statement("DROP FUNCTION", None, "function") for _ in names or [""]]
     if t == enums.ObjectType.OBJECT_SEQUENCE:
         return [Statement("SEQUENCE", None, n) for n in names]
+    if t == enums.ObjectType.OBJECT_POLICY:  # objects: ((table, policy),)
+        out = []
+        for obj in stmt.objects or ():
+            parts = [_name(p) for p in obj]
+            out.append(Statement("DROP POLICY", parts[-2], parts[-1], name=parts[-1]))
+        return out
     return [Statement("OTHER", None, "DROP")]
 
 
@@ -410,8 +436,10 @@ _COUNTED: Final[tuple[tuple[str, tuple[type, ...], tuple[type, ...], tuple[type,
     ("enum", (EnumAdded,), (EnumDropped,), ()),
     ("extension", (ExtensionAdded,), (ExtensionDropped,), (ExtensionVersionChanged,)),
     ("view", (ViewAdded,), (ViewDropped,), (ViewChanged, ViewRebuilt)),
+    ("policy", (PolicyAdded,), (PolicyDropped,), (PolicyChanged, PolicyRebuilt)),
+    ("row-level security", (), (), (RowSecurityChanged,)),
 )
-_PLURAL: Final = {"index": "indexes"}
+_PLURAL: Final = {"index": "indexes", "policy": "policies", "row-level security": "row-level security"}
 
 
 def _noun(n: int, noun: str) -> str:
@@ -455,8 +483,10 @@ def _concerns(s: Statement, subject: Subject) -> bool:
         return s.table == subject.name or (s.kind.startswith("CREATE TABLE") and s.what == subject.name)
     if subject.kind == "column":
         return s.table == subject.table and s.column == subject.name
-    if subject.kind in ("constraint", "index", "trigger"):
+    if subject.kind in ("constraint", "index", "trigger", "policy"):
         return s.table == subject.table and s.name == subject.name
+    if subject.kind == "row security":
+        return s.kind == "ROW LEVEL SECURITY" and s.table == subject.name
     if subject.kind == "enum":
         return s.name == subject.name and s.kind in ("CREATE TYPE", "ALTER TYPE", "DROP TYPE")
     if subject.kind == "extension":

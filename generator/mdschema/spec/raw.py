@@ -141,3 +141,37 @@ class Parsed:
     foreign: tuple[tuple[Span, str, str], ...] = ()
     schemas: tuple[RawSchema, ...] = ()  # CREATE SCHEMA
     views: tuple[Any, ...] = ()  # spec.views.RawView and RawViewComment records
+    rls: tuple[Any, ...] = ()  # RawRowSecurity, RawPolicy and RawPolicyComment records
+
+
+@dataclass(frozen=True, slots=True)
+class RawRowSecurity:
+    """ALTER TABLE … ENABLE | DISABLE | FORCE | NO FORCE ROW LEVEL SECURITY (None: this one says nothing)."""
+
+    table: str  # the key
+    enabled: bool | None
+    forced: bool | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawPolicy:
+    """CREATE POLICY name ON table [AS PERMISSIVE | RESTRICTIVE] [FOR cmd] [TO roles] [USING] [WITH CHECK]."""
+
+    name: str
+    table: str  # the key
+    command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
+    permissive: bool
+    roles: tuple[tuple[str, Span], ...]  # as written: "public", "current_user", a role name
+    using: str | None  # the expressions, deparsed
+    check: str | None
+    sql: str  # the statement as mdschema builds it (deparsed)
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawPolicyComment:
+    table: str
+    policy: str
+    text: str | None
+    span: Span

@@ -31,6 +31,7 @@ from mdschema.schema import (
 from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
+from mdschema.spec.rls import resolve_policies, resolve_row_security
 from mdschema.spec.views import resolve_views
 from mdschema.spec.views import split_indexes as split_view_indexes
 from mdschema.util.graph import cyclic_edges, topological_order
@@ -121,6 +122,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         )
     final = _mark_cycles(final)
     named = _named(parsed, final, diag)
+    row_security = resolve_row_security(parsed, set(final), diag)
     _check_schemas_created(namespaces, final, enums, named[1], diag)
     schema = Schema(
         tables=_dependency_order(final),
@@ -140,6 +142,8 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             set(final) | set(external) | unmanaged,
             diag,
         ),
+        row_security=row_security,
+        policies=resolve_policies(parsed, set(final), row_security, config.roles, diag),
     )
     check_limits(schema, diag)
     return schema

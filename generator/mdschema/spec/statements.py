@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mdschema.spec.pg_names as naming
+import mdschema.spec.rls as rls
 import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
 from mdschema.schema import IndexElement
@@ -85,6 +86,7 @@ class Out:
     schemas: list[RawSchema] = field(default_factory=list)
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
     views: list[Any] = field(default_factory=list)  # spec.views records
+    rls: list[Any] = field(default_factory=list)  # row-level security and policies (spec.rls)
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
     def parsed(self) -> Parsed:
@@ -98,6 +100,7 @@ class Out:
             foreign=tuple(self.foreign),
             schemas=tuple(self.schemas),
             views=tuple(self.views),
+            rls=tuple(self.rls),
         )
 
 
@@ -310,7 +313,7 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Colle
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, views, indexes, enums, extensions, functions and triggers; "
+        "mdschema manages tables, views, indexes, enums, extensions, functions, triggers and policies; "
         "move other SQL out of ```sql blocks or into a ```text block",
     )
 
@@ -326,6 +329,11 @@ def _refused(kind: str, node: Any) -> tuple[str, str] | None:
             "unsupported statement DO: mdschema cannot know what an anonymous block creates",
             "write the statements it runs as plain SQL (CREATE TYPE …, CREATE TABLE …); "
             "the migrations need no IF NOT EXISTS guards",
+        )
+    if kind == "AlterPolicyStmt":
+        return (
+            f"unsupported statement ALTER POLICY {node.policy_name}: a doc says what the policy is",
+            "write the policy as it should be in its CREATE POLICY; revisions alter it when it changes",
         )
     if kind == "VariableSetStmt" and node.name == "search_path":
         values = {str(getattr(getattr(a, "val", None), "sval", "")) for a in node.args or ()}
@@ -773,18 +781,21 @@ def _alter_table(b: _Block, node: Any, start: int, end: int, out: Out, diag: Col
     table = node.relation.relname
     if not _named_ok(span, "table", node.relation.schemaname, table, diag):
         return
+    key = object_key(node.relation.schemaname, table)
     for cmd in node.cmds or ():
         if cmd.subtype == AlterTableType.AT_AddConstraint:
             c = _constraint(b, cmd.def_, table, None, diag)
             if c is not None:
-                key = object_key(node.relation.schemaname, table)
                 out.alters.append(RawAddConstraint(key, c, node.relation.schemaname))
+        elif cmd.subtype.name in rls.ROW_SECURITY_COMMANDS:
+            out.rls.append(rls.row_security_record(key, cmd.subtype.name, span))
         else:
             diag.error(
                 span,
                 "E202",
                 f"unsupported statement ALTER TABLE {table} ({cmd.subtype.name[3:]})",
-                "only ALTER TABLE … ADD CONSTRAINT belongs in a schema doc; write the final table instead",
+                "only ALTER TABLE … ADD CONSTRAINT and … ROW LEVEL SECURITY belong in a schema doc; "
+                "write the final table instead",
             )
 
 
@@ -804,13 +815,34 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
             materialized = node.objtype == ObjectType.OBJECT_MATVIEW
             out.views.append(views.RawViewComment(names[-1], materialized, node.comment, span))
         return
+    if node.objtype == ObjectType.OBJECT_POLICY and len(names) >= 2:
+        if _named_ok(span, "table", names[-3] if len(names) > 2 else None, names[-2], diag):
+            key = object_key(names[-3] if len(names) > 2 else None, names[-2])
+            out.rls.append(rls.RawPolicyComment(key, names[-1], node.comment, span))
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
         key = object_key(schema, names[-2])
         out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
-        diag.error(span, "E202", "unsupported statement COMMENT ON (only tables, columns and views)")
+        diag.error(
+            span, "E202", "unsupported statement COMMENT ON (only tables, columns, views and policies)"
+        )
+
+
+def _create_policy(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    span = b.span(start)
+    rel = node.table
+    if not _named_ok(span, "table", rel.schemaname, rel.relname, diag):
+        return
+    using = deparse(node.qual) if node.qual is not None else None
+    check = deparse(node.with_check) if node.with_check is not None else None
+    record = rls.policy_record(
+        node, object_key(rel.schemaname, rel.relname), deparse(node), using, check, span, diag
+    )
+    if record is not None:
+        out.rls.append(record)
 
 
 def _create_view(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
@@ -906,4 +938,5 @@ _HANDLERS: dict[str, _Handler] = {
     "CreateSchemaStmt": _create_schema,
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_matview,
+    "CreatePolicyStmt": _create_policy,
 }
