@@ -1,0 +1,152 @@
+"""A Supabase-style doc set, the one issue 12's "done when" describes: tables in public referencing the
+platform's `auth.users`, views over them, row-level security with policies for `authenticated` and
+`anon`, range columns, citext and pg_trgm indexes. Built both ways (the docs' own SQL; mdschema's
+migrations and models): the same catalog, names included; the revision proves itself on the shadow; a
+second `mdschema check` after the upgrade reports nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mdschema.migrations.models import load_package
+from support.fidelity import build_both_ways
+from support.projects import connect, execute, query
+
+CONFIG = """\
+external_tables = { "auth.users" = "keep_fk" }
+roles = ["authenticated", "anon"]
+"""
+# what the platform has before the docs: its auth schema and users table (a stand-in on the shadows)
+PLATFORM = "CREATE SCHEMA auth;\nCREATE TABLE auth.users (id uuid PRIMARY KEY, email text);\n"
+
+PROFILES = """
+# Profiles
+
+Signing in is Supabase's: `auth.users` is theirs; a profile is ours.
+
+```sql
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE public.profiles (
+    id uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE,
+    username citext UNIQUE,          -- case-insensitive handle
+    full_name text,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX profiles_full_name_trgm ON public.profiles USING gin (full_name gin_trgm_ops);
+
+-- what auth.uid() returns on Supabase: the JWT's subject
+CREATE FUNCTION public.requesting_user_id() RETURNS uuid LANGUAGE sql STABLE
+AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
+
+ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "Profiles are visible to everyone" ON public.profiles FOR SELECT TO authenticated, anon
+    USING (true);
+CREATE POLICY "Users update their own profile" ON public.profiles FOR UPDATE TO authenticated
+    USING (requesting_user_id() = id) WITH CHECK (requesting_user_id() = id);
+```
+"""
+
+BOOKINGS = """
+# Bookings
+
+## rooms
+
+```sql
+CREATE TABLE public.rooms (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL,
+    seats int4range NOT NULL DEFAULT '[1,10)'
+);
+```
+
+## bookings
+
+Who has which room when.
+
+```sql
+CREATE TABLE public.bookings (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    room_id bigint NOT NULL REFERENCES public.rooms (id),
+    profile_id uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
+    during tstzrange NOT NULL
+);
+CREATE INDEX bookings_during ON public.bookings USING gist (during);
+
+ALTER TABLE public.bookings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "Users see their own bookings" ON public.bookings FOR SELECT TO authenticated
+    USING (profile_id = requesting_user_id());
+CREATE POLICY "Users book for themselves" ON public.bookings FOR INSERT TO authenticated
+    WITH CHECK (profile_id = requesting_user_id());
+```
+
+## my_bookings
+
+A user's own bookings with the room's name.
+
+```sql
+CREATE VIEW my_bookings AS
+SELECT b.id, r.name AS room, b.during
+FROM bookings b JOIN rooms r ON r.id = b.room_id
+WHERE b.profile_id = requesting_user_id();
+```
+"""
+
+
+def test_a_supabase_style_doc_set_builds_the_same_catalog_and_checks_clean(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    result = build_both_ways(
+        tmp_path,
+        {"1_profiles.md": PROFILES, "2_bookings.md": BOOKINGS},
+        pg_server,
+        make_database,
+        config=CONFIG,
+        platform_sql=PLATFORM,
+    )
+    assert result.migrated == [] and result.models == [], (result.migrated, result.models)
+    # the comparison is not empty: each kind the doc set holds is in the catalog both sides share
+    direct = result.direct
+    assert {t.name for t in direct.tables} == {"profiles", "rooms", "bookings"}
+    assert {e.name for e in direct.extensions} >= {"citext", "pg_trgm"}
+    assert [v.name for v in direct.views] == ["my_bookings"]
+    assert {(p.table, p.name, p.roles) for p in direct.policies} == {
+        ("profiles", "Profiles are visible to everyone", ("anon", "authenticated")),
+        ("profiles", "Users update their own profile", ("authenticated",)),
+        ("bookings", "Users see their own bookings", ("authenticated",)),
+        ("bookings", "Users book for themselves", ("authenticated",)),
+    }
+    assert {r.table for r in direct.row_security if r.enabled} == {"profiles", "bookings"}
+    columns = {(t.name, c.name): c.type for t in direct.tables for c in t.columns}
+    assert columns["profiles", "username"] == "citext" and columns["bookings", "during"] == "tstzrange"
+    fks = {c.ref_table for t in direct.tables for c in t.constraints if c.kind == "f"}
+    assert "auth.users" in fks
+    # the upgraded database checks clean: nothing differs from the docs, nothing to migrate
+    project = result.project
+    project.database_url = result.migrated_url
+    assert "mdschema: clean" in project.ok("check").out
+    # and the policies work there: an authenticated user sees only their own bookings
+    models = load_package(project.root, "generated", fresh=True)
+    assert {name for _, name, _ in models.ddl.POLICIES} == {p.name for p in direct.policies}
+    url = result.migrated_url
+    me, other = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"
+    execute(
+        url,
+        f"INSERT INTO auth.users (id) VALUES ('{me}'), ('{other}')",
+        f"INSERT INTO profiles (id, username) VALUES ('{me}', 'Me'), ('{other}', 'Other')",
+        "INSERT INTO rooms (name) VALUES ('Blue')",
+        "INSERT INTO bookings (room_id, profile_id, during)"
+        " SELECT rooms.id, p.id, '[2026-12-04 10:00, 2026-12-04 11:00)' FROM rooms, profiles p",
+        "GRANT SELECT ON bookings, rooms, profiles, my_bookings TO authenticated",
+    )
+    with connect(url) as conn:
+        conn.execute("SET ROLE authenticated")
+        conn.execute(f"SET request.jwt.claim.sub = '{me}'")
+        assert conn.execute("SELECT count(*) FROM bookings").fetchall() == [(1,)]
+        assert conn.execute("SELECT count(*) FROM my_bookings").fetchall() == [(1,)]
+        # the case-insensitive handle: citext compares without case
+        assert conn.execute("SELECT count(*) FROM profiles WHERE username = 'ME'").fetchall() == [(1,)]
+    assert query(url, "SELECT count(*) FROM bookings") == [(2,)]  # the owner is not subject to them
+    execute(url, "REVOKE ALL ON bookings, rooms, profiles, my_bookings FROM authenticated")
