@@ -98,6 +98,8 @@ CODES = {
     "E115": "duplicate policy on a table",
     "E116": "a policy for a role that is neither built in nor in the roles config key",
     "E117": "a policy clause its command refuses (USING on INSERT, WITH CHECK on SELECT or DELETE)",
+    "E120": "an EXCLUDE constraint mistake (unknown column, an access method without exclusion, no operator)",
+    "E121": "a COLLATE mistake (on a type that has no collation, an unknown collation)",
     "E201": "SQL syntax error",
     "E202": "unsupported statement",
     "E203": "unknown type",

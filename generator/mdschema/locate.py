@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final, Protocol
 
 from mdschema.errors import Span
-from mdschema.schema import Check, ForeignKey, Schema, Unique
+from mdschema.schema import Check, Exclude, ForeignKey, Schema, Unique
 
 NOT_IN_DOCS: Final = "(not in the docs)"
 
@@ -58,7 +58,12 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
         col = table.column(name)
         return col.span if col else table.span
     if kind == "constraint":
-        named: list[Unique | ForeignKey | Check] = [*table.uniques, *table.foreign_keys, *table.checks]
+        named: list[Unique | ForeignKey | Check | Exclude] = [
+            *table.uniques,
+            *table.foreign_keys,
+            *table.checks,
+            *table.excludes,
+        ]
         for obj in named:
             if obj.name == name:
                 return obj.span

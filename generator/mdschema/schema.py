@@ -51,6 +51,7 @@ class Column:
     identity: str | None = None  # "always" | "by default"
     generated: str | None = None  # expression of a STORED generated column
     renamed_from: str | None = None
+    collation: str | None = None  # COLLATE "C": the collation's name as written (PostgreSQL checks it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,35 @@ class IndexElement:
     opclass: str | None = None
     descending: bool = False
     nulls: str | None = None  # "first" | "last" when written
+    collation: str | None = None  # COLLATE "C" on the element
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeElement:
+    """One `element WITH operator` of an EXCLUDE constraint: a column or an expression (as an index
+    element), its operator class and collation, and the operator (`=`, `&&`, `OPERATOR(pg_catalog.&&)`)."""
+
+    column: str | None
+    expression: str | None  # deparsed, in parentheses unless a function call (as CREATE INDEX takes it)
+    operator: str
+    opclass: str | None = None
+    collation: str | None = None
+    descending: bool = False
+    nulls: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exclude:
+    """An EXCLUDE constraint: `name` as written or as PostgreSQL names it (<table>_<columns>_excl)."""
+
+    name: str
+    method: str  # gist, btree, spgist, …
+    elements: tuple[ExcludeElement, ...]
+    where: str | None  # the predicate, deparsed
+    span: Span
+    named: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +162,7 @@ class Table:
     span: Span
     renamed_from: str | None = None
     schema: str = DEFAULT_SCHEMA
+    excludes: tuple[Exclude, ...] = ()  # EXCLUDE constraints, in the order written
 
     @property
     def bare(self) -> str:

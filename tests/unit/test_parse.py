@@ -534,8 +534,8 @@ def test_unsupported_statements_are_named(sql: str, message: str) -> None:
         ("CREATE TEMPORARY TABLE c (id int);", "TEMPORARY"),
         ("CREATE UNLOGGED TABLE c (id int);", "UNLOGGED"),
         ("CREATE TABLE c (LIKE p);", "LIKE"),
-        ('CREATE TABLE c (name text COLLATE "C");', "COLLATE"),
-        ("CREATE TABLE c (r tstzrange, EXCLUDE USING gist (r WITH &&));", "EXCLUDE"),
+        ("CREATE TABLE c (name text COLLATE public.mine);", "COLLATE public.mine"),
+        ("CREATE TABLE c (r tstzrange, EXCLUDE USING gist (r WITH &&) INCLUDE (r));", "EXCLUDE … INCLUDE"),
         ("CREATE TABLE c (p int REFERENCES p MATCH FULL);", "MATCH FULL"),
     ],
 )

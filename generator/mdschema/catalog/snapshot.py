@@ -27,7 +27,7 @@ FK_ACTIONS: Final = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SE
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    type: str  # format_type(atttypid, atttypmod)
+    type: str  # format_type(atttypid, atttypmod), then ` COLLATE "C"` for a collation not the type's own
     not_null: bool
     default: str | None  # pg_get_expr(adbin); the expression of a generated column
     identity: str  # '' | 'a' (always) | 'd' (by default)
@@ -177,12 +177,17 @@ WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p')
 """
 
 # pg_get_expr without a relation is cheaper (no relation open); only generated columns reference columns.
-# Each column's comment comes with it (one result instead of a second one as long).
+# Each column's comment comes with it (one result instead of a second one as long). A collation other
+# than the type's own is part of the type, as a column definition writes it: `text COLLATE "C"`.
 _COLUMNS_SQL = """
-SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+SELECT a.attrelid, a.attnum, a.attname,
+       format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> ty.typcollation
+           THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END,
+       a.attnotnull,
        pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END),
        a.attidentity::text, a.attgenerated::text, k.description
 FROM pg_attribute a
+JOIN pg_type ty ON ty.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_description k ON k.objoid = a.attrelid AND k.classoid = 'pg_class'::regclass
                            AND k.objsubid = a.attnum

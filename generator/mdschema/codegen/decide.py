@@ -18,7 +18,7 @@ from mdschema.codegen.py_names import Names, attr_name, enum_members, enum_var, 
 from mdschema.codegen.py_types import python_type
 from mdschema.codegen.source import isort_names
 from mdschema.errors import Diagnostic, Span, SpecError
-from mdschema.schema import ForeignKey, Index, PgType, Schema, Table
+from mdschema.schema import Exclude, ExcludeElement, ForeignKey, Index, IndexElement, PgType, Schema, Table
 from mdschema.util.sql_text import DEFAULT_SCHEMA, always_quoted, split_key
 
 
@@ -109,6 +109,19 @@ class IndexArg:
 
 
 @dataclass(frozen=True, slots=True)
+class ExcludeArg:
+    """`ExcludeConstraint((element, operator), …, name=…, using=…)` of sqlalchemy.dialects.postgresql."""
+
+    name: str
+    elements: tuple[tuple[IndexPart, str], ...]  # (a column or SQL text, the operator)
+    using: str
+    ops: tuple[tuple[str, str], ...] = ()  # (column, operator class)
+    where: str | None = None  # SQL
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class TableOptions:
     """The dict that ends `__table_args__`: the table's comment, its schema outside public."""
 
@@ -116,7 +129,7 @@ class TableOptions:
     schema: str | None = None
 
 
-TableArg = PrimaryKeyArg | UniqueArg | ForeignKeyArg | CheckArg | IndexArg | TableOptions
+TableArg = PrimaryKeyArg | UniqueArg | ForeignKeyArg | CheckArg | ExcludeArg | IndexArg | TableOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,22 +574,13 @@ def _index(index: Index, imports: _Imports) -> IndexArg:
     parts: list[IndexPart] = []
     ops: list[tuple[str, str]] = []
     for el in index.elements:
-        if el.column and not el.descending and el.nulls is None:
+        if el.column and not el.descending and el.nulls is None and el.collation is None:
             parts.append(IndexPart(column=el.column))
             if el.opclass:
                 ops.append((el.column, el.opclass))
             continue
         imports.add("sqlalchemy", "text")
-        expr = el.column if el.column else el.expression or ""
-        if el.column and not _plain_identifier(el.column):
-            expr = always_quoted(el.column)
-        if el.opclass:
-            expr += f" {el.opclass}"
-        if el.descending:
-            expr += " DESC"
-        if el.nulls:
-            expr += f" NULLS {el.nulls.upper()}"
-        parts.append(IndexPart(text=expr))
+        parts.append(IndexPart(text=element_sql(el)))
     if index.where:
         imports.add("sqlalchemy", "text")
     return IndexArg(
@@ -590,6 +594,44 @@ def _index(index: Index, imports: _Imports) -> IndexArg:
         include=index.include,
         nulls_not_distinct=index.nulls_not_distinct,
     )
+
+
+def _exclude(ex: Exclude, imports: _Imports) -> ExcludeArg:
+    """An EXCLUDE constraint as PostgreSQL's ExcludeConstraint, named always (no naming convention
+    covers it): plain columns by name (their operator class in ops=), the rest as SQL text."""
+    imports.add("sqlalchemy.dialects.postgresql", "ExcludeConstraint")
+    elements: list[tuple[IndexPart, str]] = []
+    ops: list[tuple[str, str]] = []
+    for el in ex.elements:
+        if el.column and not el.descending and el.nulls is None and el.collation is None:
+            elements.append((IndexPart(column=el.column), el.operator))
+            if el.opclass:
+                ops.append((el.column, el.opclass))
+            continue
+        imports.add("sqlalchemy", "text")
+        elements.append((IndexPart(text=element_sql(el)), el.operator))
+    if ex.where:
+        imports.add("sqlalchemy", "text")
+    return ExcludeArg(
+        ex.name, tuple(elements), ex.method, tuple(ops), ex.where, ex.deferrable, ex.initially_deferred
+    )
+
+
+def element_sql(el: IndexElement | ExcludeElement) -> str:
+    """An index (or EXCLUDE) element as SQL: the column or expression, then COLLATE, the operator class,
+    DESC and NULLS as CREATE INDEX takes them (`name COLLATE "C" text_pattern_ops DESC`)."""
+    expr = el.column if el.column else el.expression or ""
+    if el.column and not _plain_identifier(el.column):
+        expr = always_quoted(el.column)
+    if el.collation:
+        expr += f" COLLATE {always_quoted(el.collation)}"
+    if el.opclass:
+        expr += f" {el.opclass}"
+    if el.descending:
+        expr += " DESC"
+    if el.nulls:
+        expr += f" NULLS {el.nulls.upper()}"
+    return expr
 
 
 def _plain_identifier(name: str) -> bool:
@@ -646,6 +688,8 @@ def _decide_class(
     for ck in table.checks:
         imports.add("sqlalchemy", "CheckConstraint")
         args.append(CheckArg(ck.expression, ck.name))
+    for ex in table.excludes:
+        args.append(_exclude(ex, imports))
     for index in table.indexes:
         args.append(_index(index, imports))
     schema_name = _outside_public(table.schema)
@@ -656,7 +700,7 @@ def _decide_class(
     for col in table.columns:
         variable = enum_var(col.type.enum) if col.type.enum else None
         enum_type = names.enums[col.type.enum] if col.type.enum else "str"
-        pt = python_type(col.type, variable, enum_type)
+        pt = python_type(col.type, variable, enum_type, col.collation)
         for mod, name in pt.imports:
             imports.add(mod, name)
         if variable:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from mdschema.codegen.decide import (
     CheckArg,
     ColumnAttr,
+    ExcludeArg,
     ForeignKeyArg,
     ImportBlock,
     IndexArg,
@@ -182,6 +183,8 @@ def table_arg(arg: TableArg) -> Node:
         return Call("CheckConstraint", (sql_str(arg.expression), f"name={py_str(arg.name)}"))
     if isinstance(arg, IndexArg):
         return index_call(arg)
+    if isinstance(arg, ExcludeArg):
+        return exclude_call(arg)
     assert isinstance(arg, TableOptions)
     items = [f'"comment": {py_str(arg.comment)}'] if arg.comment is not None else []
     items += [f'"schema": {py_str(arg.schema)}'] if arg.schema is not None else []
@@ -208,6 +211,23 @@ def index_call(index: IndexArg) -> Call:
     if index.nulls_not_distinct:
         args.append("postgresql_nulls_not_distinct=True")
     return Call("Index", tuple(args))
+
+
+def exclude_call(ex: ExcludeArg) -> Call:
+    args: list[Node] = []
+    for part, operator in ex.elements:
+        element = py_str(part.column) if part.column is not None else f"text({sql_str(part.text or '')})"
+        args.append(f"({element}, {py_str(operator)})")
+    args += [f"name={py_str(ex.name)}", f"using={py_str(ex.using)}"]
+    if ex.ops:
+        args.append("ops={" + ", ".join(f"{py_str(c)}: {py_str(o)}" for c, o in ex.ops) + "}")
+    if ex.where:
+        args.append(f"where=text({sql_str(ex.where)})")
+    if ex.deferrable:
+        args.append("deferrable=True")
+    if ex.initially_deferred:
+        args.append('initially="DEFERRED"')
+    return Call("ExcludeConstraint", tuple(args))
 
 
 def relationship_call(rel: RelationshipAttr) -> Call:

@@ -58,14 +58,27 @@ _RANGE_BOUNDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 # arguments as the call (`DateTime(timezone=True)`): SQLAlchemy takes either, and the code reads alike.
 
 
-def python_type(t: PgType, enum_var: str | None = None, enum_type: str = "str") -> PyType:
+def python_type(
+    t: PgType, enum_var: str | None = None, enum_type: str = "str", collation: str | None = None
+) -> PyType:
     """SQLAlchemy type and Python annotation for one column type (arrays wrap the element); an enum is
-    `enum_var` (enums.py's ENUM) annotated as `enum_type` (its Python type there)."""
+    `enum_var` (enums.py's ENUM) annotated as `enum_type` (its Python type there). A `collation` goes on
+    the element's type (`Text(collation="C")`; SQLAlchemy prints `TEXT[] COLLATE "C"` for an array)."""
     element = _element(t, enum_var, enum_type)
+    if collation is not None:
+        element = PyType(_collated(element.sa, collation), element.annotation, element.imports)
     if not t.array:
         return element
     imports = element.imports + ((_PG, "ARRAY"),)
     return PyType(f"ARRAY({element.sa})", f"list[{element.annotation}]", imports)
+
+
+def _collated(sa: str, collation: str) -> str:
+    """`Text` → `Text(collation="C")`, `String(200)` → `String(200, collation="C")`."""
+    keyword = f"collation={py_str(collation)}"
+    if not sa.endswith(")"):
+        return f"{sa}({keyword})"
+    return f"{sa[:-1]}{', ' if not sa.endswith('()') else ''}{keyword})"
 
 
 def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:

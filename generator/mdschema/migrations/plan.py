@@ -67,7 +67,7 @@ from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_key as qk
 from mdschema.util.sql_text import quote_literal as ql
-from mdschema.util.sql_text import split_key, text_source
+from mdschema.util.sql_text import split_collation, split_key, text_source
 
 if TYPE_CHECKING:
     from alembic.operations.ops import MigrateOperation
@@ -176,6 +176,7 @@ _TYPMOD: Final = re.compile(r"^(.*?)\((\d+)(?:,(\d+))?\)(\[\])?$")
 
 
 def narrows(before: str, after: str) -> bool:
+    before, after = split_collation(before)[0], split_collation(after)[0]  # a collation narrows nothing
     if before == after:
         return False
     if before in _INT_RANK and after in _INT_RANK:
@@ -496,8 +497,10 @@ def _change_type(c: ColumnTypeChanged, ctx: Context) -> list[Op]:
         return [_sql(f"ALTER TABLE {qk(c.table)} ALTER COLUMN {qi(c.column)} TYPE {c.after} USING {using}")]
     from alembic.operations import ops
 
-    # same base type (varchar(200) → varchar(300)): no USING, so no needless rewrite
-    same_base = re.sub(r"\(.*\)", "", c.before) == re.sub(r"\(.*\)", "", c.after)
+    # same base type (varchar(200) → varchar(300), text → text COLLATE "C"): no USING, so no needless
+    # rewrite (PostgreSQL coerces within a type on its own)
+    base_before, base_after = split_collation(c.before)[0], split_collation(c.after)[0]
+    same_base = re.sub(r"\(.*\)", "", base_before) == re.sub(r"\(.*\)", "", base_after)
     op_class = ops.AlterColumnOp if same_base else _alter_column_using_op()
     return [
         op_class(

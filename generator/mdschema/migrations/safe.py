@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
-from mdschema.util.sql_text import text_source
+from mdschema.util.sql_text import split_collation, text_source
 
 if TYPE_CHECKING:
     from mdschema.catalog.diff import Change, Subject
@@ -282,7 +282,9 @@ _TYPMOD: Final = re.compile(r"^(.*?)\((\d+)(?:,(\d+))?\)(.*)$")
 def rewrites(before: str, after: str) -> bool:
     """Whether ALTER COLUMN … TYPE rewrites the table: not for a binary-coercible change (varchar(n) → a
     longer varchar, varchar or text; text → varchar; numeric precision raised at the same scale; a
-    typmod removed)."""
+    typmod removed). A collation alone rewrites no row (the column's indexes are rebuilt: see
+    rewrite_hazards)."""
+    before, after = split_collation(before)[0], split_collation(after)[0]
     if before == after:
         return False
     if before.endswith("[]") or after.endswith("[]"):
@@ -325,6 +327,18 @@ def rewrite_hazards(
             detail = (
                 f"changes {c.before} → {c.after}: PostgreSQL rewrites table {c.table} under an ACCESS "
                 "EXCLUSIVE lock (no reads or writes until it finishes)"
+            )
+            out.append((c.subject, detail))
+        elif (
+            isinstance(c, ColumnTypeChanged)
+            and c.table in existing
+            and split_collation(c.before)[1] != split_collation(c.after)[1]
+        ):
+            collations = (split_collation(c.before)[1] or "default", split_collation(c.after)[1] or "default")
+            detail = (
+                f"changes the collation {collations[0]} → {collations[1]}: PostgreSQL rebuilds the indexes "
+                f"on the column under an ACCESS EXCLUSIVE lock on table {c.table} (no reads or writes "
+                "until it finishes); sorting and comparisons of its values change"
             )
             out.append((c.subject, detail))
         elif (

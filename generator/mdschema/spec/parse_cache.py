@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mdschema.errors import Diagnostic, Span
-from mdschema.schema import IndexElement
+from mdschema.schema import ExcludeElement, IndexElement
 from mdschema.spec import raw as raw_records
 from mdschema.spec import views as view_records
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
@@ -39,7 +39,7 @@ _DOC = "@doc"  # a reference to the entry's own Doc (every RawTable and RawView 
 
 @cache
 def _types() -> dict[str, type]:
-    kinds: list[type] = [Span, Diagnostic, IndexElement, Doc, Heading, SqlBlock]
+    kinds: list[type] = [Span, Diagnostic, IndexElement, ExcludeElement, Doc, Heading, SqlBlock]
     kinds += [
         kind
         for module in (raw_records, view_records)

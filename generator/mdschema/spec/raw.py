@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mdschema.errors import Span
-from mdschema.schema import IndexElement
+from mdschema.schema import ExcludeElement, IndexElement
 from mdschema.spec.markdown import Doc
 
 
@@ -41,6 +41,12 @@ class RawConstraint:
     initially_deferred: bool = False
     nulls_not_distinct: bool = False
     include: tuple[str, ...] = ()
+    # EXCLUDE: its elements, access method, the names PostgreSQL gives its index columns (the default
+    # name is made of them) and the columns its expressions and WHERE use; the WHERE is `expression`
+    elements: tuple[ExcludeElement, ...] = ()
+    method: str | None = None
+    element_names: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class RawColumn:
     comment: str | None
     span: Span
     renamed_from: str | None = None
+    collation: str | None = None  # COLLATE as written
 
 
 @dataclass(frozen=True, slots=True)

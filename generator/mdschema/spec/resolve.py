@@ -15,6 +15,7 @@ from mdschema.schema import (
     Check,
     Column,
     Enum,
+    Exclude,
     Extension,
     ExternalTable,
     ForeignKey,
@@ -115,6 +116,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             uniques=tuple(b.uniques),
             foreign_keys=fks,
             checks=tuple(b.checks),
+            excludes=tuple(b.excludes),
             indexes=tuple(sorted(indexes.get(name, ()), key=lambda i: i.name)),
             span=raw.span,
             renamed_from=raw.renamed_from,
@@ -204,6 +206,7 @@ class _TableBuild:
         self.uniques: list[Unique] = []
         self.foreign_keys: list[ForeignKey] = []
         self.checks: list[Check] = []
+        self.excludes: list[Exclude] = []
         self.description = raw.description
 
 
@@ -371,9 +374,10 @@ def _build_table(
             identity=identity,
             generated=generated,
             renamed_from=col.renamed_from,
+            collation=_column_collation(col, t, table, diag),
         )
         for c in col.constraints:
-            if c.kind in ("primary", "unique", "foreign", "check"):
+            if c.kind in ("primary", "unique", "foreign", "check", "exclude"):
                 table_constraints.append(c)
     table_comment = comments.get((table, None))
     if table_comment is not None:
@@ -384,6 +388,9 @@ def _build_table(
     for c in table_constraints:
         if c.kind in ("primary", "unique"):
             _index_constraint(b, c, relation_names, constraint_names, diag)
+            schema_constraints.update(constraint_names)
+        elif c.kind == "exclude":
+            _exclude(b, c, relation_names, constraint_names, diag)
             schema_constraints.update(constraint_names)
     for c in table_constraints:
         if c.kind == "check":
@@ -461,6 +468,101 @@ def _index_constraint(
             c.span,
             named=bool(c.name),
             nulls_not_distinct=c.nulls_not_distinct,
+            deferrable=c.deferrable,
+            initially_deferred=c.initially_deferred,
+        )
+    )
+
+
+# The types PostgreSQL gives a collation (typcollation <> 0) that the docs can write, arrays of them too.
+COLLATABLE = frozenset({"text", "character varying", "character", "citext", "name"})
+# The access methods that can enforce an exclusion constraint (amgettuple): GIN and BRIN cannot.
+EXCLUDE_METHODS = ("gist", "spgist", "btree", "hash")
+
+
+def _column_collation(col: RawColumn, t: PgType | None, table: str, diag: Collector) -> str | None:
+    """The column's COLLATE, E121 on a type without collations (PostgreSQL refuses it)."""
+    if col.collation is None or t is None:
+        return col.collation
+    if t.enum is not None or t.base not in COLLATABLE:
+        diag.error(
+            col.span,
+            "E121",
+            f'column {table}.{col.name}: COLLATE "{col.collation}" on type {t.sql}, which has no collation',
+            "COLLATE applies to text, varchar, char and citext columns (and arrays of them); leave it out",
+        )
+        return None
+    return col.collation
+
+
+def _element_collation(
+    b: _TableBuild, column: str | None, collation: str | None, what: str, span: Span, diag: Collector
+) -> bool:
+    """False, with E121, for a COLLATE on an element that is a column of a type without collations."""
+    col = b.columns.get(column) if column and collation else None
+    if col is None or (col.type.enum is None and col.type.base in COLLATABLE):
+        return True
+    diag.error(
+        span,
+        "E121",
+        f'{what} on {b.raw.name}: COLLATE "{collation}" on column {column} of type {col.type.sql}, '
+        "which has no collation",
+        "COLLATE applies to text, varchar, char and citext values; leave it out",
+    )
+    return False
+
+
+def _exclude(
+    b: _TableBuild, c: RawConstraint, relation_names: set[str], constraint_names: set[str], diag: Collector
+) -> None:
+    """An EXCLUDE constraint: its columns known (those its expressions and WHERE use too), an access
+    method that can enforce it; named as PostgreSQL names it (<table>_<element names>_excl, a relation
+    name like a unique constraint's index)."""
+    table = b.raw.name
+    ok = True
+    for col in c.refs:
+        if col not in b.columns:
+            diag.error(
+                c.span,
+                "E120",
+                f"EXCLUDE constraint on {table} refers to unknown column {col!r}"
+                + _did_you_mean(col, b.columns),
+                "name a column of the table in each element (and in WHERE)",
+            )
+            ok = False
+    method = c.method or "btree"
+    if method not in EXCLUDE_METHODS:
+        diag.error(
+            c.span,
+            "E120",
+            f"EXCLUDE constraint on {table}: access method {method!r} cannot enforce an exclusion constraint",
+            "use USING gist (CREATE EXTENSION btree_gist for = on scalar columns), spgist, btree or hash",
+        )
+        ok = False
+    for el in c.elements:
+        if not el.operator:
+            diag.error(
+                c.span,
+                "E120",
+                f"EXCLUDE constraint on {table}: an element without an operator",
+                "write each element as `column WITH operator`, e.g. `room_id WITH =, during WITH &&`",
+            )
+            ok = False
+        ok = _element_collation(b, el.column, el.collation, "EXCLUDE constraint", c.span, diag) and ok
+    if not ok:
+        return
+    name = c.name or naming.choose_name(split_key(table)[1], c.element_names, "excl", relation_names)
+    if c.name:
+        _take(name, relation_names, c.span, diag, "constraint")
+    constraint_names.add(name)
+    b.excludes.append(
+        Exclude(
+            name,
+            method,
+            c.elements,
+            c.expression,
+            c.span,
+            named=bool(c.name),
             deferrable=c.deferrable,
             initially_deferred=c.initially_deferred,
         )
@@ -649,6 +751,9 @@ def _indexes(
         elements = raw.elements
         plain = tuple(el.column for el in elements if el.column)
         ok = _known_columns(b, plain + raw.include, f"index {raw.name or ''}".strip(), raw.span, diag)
+        for el in elements if ok else ():
+            what = f"index {raw.name or ''}".strip()
+            ok = _element_collation(b, el.column, el.collation, what, raw.span, diag) and ok
         if raw.method not in ("btree", "hash", "gin", "gist", "brin", "spgist", "hnsw", "ivfflat"):
             diag.error(raw.span, "E204", f"index method {raw.method!r} is not supported")
         if not ok:

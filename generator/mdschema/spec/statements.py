@@ -16,7 +16,7 @@ import mdschema.spec.pg_names as naming
 import mdschema.spec.rls as rls
 import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
-from mdschema.schema import IndexElement
+from mdschema.schema import ExcludeElement, IndexElement
 from mdschema.spec.comments import BlockText, column_comment, label_renames, split_renamed
 from mdschema.spec.dialects import foreign_dialect
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
@@ -549,8 +549,7 @@ def _type(b: _Block, tn: Any, loc: int) -> RawType:
 def _column(b: _Block, node: Any, comment: str | None, table: str, diag: Collector) -> RawColumn:
     span = b.span(b.base + node.location)
     constraints: list[RawConstraint] = []
-    if node.collClause is not None:
-        diag.error(span, "E204", f"column {table}.{node.colname}: COLLATE is not supported")
+    collation = _collation(node.collClause, span, f"column {table}.{node.colname}", diag)
     for c in node.constraints or ():
         rc = _constraint(b, c, table, node.colname, diag)
         if rc is not None:
@@ -563,7 +562,25 @@ def _column(b: _Block, node: Any, comment: str | None, table: str, diag: Collect
         comment,
         span,
         renamed,
+        collation,
     )
+
+
+def _collation(clause: Any, span: Span, what: str, diag: Collector) -> str | None:
+    """The collation a COLLATE clause names (or an index element's `collation` names), None for none; a
+    collation in a schema other than pg_catalog is E204 (mdschema writes the name alone)."""
+    names = _names(getattr(clause, "collname", clause)) if clause else ()
+    if not names:
+        return None
+    if len(names) > 1 and names[-2] != "pg_catalog":
+        diag.error(
+            span,
+            "E204",
+            f"{what}: COLLATE {'.'.join(names)}: a collation outside pg_catalog is not supported",
+            'use a collation of pg_catalog ("C", "POSIX", "und-x-icu", …), written without a schema',
+        )
+        return None
+    return names[-1]
 
 
 def _names(items: Any) -> tuple[str, ...]:
@@ -631,8 +648,9 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
         # PostgreSQL names a check after the columns its expression uses (one → tab_col_check, else
         # tab_check), whether it was written on a column or on the table.
         return RawConstraint("check", expression=deparse(c.raw_expr), columns=refs, **common)
+    if ct == T.CONSTR_EXCLUSION:
+        return _exclusion(b, c, table, common, diag)
     what = {
-        T.CONSTR_EXCLUSION: "EXCLUDE constraints",
         T.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE here",
         T.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE here",
         T.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED here",
@@ -642,6 +660,53 @@ def _constraint(b: _Block, c: Any, table: str, column: str | None, diag: Collect
         return None  # the defaults: nothing to record
     diag.error(span, "E204", f"table {table}: {what} is not supported")
     return None
+
+
+def _exclusion(b: _Block, c: Any, table: str, common: dict[str, Any], diag: Collector) -> RawConstraint:
+    """EXCLUDE [USING method] (element WITH operator, …) [WHERE (predicate)] [DEFERRABLE …]."""
+    from pglast.enums import SortByDir, SortByNulls
+
+    span = common["span"]
+    if c.including:
+        diag.error(span, "E204", f"table {table}: EXCLUDE … INCLUDE is not supported", "leave INCLUDE out")
+    elements: list[ExcludeElement] = []
+    exprs: list[Any] = []
+    refs: dict[str, None] = {}
+    for el, operator in c.exclusions or ():
+        names = _names(operator)
+        op = names[-1] if len(names) == 1 else f"OPERATOR({'.'.join(names)})"
+        expression = _index_expression(el.expr) if el.expr is not None else None
+        if el.expr is not None:
+            refs.update(dict.fromkeys(column_refs(el.expr)))
+        elif el.name:
+            refs[el.name] = None
+        nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(
+            el.nulls_ordering
+        )
+        elements.append(
+            ExcludeElement(
+                el.name,
+                expression,
+                op,
+                opclass=".".join(_names(el.opclass)) if el.opclass else None,
+                collation=_collation(el.collation, span, f"table {table}: EXCLUDE element", diag),
+                descending=el.ordering == SortByDir.SORTBY_DESC,
+                nulls=nulls,
+            )
+        )
+        exprs.append(el.indexcolname or el.name or el.expr)
+    if c.where_clause is not None:
+        refs.update(dict.fromkeys(column_refs(c.where_clause)))
+    return RawConstraint(
+        "exclude",
+        columns=tuple(e.column for e in elements if e.column),
+        expression=deparse(c.where_clause) if c.where_clause is not None else None,
+        elements=tuple(elements),
+        method=(c.access_method or "btree").lower(),
+        element_names=tuple(naming.index_column_names(exprs)),
+        refs=tuple(refs),
+        **common,
+    )
 
 
 def column_refs(node: Any) -> tuple[str, ...]:
@@ -689,7 +754,8 @@ def _create_index(b: _Block, node: Any, start: int, end: int, out: Out, diag: Co
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(
             el.nulls_ordering
         )
-        elements.append(IndexElement(column, expression, opclass, desc, nulls))
+        collation = _collation(el.collation, b.span(start), f"index on {node.relation.relname}", diag)
+        elements.append(IndexElement(column, expression, opclass, desc, nulls, collation))
     options = tuple((str(o.defname), _option_value(o.arg)) for o in node.options or ())
     params = [*(node.indexParams or ()), *(node.indexIncludingParams or ())]
     column_names = naming.index_column_names([p.indexcolname or p.name or p.expr for p in params])

@@ -78,3 +78,13 @@ def quote_key(key: str) -> str:
     PostgreSQL prints names on its default search_path)."""
     schema, name = split_key(key)
     return quote_ident(name) if schema == DEFAULT_SCHEMA else qualified(schema, name)
+
+
+_COLLATE = re.compile(r"^(.*?) COLLATE (\S+)$")
+
+
+def split_collation(column_type: str) -> tuple[str, str | None]:
+    """A catalog column type (`text COLLATE "C"`, see catalog.snapshot) as (type, collation as SQL or
+    None): ("text", '"C"'), ("integer", None)."""
+    m = _COLLATE.match(column_type)
+    return (m.group(1), m.group(2)) if m else (column_type, None)
