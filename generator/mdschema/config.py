@@ -41,6 +41,9 @@ class Config:
     statement_timeout: str = "0"  # 0: no limit (concurrent builds and VALIDATE must be let finish)
     target_version: int | None = None  # the PostgreSQL major revisions must run on; None: the shadow's
     roles: tuple[str, ...] = ()  # roles the docs' policies name: created on shadow servers, never elsewhere
+    # functions the platform provides that the docs call (Supabase's auth.uid()): {"schema.name(args)":
+    # return type}; stand-ins on mdschema's own databases, required on the user's
+    external_functions: tuple[tuple[str, str], ...] = ()
     pyproject: Path | None = field(default=None, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # "modules.x" → its line
 
@@ -130,6 +133,7 @@ def load_config(root: Path) -> Config:
         "statement_timeout",
         "target_version",
         "roles",
+        "external_functions",
     }
     for key in sorted(set(raw) - known):
         bad(f"unknown key {key!r}", f"known keys: {', '.join(sorted(known - {'schema'}))}")
@@ -218,12 +222,49 @@ def load_config(root: Path) -> Config:
         statement_timeout=_timeout(raw, "statement_timeout", "0", bad),
         target_version=_target_version(raw.get("target_version"), bad),
         roles=_roles(raw.get("roles", []), bad),
+        external_functions=_external_functions(raw.get("external_functions", {}), bad),
         pyproject=pyproject,
         lines=_key_lines(text),
     )
     if problems:
         raise SpecError(problems)
     return config
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_$]*"
+_FUNCTION_SIGNATURE = re.compile(rf"^({_NAME})\.({_NAME})\(([A-Za-z0-9_ ,.\[\]()]*)\)$")
+_TYPE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .]*(?:\([0-9, ]+\))?(?:\[\])*$")
+_OWN_SCHEMAS = ("public", "pg_catalog", "information_schema")
+
+
+def _external_functions(value: Any, bad: Any) -> tuple[tuple[str, str], ...]:
+    """`external_functions = { "auth.uid()" = "uuid" }`: functions another system owns that the docs'
+    policies, views or defaults call, by schema-qualified signature (argument types only), with their
+    return type. Outside public: mdschema reads and compares the schemas the docs manage, and a stand-in
+    there would be a difference."""
+    example = 'e.g. external_functions = { "auth.uid()" = "uuid", "auth.jwt()" = "jsonb" }'
+    found: list[tuple[str, str]] = []
+    for signature, returns in _str_map(value, "external_functions", bad):
+        text = re.sub(r"\s*([(),])\s*", r"\1", " ".join(signature.split())).replace(",", ", ")
+        match = _FUNCTION_SIGNATURE.match(text)
+        if match is None:
+            bad(
+                f"external_functions key {signature!r} is not a schema-qualified signature",
+                f"write schema.name(argument types): {example}",
+            )
+            continue
+        if match.group(1) in _OWN_SCHEMAS or match.group(1).startswith("pg_"):
+            bad(
+                f"external_functions key {signature!r} is in {match.group(1)}: only functions in another "
+                "system's schema can be external",
+                "define a function in public with CREATE FUNCTION in a doc; PostgreSQL's own need no entry",
+            )
+            continue
+        if not _TYPE_NAME.match(returns.strip()):
+            bad(f"external_functions.{signature} = {returns!r} is not a return type", example)
+            continue
+        found.append((text, " ".join(returns.split())))
+    return tuple(sorted(found))
 
 
 def _templates(root: Path, value: Any, bad: Any) -> str | None:

@@ -228,6 +228,18 @@ class ExternalTable:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalFunction:
+    """A function another system owns that the docs call (`external_functions`: Supabase's auth.uid())."""
+
+    signature: str  # schema-qualified, argument types only: "auth.uid()"
+    returns: str  # its return type: "uuid"
+
+    @property
+    def schema(self) -> str:
+        return self.signature.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     tables: tuple[Table, ...]  # in dependency order (referenced tables first), ties by name
     enums: tuple[Enum, ...]
@@ -251,6 +263,7 @@ class Schema:
     views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
     row_security: tuple[RowSecurity, ...] = ()  # tables with ENABLE / FORCE ROW LEVEL SECURITY, by name
     policies: tuple[Policy, ...] = ()  # by table, then name (spec/rls.py)
+    external_functions: tuple[ExternalFunction, ...] = ()  # by signature (the config's)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:

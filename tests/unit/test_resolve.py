@@ -577,6 +577,10 @@ def test_two_tables_one_class_name(tmp_path: Path) -> None:
         ('templates = "missing"\n', "templates = 'missing' is not a folder"),
         ("unmanaged_tables = 3\n", "unmanaged_tables must be a list of strings"),
         ("docs = [\n", "pyproject.toml cannot be read"),
+        ('external_functions = { "uid()" = "uuid" }\n', "key 'uid()' is not a schema-qualified signature"),
+        ('external_functions = { "public.uid()" = "uuid" }\n', "is in public: only functions in another"),
+        ('external_functions = { "auth.uid()" = "uuid; DROP" }\n', "= 'uuid; DROP' is not a return type"),
+        ('external_functions = ["auth.uid()"]\n', "external_functions must be a table of strings"),
     ],
 )
 def test_config_errors_are_e302(tmp_path: Path, tool: str, needle: str) -> None:
@@ -892,3 +896,25 @@ def test_prefer_takes_a_qualified_key(tmp_path: Path) -> None:
     app_t = schema.table("app.t")
     assert app_t is not None and [c.name for c in app_t.columns] == ["id", "b"]
     assert schema.table("t") is not None
+
+
+def test_external_functions_are_read_into_the_schema_and_their_stand_ins_into_external_py(
+    tmp_path: Path,
+) -> None:
+    tool = 'external_functions = { "auth.uid()" = "uuid", "auth.has_role( text , int )" = "boolean" }\n'
+    schema = schema_of(tmp_path, {"doc.md": sql_doc("CREATE TABLE t (id int PRIMARY KEY);")}, tool)
+    assert [(f.signature, f.returns, f.schema) for f in schema.external_functions] == [
+        ("auth.has_role(text, int)", "boolean", "auth"),
+        ("auth.uid()", "uuid", "auth"),
+    ]
+    from mdschema.codegen.decide import decide_ddl, decide_external
+
+    external = decide_external(schema)
+    assert external is not None and external.tables == ()
+    assert external.functions == (
+        "CREATE SCHEMA IF NOT EXISTS auth",
+        "CREATE OR REPLACE FUNCTION auth.has_role(text, int) RETURNS boolean LANGUAGE sql STABLE"
+        " AS $$ SELECT NULL::boolean $$",
+        "CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT NULL::uuid $$",
+    )
+    assert decide_ddl(schema).external_functions == ("auth.has_role(text, int)", "auth.uid()")

@@ -226,6 +226,7 @@ class StandInTable:
 class ExternalModule:
     imports: ImportBlock
     tables: tuple[StandInTable, ...]
+    functions: tuple[str, ...] = ()  # stand-ins of external_functions: CREATE SCHEMA …, CREATE FUNCTION …
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +244,7 @@ class DdlModule:
     views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
     row_security: tuple[tuple[str, str], ...] = ()  # (table, ALTER TABLE … ROW LEVEL SECURITY)
     policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
+    external_functions: tuple[str, ...] = ()  # signatures of the functions the platform provides
 
 
 @dataclass(frozen=True, slots=True)
@@ -875,12 +877,32 @@ def decide_external(schema: Schema) -> ExternalModule | None:
         in_schema, bare = split_key(name)
         variable = attr_name("_".join(name.split(".")) + "_table")
         tables.append(StandInTable(variable, name, columns, bare, _outside_public(in_schema)))
-    if not tables:
+    functions = stand_in_functions(schema)
+    if not tables and not functions:
         return None
-    imports.add("sqlalchemy", "Column")
-    imports.add("sqlalchemy", "Table")
+    if tables:
+        imports.add("sqlalchemy", "Column")
+        imports.add("sqlalchemy", "Table")
+    if functions:
+        imports.add("sqlalchemy", "DDL")
+        imports.add("sqlalchemy", "event")
     imports.add(".base", "Base")
-    return ExternalModule(imports.block(), tuple(tables))
+    return ExternalModule(imports.block(), tuple(tables), functions)
+
+
+def stand_in_functions(schema: Schema) -> tuple[str, ...]:
+    """What stands in for each external function on mdschema's own databases: its schema, then a
+    function of its signature returning NULL of its type (a policy or a view that calls it can be created,
+    and is compared as written; what it returns on the user's platform is the platform's)."""
+    out: list[str] = []
+    for schema_name in sorted({f.schema for f in schema.external_functions}):
+        out.append(f"CREATE SCHEMA IF NOT EXISTS {schema_name}")
+    for f in schema.external_functions:
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {f.signature} RETURNS {f.returns} LANGUAGE sql STABLE "
+            f"AS $$ SELECT NULL::{f.returns} $$"
+        )
+    return tuple(out)
 
 
 def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -916,6 +938,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         views=decide_views(schema),
         row_security=tuple((r.table, row_security_statement(r)) for r in schema.row_security),
         policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
+        external_functions=tuple(f.signature for f in schema.external_functions),
     )
 
 

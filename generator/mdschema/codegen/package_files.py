@@ -115,7 +115,26 @@ def external_lines(external: ExternalModule) -> tuple[str, ...]:
             untyped = "# type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped"
             lines.append(f"{ddl} = DDL({create})  {untyped}")
             lines.append(f'event.listen({table.variable}, "before_create", {ddl})')
+    if external.functions:
+        if lines:
+            lines.append("")
+        lines += [
+            "# Functions the platform provides (external_functions): stand-ins, made on mdschema's own",
+            "# databases before the tables (create_all; env.py on the embedded server), never on yours.",
+        ]
+        lines += statement(
+            "STAND_IN_FUNCTIONS: tuple[str, ...] = ", _tuple([py_str(sql) for sql in external.functions]), 0
+        )
+        lines += [
+            'Base.metadata.info["mdschema.stand_in_functions"] = STAND_IN_FUNCTIONS',
+            "for _sql in STAND_IN_FUNCTIONS:",
+            f'    _stand_in = DDL(_sql.replace("%", "%%"))  {_UNTYPED}',
+            '    event.listen(Base.metadata, "before_create", _stand_in)',
+        ]
     return tuple(lines)
+
+
+_UNTYPED = "# type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped"
 
 
 def _schema_arg(schema: str | None) -> list[Node]:
@@ -163,6 +182,14 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
         "{" + ", ".join(f"{py_str(name)}: {py_str(mode)}" for name, mode in ddl.external) + "}",
         0,
     )
+    if ddl.external_functions:
+        lines += [
+            "",
+            "# Functions the docs call that another system owns (external_functions), by signature.",
+        ]
+        lines += statement(
+            "EXTERNAL_FUNCTIONS: tuple[str, ...] = ", _tuple([py_str(s) for s in ddl.external_functions]), 0
+        )
     if ddl.views:
         lines += [
             "",

@@ -49,17 +49,21 @@ def migrate(
 
 
 def _roles_for(config: Config, target: Target, action: str) -> None:
-    """The roles the policies name: made on the embedded server (mdschema's own), required elsewhere."""
+    """The roles the policies name: made on the embedded server (mdschema's own), required elsewhere; so
+    are the platform's functions the docs call (on the embedded server env.py makes their stand-ins)."""
+    from mdschema.migrations.platform import require_functions
+    from mdschema.migrations.project import MigrationError
     from mdschema.migrations.roles import ensure_roles, require_roles
 
-    if not config.roles:
-        return
-    if target.embedded:
+    if config.roles and target.embedded:
         ensure_roles(target.url, config.roles)
-    elif action == "upgrade" and (why := require_roles(target.url, target.display, config.roles)):
-        from mdschema.migrations.project import MigrationError
-
-        raise MigrationError(why)
+    elif config.roles and action == "upgrade":
+        if why := require_roles(target.url, target.display, config.roles):
+            raise MigrationError(why)
+    signatures = [signature for signature, _ in config.external_functions]
+    if signatures and not target.embedded and action == "upgrade":
+        if why := require_functions(target.url, target.display, signatures):
+            raise MigrationError(why)
 
 
 def offline_range(action: str, revision: str) -> str:

@@ -61,7 +61,10 @@ def include_name_for(metadata: Any) -> Any:
 
 def create_stand_ins(connection: Any, metadata: Any) -> None:
     """External tables (e.g. Supabase's auth.users) as minimal tables, in their schema (the stand-in's
-    own DDL event creates it): only ever on the embedded server."""
+    own DDL event creates it), and the platform's functions the docs call (external_functions): only
+    ever on the embedded server."""
+    for sql in metadata.info.get("mdschema.stand_in_functions", ()):
+        connection.exec_driver_sql(sql)
     for table in metadata.sorted_tables:
         if table.info.get("mdschema") == "external":
             table.create(connection, checkfirst=True)

@@ -78,10 +78,13 @@ def _import_fresh(root: Path, package: str) -> Any:
 
 def excluded_tables(models: Any) -> frozenset[str]:
     """Tables the migrations never create, alter or drop: unmanaged and external ones (by key), and, as
-    `schema.*`, the schemas only such tables are in (a stand-in's schema on a shadow is not the docs')."""
+    `schema.*`, the schemas only such tables (or external functions) are in (a stand-in's schema on a
+    shadow is not the docs')."""
     ddl = models.ddl
     tables = frozenset(ddl.UNMANAGED_TABLES) | frozenset(ddl.EXTERNAL_TABLES)
     elsewhere = {name.partition(".")[0] for name in tables if "." in name}
+    # the schemas of the platform's functions (external_functions: their stand-ins on a shadow)
+    elsewhere |= {signature.partition(".")[0] for signature in getattr(ddl, "EXTERNAL_FUNCTIONS", ())}
     return tables | {f"{schema}.*" for schema in elsewhere - set(managed_schemas(models))}
 
 

@@ -29,6 +29,7 @@ from mdschema.migrations.cache import (
     store_head_snapshot,
 )
 from mdschema.migrations.models import excluded_tables, load_package
+from mdschema.migrations.platform import missing_function_hint
 from mdschema.migrations.preflight import checks_of, render_literal
 from mdschema.migrations.project import (
     MigrationError,
@@ -356,7 +357,7 @@ def _prove(
             raise
         except MigrationError as exc:
             raise MigrationError(
-                f"the new revision failed on the shadow database during {step}: {exc}\n"
-                "  no revision was written"
+                f"the new revision failed on the shadow database during {step}: {exc}"
+                f"{missing_function_hint(str(exc))}\n  no revision was written"
             ) from None
         expect(step, expected, what)

@@ -37,6 +37,7 @@ from mdschema.database import (
     session_database,
 )
 from mdschema.migrations.models import models_script
+from mdschema.migrations.platform import missing_function_hint
 from mdschema.migrations.project import (
     MigrationError,
     ShadowViolation,
@@ -398,7 +399,10 @@ def materialize(url: str, models: Any) -> None:
         try:
             conn.execute(script)  # type: ignore[call-overload]
         except Exception as exc:  # noqa: BLE001
-            raise MigrationError(f"the models cannot be created in PostgreSQL: {reason(exc)}") from None
+            why = reason(exc)
+            raise MigrationError(
+                f"the models cannot be created in PostgreSQL: {why}{missing_function_hint(why)}"
+            ) from None
 
 
 def models_snapshot(admin_url: str, models: Any, exclude: frozenset[str]) -> Snapshot:
@@ -430,7 +434,10 @@ def _scratch_snapshot(conn: Any, script: bytes, exclude: frozenset[str]) -> Snap
         try:
             conn.execute(script)
         except Exception as exc:  # noqa: BLE001
-            raise MigrationError(f"the models cannot be created in PostgreSQL: {reason(exc)}") from None
+            why = reason(exc)
+            raise MigrationError(
+                f"the models cannot be created in PostgreSQL: {why}{missing_function_hint(why)}"
+            ) from None
         return snapshot(conn, exclude_tables=exclude, schemas=ALL_SCHEMAS)
 
 

@@ -17,6 +17,7 @@ from mdschema.schema import (
     Enum,
     Exclude,
     Extension,
+    ExternalFunction,
     ExternalTable,
     ForeignKey,
     Function,
@@ -146,9 +147,25 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         ),
         row_security=row_security,
         policies=resolve_policies(parsed, set(final), row_security, config.roles, diag),
+        external_functions=tuple(ExternalFunction(*f) for f in config.external_functions),
     )
     check_limits(schema, diag)
+    _check_external_functions(schema, config, diag)
     return schema
+
+
+def _check_external_functions(schema: Schema, config: Config, diag: Collector) -> None:
+    """An external function lives in a schema the docs do not manage: a stand-in in one they do would
+    be read back as a function the docs lack."""
+    for f in schema.external_functions:
+        if f.schema.lower() in schema.schemas:
+            diag.error(
+                config.span("external_functions"),
+                "E302",
+                f"[tool.mdschema] external_functions: {f.signature} is in schema {f.schema}, which the docs "
+                "manage (they create it or put objects in it)",
+                f"define the function in a doc with CREATE FUNCTION, or keep {f.schema} the platform's alone",
+            )
 
 
 def _config_key(name: str) -> str:
