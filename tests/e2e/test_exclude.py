@@ -12,9 +12,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from mdschema.catalog.describe import describe
+from mdschema.catalog.diff import diff
 from mdschema.database import connect
-from support.fidelity import build_both_ways
-from support.projects import execute, query
+from support.fidelity import build_both_ways, docs_sql, read, run_script
+from support.projects import execute, executed_sql, operations, query
 
 TABLES = """
 # Bookings
@@ -71,7 +73,12 @@ INLINE = TABLES.replace(
 
 
 def _both(
-    tmp_path: Path, pg_server: str, make_database: Callable[..., str], after: str, before: str | None = None
+    tmp_path: Path,
+    pg_server: str,
+    make_database: Callable[..., str],
+    after: str,
+    before: str | None = None,
+    allow: tuple[str, ...] = (),
 ):  # type: ignore[no-untyped-def]
     result = build_both_ways(
         tmp_path,
@@ -79,6 +86,7 @@ def _both(
         pg_server,
         make_database,
         before=None if before is None else {"bookings.md": before},
+        allow=allow,
     )
     assert result.migrated == [] and result.models == [], (result.migrated, result.models)
     return result
@@ -148,3 +156,97 @@ def test_the_upgraded_database_rejects_overlapping_bookings(
                 )
                 assert conn.execute("SELECT count(*) FROM booking").fetchone() == (5,)  # not yet checked
     assert query(url, "SELECT count(*) FROM booking") == [(4,)]
+
+
+# --- changes, proven both ways ------------------------------------------------------------------------
+
+CHANGED_COLUMNS = BASE.replace(
+    "(room_id WITH =, during WITH &&) WHERE", "(room_id WITH =, guest WITH =, during WITH &&) WHERE"
+)
+CHANGED_OPERATOR = BASE.replace(
+    "(lower(guest) WITH =, during WITH &&)", "(lower(guest) WITH =, during WITH -|-)"
+)
+CHANGED_WHERE = BASE.replace("WHERE (NOT cancelled)", "WHERE (NOT cancelled AND room_id > 0)")
+RECOLLATED = BASE.replace(
+    'code VARCHAR(20) COLLATE "C" NOT NULL', 'code VARCHAR(20) COLLATE "POSIX" NOT NULL'
+).replace("label TEXT NOT NULL", 'label TEXT COLLATE "C" NOT NULL')
+
+
+def _before_sql(tmp_path: Path, doc: str) -> str:
+    spec = tmp_path / "before_spec"
+    spec.mkdir(exist_ok=True)
+    (spec / "bookings.md").write_text(doc)
+    return docs_sql(spec)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expect", "refuse", "allow"),
+    [
+        # an EXCLUDE added to a table that exists: the plain ADD CONSTRAINT (no lock-safe form), gated
+        (TABLES, BASE, ["ALTER TABLE booking ADD CONSTRAINT booking_room_id_during_excl EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE ((NOT cancelled))",
+                        "ALTER TABLE booking ADD CONSTRAINT one_stay_per_guest EXCLUDE USING gist (lower(guest) WITH =, during WITH &&) DEFERRABLE INITIALLY DEFERRED"],
+         ["NOT VALID"], ("add_exclude",)),
+        # dropped: not a hazard (no data lost, the lock is an instant's)
+        (BASE, TABLES, [], ["EXCLUDE"], ()),
+        # changed elements, operator, WHERE: dropped and added again under the same (or PostgreSQL's new) name
+        (BASE, CHANGED_COLUMNS, ["ALTER TABLE booking ADD CONSTRAINT booking_room_id_guest_during_excl EXCLUDE USING gist (room_id WITH =, guest WITH =, during WITH &&) WHERE ((NOT cancelled))"],
+         [], ("add_exclude",)),
+        (BASE, CHANGED_OPERATOR, ["ALTER TABLE booking ADD CONSTRAINT one_stay_per_guest EXCLUDE USING gist (lower(guest) WITH =, during WITH -|-) DEFERRABLE INITIALLY DEFERRED"],
+         ["booking_room_id_during_excl"], ("add_exclude",)),
+        (BASE, CHANGED_WHERE, ["ALTER TABLE booking ADD CONSTRAINT booking_room_id_during_excl EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE (((NOT cancelled) AND (room_id > 0)))"],
+         ["one_stay_per_guest"], ("add_exclude",)),
+        # a column's collation changed, set, and (on the downgrade) removed: ALTER COLUMN TYPE, gated as rewrite_table
+        (BASE, RECOLLATED, [], ["EXCLUDE"], ("rewrite_table",)),
+    ],
+    ids=["add", "drop", "change elements", "change operator", "change where", "collate"],
+)  # fmt: skip
+def test_exclude_and_collation_changes_are_proven_both_ways(
+    tmp_path: Path,
+    pg_server: str,
+    make_database: Callable[..., str],
+    before: str,
+    after: str,
+    expect: list[str],
+    refuse: list[str],
+    allow: tuple[str, ...],
+) -> None:
+    # `revision` proved upgrade, downgrade, upgrade on its shadow; the upgraded database is the docs' SQL
+    result = _both(tmp_path, pg_server, make_database, after, before, allow)
+    path = _last_revision(result)
+    upgrade = executed_sql(path)
+    for piece in expect:
+        assert piece in upgrade, (piece, upgrade)
+    for piece in refuse:
+        assert not any(piece in s for s in upgrade), (piece, upgrade)
+    if before is BASE and after is not TABLES and after is not RECOLLATED:  # a change: drop, then add
+        name = expect[0].split("ADD CONSTRAINT ")[1].split()[0]
+        steps = operations(path)
+        dropped = [i for i, s in enumerate(steps) if "drop_constraint(" in s]
+        added = [i for i, s in enumerate(steps) if f"ADD CONSTRAINT {name} " in s]
+        assert dropped and added and max(dropped) < min(added), steps
+    if after is RECOLLATED:
+        # no USING: the same type, another collation (PostgreSQL rebuilds the column's indexes, rewrites no row)
+        assert operations(path) == [
+            "op.alter_column('room', 'code', type_=sa.String(length=20, collation='POSIX'))",
+            "op.alter_column('room', 'label', type_=sa.Text(collation='C'))",
+        ]
+        # the downgrade has no models to read: the catalog's type, its USING a relabelling (no rewrite)
+        assert executed_sql(path, "downgrade") == [
+            'ALTER TABLE room ALTER COLUMN code TYPE character varying(20) COLLATE "C" USING code::character varying(20) COLLATE "C"',
+            "ALTER TABLE room ALTER COLUMN label TYPE text USING label::text",
+        ]
+    # and on a database: downgrade -1 gives the catalog of the docs before, upgrade again the docs' own
+    project = result.project
+    url = result.migrated_url
+    earlier = make_database(None)
+    run_script(earlier, _before_sql(tmp_path, before))
+    files = "SELECT relname, relfilenode FROM pg_class WHERE relname IN ('room', 'booking') ORDER BY 1"
+    stored = query(url, files)
+    project.ok("downgrade", "-1", database_url=url)
+    back = [describe(c) for c in diff(read(earlier), read(url))]
+    assert back == [], back
+    project.ok("upgrade", database_url=url)
+    assert [describe(c) for c in diff(result.direct, read(url))] == []
+    assert query(url, files) == stored  # neither direction rewrote a table (a collation rewrites no row)
+    project.database_url = url
+    assert "mdschema: clean" in project.ok("check").out
