@@ -288,7 +288,7 @@ def _exclude_check(
     keys = ", ".join(
         [f"a.mds_o{i}" for i in range(1, len(order) + 1)] + [f"b.mds_o{i}" for i in range(1, len(order) + 1)]
     )
-    shown = ", ".join(f"{expr} {op}" for expr, op in elements)
+    shown = ", ".join(f"{expr} WITH {op}" for expr, op in elements)
     detail = f"pairs of rows conflicting on ({shown})"
     if predicate:
         detail += f" among rows where {predicate}"
