@@ -426,3 +426,64 @@ def test_the_preflight_counts_exactly_the_pairs_postgresql_refuses(
                 conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT mds_x {definition}".encode())  # type: ignore[call-overload]
         else:
             conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT mds_x {definition}".encode())  # type: ignore[call-overload]
+
+
+# --- drift ----------------------------------------------------------------------------------------------
+
+
+def test_check_reports_an_exclude_or_a_collation_that_differs_at_its_doc_line(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
+    result = _both(tmp_path, pg_server, make_database, BASE)
+    project = result.project
+    project.database_url = url = result.migrated_url
+    execute(
+        url,
+        # the same name, another definition (the WHERE lost); one dropped; a collation changed
+        "ALTER TABLE booking DROP CONSTRAINT booking_room_id_during_excl",
+        "ALTER TABLE booking ADD CONSTRAINT booking_room_id_during_excl EXCLUDE USING gist (room_id WITH =, during WITH &&)",
+        "ALTER TABLE booking DROP CONSTRAINT one_stay_per_guest",
+        'ALTER TABLE room ALTER COLUMN code TYPE varchar(20) COLLATE "POSIX"',
+        "ALTER TABLE room ADD CONSTRAINT room_label_excl EXCLUDE USING btree (label WITH =)",
+    )
+    out = project.run("check")
+    assert out.rc == 1, out.output
+    at = {
+        needle: f"spec/bookings.md:{project.line_of('bookings.md', needle)}: database: drift: "
+        for needle in (
+            "ALTER TABLE booking ADD EXCLUDE",
+            "ADD CONSTRAINT one_stay_per_guest",
+            'code VARCHAR(20) COLLATE "C"',
+            "CREATE TABLE room",
+        )
+    }
+    assert (
+        at["ALTER TABLE booking ADD EXCLUDE"]
+        + (
+            "constraint booking.booking_room_id_during_excl: EXCLUDE USING gist (room_id WITH =, during WITH &&) → "
+            "EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE ((NOT cancelled)) (database → docs)"
+        )
+        in out.out
+    ), out.out
+    assert (
+        at["ADD CONSTRAINT one_stay_per_guest"]
+        + (
+            "constraint booking.one_stay_per_guest: EXCLUDE USING gist (lower(guest) WITH =, during WITH &&) "
+            "DEFERRABLE INITIALLY DEFERRED is in the docs but not in the database"
+        )
+        in out.out
+    ), out.out
+    assert (
+        at['code VARCHAR(20) COLLATE "C"']
+        + (
+            'room.code is character varying(20) COLLATE "POSIX" in the database, character varying(20) COLLATE "C" '
+            "in the docs"
+        )
+        in out.out
+    ), out.out
+    # one the docs do not have: at its table's line
+    assert (
+        at["CREATE TABLE room"] + "constraint room.room_label_excl is in the database but not in the docs"
+        in out.out
+    )
+    assert "4 difference(s)" in out.out, out.out
