@@ -148,3 +148,19 @@ ALTER TABLE booking ADD CONSTRAINT guest_c EXCLUDE USING gist (guest COLLATE "C"
     ]
     (element, _) = booking.excludes[2].elements
     assert (element.column, element.collation, element.operator) == ("guest", "C", "=")
+
+
+def test_create_collation_is_refused_by_name(tmp_path: Path) -> None:
+    found = errors_of(
+        tmp_path,
+        {
+            "doc.md": sql_doc(
+                "CREATE TABLE t (id int PRIMARY KEY);\n"
+                "CREATE COLLATION mine (provider = icu, locale = 'und');"
+            )
+        },
+    )
+    (error,) = [d for d in found if d.severity == "error"]
+    assert (error.code, error.span.line) == ("E202", 3)
+    assert error.message.startswith("unsupported statement CREATE COLLATION: mdschema creates no collation")
+    assert '"und-x-icu"' in error.hint
