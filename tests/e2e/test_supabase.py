@@ -1,6 +1,7 @@
 """A Supabase-style doc set, the one issue 12's "done when" describes: tables in public referencing the
 platform's `auth.users`, views over them, row-level security with policies for `authenticated` and
-`anon`, range columns, citext and pg_trgm indexes. Built both ways (the docs' own SQL; mdschema's
+`anon`, range columns, citext and pg_trgm indexes, an EXCLUDE constraint over btree_gist (no room booked
+twice at once). Built both ways (the docs' own SQL; mdschema's
 migrations and models): the same catalog, names included; the revision proves itself on the shadow; a
 second `mdschema check` after the upgrade reports nothing."""
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
+import pytest
 from mdschema.migrations.models import load_package
 from support.fidelity import build_both_ways
 from support.projects import connect, execute, query
@@ -52,6 +55,10 @@ CREATE POLICY "Users update their own profile" ON public.profiles FOR UPDATE TO 
 BOOKINGS = """
 # Bookings
 
+```sql
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+```
+
 ## rooms
 
 ```sql
@@ -71,7 +78,8 @@ CREATE TABLE public.bookings (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     room_id bigint NOT NULL REFERENCES public.rooms (id),
     profile_id uuid NOT NULL REFERENCES public.profiles (id) ON DELETE CASCADE,
-    during tstzrange NOT NULL
+    during tstzrange NOT NULL,
+    EXCLUDE USING gist (room_id WITH =, during WITH &&)
 );
 CREATE INDEX bookings_during ON public.bookings USING gist (during);
 
@@ -110,7 +118,7 @@ def test_a_supabase_style_doc_set_builds_the_same_catalog_and_checks_clean(
     # the comparison is not empty: each kind the doc set holds is in the catalog both sides share
     direct = result.direct
     assert {t.name for t in direct.tables} == {"profiles", "rooms", "bookings"}
-    assert {e.name for e in direct.extensions} >= {"citext", "pg_trgm"}
+    assert {e.name for e in direct.extensions} >= {"citext", "pg_trgm", "btree_gist"}
     assert [v.name for v in direct.views] == ["my_bookings"]
     assert {(p.table, p.name, p.roles) for p in direct.policies} == {
         ("profiles", "Profiles are visible to everyone", ("anon", "authenticated")),
@@ -123,6 +131,8 @@ def test_a_supabase_style_doc_set_builds_the_same_catalog_and_checks_clean(
     assert columns["profiles", "username"] == "citext" and columns["bookings", "during"] == "tstzrange"
     fks = {c.ref_table for t in direct.tables for c in t.constraints if c.kind == "f"}
     assert "auth.users" in fks
+    excludes = {c.name: c.definition for t in direct.tables for c in t.constraints if c.kind == "x"}
+    assert excludes == {"bookings_room_id_during_excl": "EXCLUDE USING gist (room_id WITH =, during WITH &&)"}
     # the upgraded database checks clean: nothing differs from the docs, nothing to migrate
     project = result.project
     project.database_url = result.migrated_url
@@ -136,9 +146,12 @@ def test_a_supabase_style_doc_set_builds_the_same_catalog_and_checks_clean(
         url,
         f"INSERT INTO auth.users (id) VALUES ('{me}'), ('{other}')",
         f"INSERT INTO profiles (id, username) VALUES ('{me}', 'Me'), ('{other}', 'Other')",
-        "INSERT INTO rooms (name) VALUES ('Blue')",
+        "INSERT INTO rooms (name) VALUES ('Blue'), ('Green')",
+        # one room, one after the other (the ranges touch, they do not overlap)
         "INSERT INTO bookings (room_id, profile_id, during)"
-        " SELECT rooms.id, p.id, '[2026-12-04 10:00, 2026-12-04 11:00)' FROM rooms, profiles p",
+        " SELECT r.id, p.id, CASE p.username WHEN 'Me' THEN '[2026-12-04 10:00, 2026-12-04 11:00)'"
+        " ELSE '[2026-12-04 11:00, 2026-12-04 12:00)' END::tstzrange"
+        " FROM rooms r, profiles p WHERE r.name = 'Blue'",
         "GRANT SELECT ON bookings, rooms, profiles, my_bookings TO authenticated",
     )
     with connect(url) as conn:
@@ -149,4 +162,13 @@ def test_a_supabase_style_doc_set_builds_the_same_catalog_and_checks_clean(
         # the case-insensitive handle: citext compares without case
         assert conn.execute("SELECT count(*) FROM profiles WHERE username = 'ME'").fetchall() == [(1,)]
     assert query(url, "SELECT count(*) FROM bookings") == [(2,)]  # the owner is not subject to them
+    # no double booking: the same room at an overlapping time is refused; another room is not
+    overlapping = (
+        "INSERT INTO bookings (room_id, profile_id, during) SELECT r.id, '{who}', "
+        "'[2026-12-04 10:30, 2026-12-04 11:30)' FROM rooms r WHERE r.name = '{room}'"
+    )
+    with pytest.raises(psycopg.errors.ExclusionViolation, match="bookings_room_id_during_excl"):
+        execute(url, overlapping.format(who=other, room="Blue"))
+    execute(url, overlapping.format(who=other, room="Green"))
+    assert query(url, "SELECT count(*) FROM bookings") == [(3,)]
     execute(url, "REVOKE ALL ON bookings, rooms, profiles, my_bookings FROM authenticated")

@@ -84,6 +84,18 @@ MUST_SAY = {
         "spec/doc.md:14: error[E107]: policy on_notes: table notes is not defined in the docs",
         "4 error(s)",
     ],
+    # EXCLUDE and COLLATE, each at its own line: an element's and a WHERE's unknown column, a method
+    # without exclusion, COLLATE on a column, an EXCLUDE element and an index element without collations
+    "exclude_mistakes": [
+        'spec/doc.md:11: error[E121]: column booking.seats: COLLATE "C" on type integer, which has no',
+        "spec/doc.md:14: error[E120]: EXCLUDE constraint on booking refers to unknown column 'durnig' "
+        '(did you mean "during"?)',
+        "spec/doc.md:15: error[E120]: EXCLUDE constraint on booking: access method 'gin' cannot enforce",
+        "spec/doc.md:17: error[E120]: EXCLUDE constraint on booking refers to unknown column 'cancelled'",
+        'spec/doc.md:18: error[E121]: EXCLUDE constraint on booking: COLLATE "C" on column room_id of type',
+        'spec/doc.md:19: error[E121]: index booking_room_idx on booking: COLLATE "C" on column room_id',
+        "6 error(s)",
+    ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [

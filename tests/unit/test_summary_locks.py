@@ -32,7 +32,8 @@ CREATE TABLE item (
     CONSTRAINT item_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id)
 );
 CREATE TABLE other (
-    id integer PRIMARY KEY, parent_id integer, n integer, label text NOT NULL, k integer NOT NULL
+    id integer PRIMARY KEY, parent_id integer, n integer, label text NOT NULL, k integer NOT NULL,
+    slot tstzrange, CONSTRAINT other_slot_excl EXCLUDE USING gist (slot WITH &&)
 );
 ALTER TABLE other ADD CONSTRAINT other_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID;
 ALTER TABLE other ADD CONSTRAINT other_n_check CHECK (n > 0) NOT VALID;
@@ -68,6 +69,17 @@ CASES: list[tuple[str, str, str, str | None]] = [
     ),
     ("ALTER TABLE item ADD CONSTRAINT item_name_key UNIQUE (name)", "ADD UNIQUE", "item", None),
     ("ALTER TABLE other ADD CONSTRAINT other_pkey2 EXCLUDE (id WITH =)", "ADD EXCLUDE", "other", None),
+    # gist, with a WHERE: its index is built (and every row checked) under the same lock, on a table
+    # with a row
+    (
+        "ALTER TABLE item ADD CONSTRAINT item_span_excl EXCLUDE USING gist (int4range(id, id + qty) WITH &&) "
+        "WHERE (qty > 0)",
+        "ADD EXCLUDE",
+        "item",
+        None,
+    ),
+    # an EXCLUDE dropped (its index goes with it)
+    ("ALTER TABLE other DROP CONSTRAINT other_slot_excl", "DROP CONSTRAINT", "other", None),
     (
         "ALTER TABLE item ADD CONSTRAINT item_seq_key UNIQUE USING INDEX item_seq_key_idx",
         "ADD CONSTRAINT USING INDEX",

@@ -89,6 +89,7 @@ HazardKind: TypeAlias = Literal[
     "set_not_null",
     "add_not_null_column",
     "rewrite_table",
+    "add_exclude",
 ]
 HAZARD_KINDS: Final[tuple[HazardKind, ...]] = get_args(HazardKind)
 
@@ -831,6 +832,7 @@ def plan(
     # the timeouts only for a revision that changes something (`alembic check` must find nothing else)
     prologue = safe.timeouts(safety) if safety is not None and (changes or renames) else []
     rewrites = safe.rewrite_hazards(changes, current, desired) if on else []
+    excludes = safe.exclude_hazards(changes, current) if on else []
     return Plan(
         upgrade=prologue
         + [_sql(s) for s in rename_sql(renames)]
@@ -839,7 +841,8 @@ def plan(
         + plan_direction(back, desired, current, None, server_version, on)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current)
-        + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites],
+        + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites]
+        + [Hazard("add_exclude", subject, detail) for subject, detail in excludes],
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
         changes=list(changes),
         back=list(back),

@@ -42,13 +42,15 @@ from mdschema.catalog.snapshot import Constraint, Snapshot, Table
 from mdschema.util.sql_text import quote_ident as qi
 from mdschema.util.sql_text import quote_literal as ql
 
-# The kinds of pre-flight check. The first four are also gated hazards of the plan (`--allow`); the
+# The kinds of pre-flight check. The first five are also gated hazards of the plan (`--allow`;
+# add_exclude in lock-safe plans, where it is the lock its index build holds that is gated); the
 # last three are listed at `revision` and checked at `upgrade`, not gated (README lists exactly these).
 CheckKind: TypeAlias = Literal[
     "set_not_null",
     "add_not_null_column",
     "narrow_type",
     "drop_enum_label",
+    "add_exclude",
     "add_check",
     "add_unique",
     "add_foreign_key",
@@ -245,6 +247,9 @@ def _constraint_checks(
         nulls_distinct = "NULLS NOT DISTINCT" not in con.definition and con.kind == "u"
         out = [_unique_check(subject, where, table, con.columns, nulls_distinct)]
         return out
+    if con.kind == "x":
+        check = _exclude_check(subject, where, table, con)
+        return [check] if check is not None else []
     if con.kind == "f" and con.columns and con.ref_table and not con.definition.endswith("NOT VALID"):
         present = " AND ".join(f"t.{qi(col)} IS NOT NULL" for col in con.columns)
         if con.ref_table in tables or con.ref_table not in target_tables:
@@ -257,6 +262,69 @@ def _constraint_checks(
         detail = f"rows whose ({', '.join(con.columns)}) has no row in {con.ref_table}"
         return [_check("add_foreign_key", subject, where, table, cond, detail, alias=" AS t")]
     return []
+
+
+def _exclude_check(
+    subject: Subject, where: Callable[[Subject], str], table: Table, con: Constraint
+) -> Check | None:
+    """The pairs of rows a new EXCLUDE constraint would refuse: a self-join of the rows its WHERE keeps
+    (each side in a subquery of its own, so that elements and WHERE read the table's columns unqualified),
+    each element compared with its operator; `a.ctid < b.ctid` counts each pair once and a row never with
+    itself. None for a definition this cannot read (then no check, as for a CHECK it cannot read)."""
+    parsed = exclusion_parts(con.definition)
+    if parsed is None:
+        return None
+    elements, predicate = parsed
+    pk = next((c for c in table.constraints if c.kind == "p"), None)
+    order = [qi(col) for col in pk.columns] if pk is not None and pk.columns else ["ctid"]
+    select = [f"ctid AS mds_r, {_keys(table)} AS mds_k"]
+    select += [f"{col} AS mds_o{i}" for i, col in enumerate(order, 1)]
+    select += [f"{expr} AS mds_e{i}" for i, (expr, _) in enumerate(elements, 1)]
+    side = f"SELECT {', '.join(select)} FROM {qi(table.name)}" + (f" WHERE {predicate}" if predicate else "")
+    on = " AND ".join(
+        ["a.mds_r < b.mds_r"] + [f"a.mds_e{i} {op} b.mds_e{i}" for i, (_, op) in enumerate(elements, 1)]
+    )
+    pairs = f"FROM ({side}) AS a JOIN ({side}) AS b ON {on}"
+    keys = ", ".join(
+        [f"a.mds_o{i}" for i in range(1, len(order) + 1)] + [f"b.mds_o{i}" for i in range(1, len(order) + 1)]
+    )
+    shown = ", ".join(f"{expr} WITH {op}" for expr, op in elements)
+    detail = f"pairs of rows conflicting on ({shown})"
+    if predicate:
+        detail += f" among rows where {predicate}"
+    return Check(
+        "add_exclude",
+        where(subject),
+        str(subject),
+        detail,
+        f"SELECT count(*) {pairs}",
+        f"SELECT a.mds_k || ' / ' || b.mds_k {pairs} ORDER BY {keys} LIMIT {SAMPLE}",
+        subject,
+    )
+
+
+def exclusion_parts(definition: str) -> tuple[list[tuple[str, str]], str | None] | None:
+    """pg_get_constraintdef's `EXCLUDE USING gist (room_id WITH =, during WITH &&) WHERE ((NOT c))` as
+    ([(element as SQL, operator as SQL), …], the WHERE predicate or None); each element with its COLLATE
+    (it decides what `=` means for text), without its operator class (the operator is what compares)."""
+    import pglast
+    from pglast.stream import RawStream
+
+    try:
+        tree = pglast.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")
+        con = tree[0].stmt.cmds[0].def_  # type: ignore[union-attr]
+    except (pglast.parser.ParseError, AttributeError, IndexError):
+        return None
+    elements: list[tuple[str, str]] = []
+    for el, operator in con.exclusions or ():
+        expr = qi(el.name) if el.name else f"({RawStream()(el.expr)})"
+        if el.collation:
+            expr += " COLLATE " + ".".join(qi(n.sval) for n in el.collation)
+        names = [n.sval for n in operator]
+        op = names[0] if len(names) == 1 else f"OPERATOR({'.'.join(names)})"
+        elements.append((expr, op))
+    predicate = f"({RawStream()(con.where_clause)})" if con.where_clause is not None else None
+    return elements, predicate
 
 
 def _qualified(name: str) -> str:
@@ -418,7 +486,8 @@ def run_preflight(
 
 
 def describe_finding(f: Finding) -> str:
-    noun = "duplicate group(s)" if f.check.kind == "add_unique" else "row(s)"
+    nouns = {"add_unique": "duplicate group(s)", "add_exclude": "conflicting pair(s)"}
+    noun = nouns.get(f.check.kind, "row(s)")
     keys = f"; keys: {', '.join(f.keys)}" + (
         ", …" if f.rows > len(f.keys) and f.check.kind != "add_unique" else ""
     )

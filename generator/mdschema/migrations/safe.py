@@ -11,6 +11,11 @@ build runs, for tables that exist before the revision (a new table is empty and 
 - UNIQUE → a concurrent unique index, then ADD CONSTRAINT … UNIQUE USING INDEX (PostgreSQL keeps the
   index's name, which is the constraint's).
 
+An EXCLUDE constraint has no lock-safe form: PostgreSQL takes neither `NOT VALID` nor `USING INDEX` for
+one (and builds no exclusion index CONCURRENTLY), so ADD CONSTRAINT … EXCLUDE on a table in use builds
+its index, and checks every row, under ACCESS EXCLUSIVE: a hazard (`add_exclude`), and squawk's
+constraint-missing-not-valid finding on it stays.
+
 Every revision written this way first sets `lock_timeout` and `statement_timeout` (session-wide, so the
 autocommit steps have them too). What no lock-safe form exists for, a table rewrite, is a hazard
 (`rewrite_table`). `safe = false` in [tool.mdschema] keeps the plain plans.
@@ -351,6 +356,26 @@ def rewrite_hazards(
                 "lock (add it without, then fill it in batches)"
             )
             out.append((c.subject, detail))
+    return out
+
+
+def exclude_hazards(changes: Iterable[Change], current: Snapshot) -> list[tuple[Subject, str]]:
+    """EXCLUDE constraints added (or re-created, changed) on tables that exist before the revision: no
+    lock-safe form exists (see the module docstring)."""
+    from mdschema.catalog.diff import ConstraintAdded, ConstraintChanged
+
+    existing = {t.name for t in current.tables}
+    out: list[tuple[Subject, str]] = []
+    for c in changes:
+        if isinstance(c, ConstraintAdded | ConstraintChanged) and c.table in existing:
+            con = c.constraint if isinstance(c, ConstraintAdded) else c.after
+            if con.kind == "x":
+                detail = (
+                    f"builds the EXCLUDE constraint's index and checks every row under an ACCESS EXCLUSIVE "
+                    f"lock on table {c.table} (no reads or writes until it finishes): PostgreSQL has no "
+                    "NOT VALID or USING INDEX for EXCLUDE; add it when the table is quiet"
+                )
+                out.append((c.subject, detail))
     return out
 
 

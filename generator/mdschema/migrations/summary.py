@@ -92,7 +92,7 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "ADD CHECK NOT VALID": ("ACCESS EXCLUSIVE", None),  # brief: no scan
     "ADD UNIQUE": ("ACCESS EXCLUSIVE", None),
     "ADD PRIMARY KEY": ("ACCESS EXCLUSIVE", None),
-    "ADD EXCLUDE": ("ACCESS EXCLUSIVE", None),
+    "ADD EXCLUDE": ("ACCESS EXCLUSIVE", None),  # for its whole index build: no lock-safe form (add_exclude)
     "ADD CONSTRAINT USING INDEX": ("ACCESS EXCLUSIVE", None),  # brief: the index is already built
     "ADD FOREIGN KEY": ("SHARE ROW EXCLUSIVE", "SHARE ROW EXCLUSIVE"),
     "ADD FOREIGN KEY NOT VALID": ("SHARE ROW EXCLUSIVE", "SHARE ROW EXCLUSIVE"),  # brief: no scan

@@ -330,6 +330,13 @@ def _refused(kind: str, node: Any) -> tuple[str, str] | None:
             "write the statements it runs as plain SQL (CREATE TYPE …, CREATE TABLE …); "
             "the migrations need no IF NOT EXISTS guards",
         )
+    if kind == "DefineStmt" and getattr(node.kind, "name", "") == "OBJECT_COLLATION":
+        return (
+            "unsupported statement CREATE COLLATION: mdschema creates no collation; a COLLATE names one "
+            "PostgreSQL has (pg_catalog's)",
+            'use one of pg_catalog\'s in COLLATE ("C", "POSIX", ICU ones such as "und-x-icu"; SELECT '
+            "collname FROM pg_collation lists them) and leave CREATE COLLATION out of the docs",
+        )
     if kind == "AlterPolicyStmt":
         return (
             f"unsupported statement ALTER POLICY {node.policy_name}: a doc says what the policy is",
