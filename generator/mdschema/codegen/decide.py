@@ -243,6 +243,7 @@ class DdlModule:
     views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
     row_security: tuple[tuple[str, str], ...] = ()  # (table, ALTER TABLE … ROW LEVEL SECURITY)
     policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
+    sequences: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, CREATE SEQUENCE, then OWNED BY, comment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -893,6 +894,7 @@ def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]
 
 def decide_ddl(schema: Schema) -> DdlModule:
     from mdschema.codegen.policy_sql import policy_statements, row_security_statement
+    from mdschema.codegen.sequence_sql import sequence_statements
 
     renames: list[tuple[str, str, str, str]] = []
     for t in schema.tables:
@@ -916,6 +918,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         views=decide_views(schema),
         row_security=tuple((r.table, row_security_statement(r)) for r in schema.row_security),
         policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
+        sequences=tuple((q.name, sequence_statements(q)) for q in schema.sequences),
     )
 
 
