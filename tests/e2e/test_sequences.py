@@ -97,9 +97,16 @@ def test_sequences_build_the_same_catalog_both_ways(
     assert (ticket_no.type, ticket_no.start, ticket_no.increment, ticket_no.cache, ticket_no.max_value) == (
         "integer", 1000, 10, 5, 2147483647,
     )  # fmt: skip
-    assert ticket_no.owned_by == ("ticket", "id") and ticket_no.comment == "Ticket numbers, printed on the receipt."
+    assert (
+        ticket_no.owned_by == ("ticket", "id")
+        and ticket_no.comment == "Ticket numbers, printed on the receipt."
+    )
     assert seqs["batch_seq"].owned_by is None and seqs["batch_seq"].min_value == 0
-    assert (seqs["countdown"].type, seqs["countdown"].min_value, seqs["countdown"].max_value) == ("smallint", -32768, -1)
+    assert (seqs["countdown"].type, seqs["countdown"].min_value, seqs["countdown"].max_value) == (
+        "smallint",
+        -32768,
+        -1,
+    )
     assert seqs["countdown"].cycle is True
     assert seqs["legacy_id_seq"].owned_by == ("legacy", "id")  # the serial's, read like any other
     # the sequences come before the table whose defaults use them; OWNED BY after it
@@ -116,7 +123,9 @@ def test_sequences_build_the_same_catalog_both_ways(
     assert "mdschema: clean" in project.ok("check").out
 
 
-def test_nextval_works_through_the_models(tmp_path: Path, pg_server: str, make_database: Callable[..., str]) -> None:
+def test_nextval_works_through_the_models(
+    tmp_path: Path, pg_server: str, make_database: Callable[..., str]
+) -> None:
     result = _both(tmp_path, pg_server, make_database, DOC)
     models = load_package(result.project.root, "generated", fresh=True)
     assert [name for name, _ in models.ddl.SEQUENCES] == ["batch_seq", "countdown", "ticket_no"]
@@ -127,7 +136,9 @@ def test_nextval_works_through_the_models(tmp_path: Path, pg_server: str, make_d
         ticket = models.Base.metadata.tables["ticket"]
         with engine.begin() as conn:
             first = conn.execute(insert(ticket).values(body="a").returning(ticket.c.id, ticket.c.batch)).one()
-            second = conn.execute(insert(ticket).values(body="b").returning(ticket.c.id, ticket.c.batch)).one()
+            second = conn.execute(
+                insert(ticket).values(body="b").returning(ticket.c.id, ticket.c.batch)
+            ).one()
             assert (tuple(first), tuple(second)) == ((1000, 0), (1010, 1))
             assert conn.execute(select(ticket.c.id).order_by(ticket.c.id)).scalars().all() == [1000, 1010]
         with engine.begin() as conn:  # the ORM class too
@@ -173,8 +184,8 @@ def docs_sql_of(folder: Path, doc: str) -> str:
     return docs_sql(folder / "spec")
 
 
-ALTERED = (
-    DOC.replace("AS integer START 1000 INCREMENT BY 10 CACHE 5", "AS bigint START 1000 INCREMENT BY 20 CACHE 1 CYCLE")
+ALTERED = DOC.replace(
+    "AS integer START 1000 INCREMENT BY 10 CACHE 5", "AS bigint START 1000 INCREMENT BY 20 CACHE 1 CYCLE"
 )
 DISOWNED = DOC.replace("ALTER SEQUENCE ticket_no OWNED BY ticket.id;\n", "")
 RENAMED = DOC.replace("batch_seq", "batch_number")
@@ -228,13 +239,18 @@ def test_sequence_changes_are_proven_both_ways(
         assert not any(piece in s for s in upgrade), (piece, upgrade)
     if name == "add":  # made before the default that calls it
         steps = operations(_last_revision(result))
-        at = [next(i for i, s in enumerate(steps) if p in s) for p in ("CREATE SEQUENCE IF NOT EXISTS ticket_no", "nextval(")]
+        at = [
+            next(i for i, s in enumerate(steps) if p in s)
+            for p in ("CREATE SEQUENCE IF NOT EXISTS ticket_no", "nextval(")
+        ]
         assert at == sorted(at), steps
     downgrade = executed_sql(_last_revision(result), "downgrade")
     if name == "renamed":
         assert "ALTER SEQUENCE batch_number RENAME TO batch_seq" in downgrade, downgrade
     if name == "add":  # the serial's sequence is not touched; the others go
-        assert "DROP SEQUENCE IF EXISTS batch_seq" in downgrade and not any("legacy_id_seq" in s for s in downgrade)
+        assert "DROP SEQUENCE IF EXISTS batch_seq" in downgrade and not any(
+            "legacy_id_seq" in s for s in downgrade
+        )
 
 
 def test_dropping_a_sequence_is_a_hazard_and_a_tables_own_is_not(
@@ -253,12 +269,17 @@ def test_dropping_a_sequence_is_a_hazard_and_a_tables_own_is_not(
     assert written is not None, allowed.output
     assert "DROP SEQUENCE IF EXISTS countdown" in executed_sql(written)
     # the downgrade creates it again as it was
-    assert any(s.startswith("CREATE SEQUENCE IF NOT EXISTS countdown AS smallint INCREMENT BY -1") for s in executed_sql(written, "downgrade"))
+    assert any(
+        s.startswith("CREATE SEQUENCE IF NOT EXISTS countdown AS smallint INCREMENT BY -1")
+        for s in executed_sql(written, "downgrade")
+    )
     # a table dropped takes its serial's sequence and its owned one with it: drop_table only
     project.write_doc("tickets.md", without.split("## legacy")[0])
     project.ok("generate")
     refused, written = project.revise("drop legacy")
-    assert written is None and "drop_table" in refused.output and "drop_sequence" not in refused.output, refused.output
+    assert written is None and "drop_table" in refused.output and "drop_sequence" not in refused.output, (
+        refused.output
+    )
     allowed, written = project.revise("drop legacy", "--allow", "drop_table")
     assert written is not None, allowed.output
     assert not any("SEQUENCE" in s for s in executed_sql(written)), executed_sql(written)
@@ -279,11 +300,20 @@ def test_check_reports_a_sequence_that_differs_at_its_doc_line_and_never_its_val
     project.database_url = result.migrated_url
     execute(project.database_url, "SELECT setval('ticket_no', 5000)", "SELECT nextval('batch_seq')")
     assert "mdschema: clean" in project.ok("check").out  # the current value is data, not schema
-    execute(project.database_url, "ALTER SEQUENCE ticket_no INCREMENT BY 3", "ALTER SEQUENCE batch_seq OWNED BY ticket.batch")
+    execute(
+        project.database_url,
+        "ALTER SEQUENCE ticket_no INCREMENT BY 3",
+        "ALTER SEQUENCE batch_seq OWNED BY ticket.batch",
+    )
     out = project.run("check")
     assert out.rc != 0
     line = project.line_of("tickets.md", "CREATE SEQUENCE ticket_no")
     batch_line = project.line_of("tickets.md", "CREATE SEQUENCE batch_seq")
-    assert f"spec/tickets.md:{line}: database: drift: sequence ticket_no: INCREMENT BY 3 → 10 (database → docs)" in out.output, out.output
-    assert f"spec/tickets.md:{batch_line}: database: drift: sequence batch_seq: OWNED BY ticket.batch → NONE (database → docs)" in out.output, out.output
-
+    assert (
+        f"spec/tickets.md:{line}: database: drift: sequence ticket_no: INCREMENT BY 3 → 10 (database → docs)"
+        in out.output
+    ), out.output
+    assert (
+        f"spec/tickets.md:{batch_line}: database: drift: sequence batch_seq: OWNED BY ticket.batch → NONE (database → docs)"
+        in out.output
+    ), out.output

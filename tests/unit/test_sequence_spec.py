@@ -31,7 +31,13 @@ COMMENT ON SEQUENCE countdown IS 'Down we go.';
         },
     )
     countdown, plain, ticket_no = schema.sequences  # by key
-    assert (ticket_no.type, ticket_no.start, ticket_no.increment, ticket_no.min_value, ticket_no.max_value) == (
+    assert (
+        ticket_no.type,
+        ticket_no.start,
+        ticket_no.increment,
+        ticket_no.min_value,
+        ticket_no.max_value,
+    ) == (
         "integer",
         1,
         1,
@@ -40,7 +46,13 @@ COMMENT ON SEQUENCE countdown IS 'Down we go.';
     )
     assert ticket_no.owned_by == ("ticket", "id") and ticket_no.span.line == 4
     # descending: MAXVALUE -1, MINVALUE the type's lowest, START the maximum
-    assert (countdown.type, countdown.increment, countdown.min_value, countdown.max_value, countdown.start) == (
+    assert (
+        countdown.type,
+        countdown.increment,
+        countdown.min_value,
+        countdown.max_value,
+        countdown.start,
+    ) == (
         "bigint",
         -5,
         -9223372036854775808,
@@ -48,7 +60,12 @@ COMMENT ON SEQUENCE countdown IS 'Down we go.';
         -1,
     )
     assert (countdown.cache, countdown.cycle, countdown.description) == (20, True, "Down we go.")
-    assert (plain.max_value, plain.owned_by, plain.cycle, plain.cache) == (9223372036854775807, None, False, 1)
+    assert (plain.max_value, plain.owned_by, plain.cycle, plain.cache) == (
+        9223372036854775807,
+        None,
+        False,
+        1,
+    )
 
 
 def test_alter_sequence_owned_by_sets_the_owner_and_the_last_one_wins(tmp_path: Path) -> None:
@@ -106,13 +123,29 @@ def test_statements_spell_out_every_value(tmp_path: Path) -> None:
     ("sql", "code", "words"),
     [
         ("CREATE SEQUENCE s INCREMENT 0;", "E124", "INCREMENT must not be zero"),
-        ("CREATE SEQUENCE s MINVALUE 10 START 5;", "E124", "START value (5) cannot be less than MINVALUE (10)"),
-        ("CREATE SEQUENCE s MAXVALUE 10 START 11;", "E124", "START value (11) cannot be greater than MAXVALUE (10)"),
-        ("CREATE SEQUENCE s AS smallint MAXVALUE 40000;", "E124", "MAXVALUE 40000 is out of range for sequence data type smallint"),
+        (
+            "CREATE SEQUENCE s MINVALUE 10 START 5;",
+            "E124",
+            "START value (5) cannot be less than MINVALUE (10)",
+        ),
+        (
+            "CREATE SEQUENCE s MAXVALUE 10 START 11;",
+            "E124",
+            "START value (11) cannot be greater than MAXVALUE (10)",
+        ),
+        (
+            "CREATE SEQUENCE s AS smallint MAXVALUE 40000;",
+            "E124",
+            "MAXVALUE 40000 is out of range for sequence data type smallint",
+        ),
         ("CREATE SEQUENCE s MINVALUE 5 MAXVALUE 5;", "E124", "MINVALUE (5) must be less than MAXVALUE (5)"),
         ("CREATE SEQUENCE s CACHE 0;", "E124", "CACHE (0) must be greater than zero"),
         ("CREATE SEQUENCE s AS numeric;", "E124", "a sequence is smallint, integer or bigint"),
-        ("CREATE SEQUENCE s OWNED BY tickets.id;", "E124", 'table tickets is not defined in the docs (did you mean "ticket"?)'),
+        (
+            "CREATE SEQUENCE s OWNED BY tickets.id;",
+            "E124",
+            'table tickets is not defined in the docs (did you mean "ticket"?)',
+        ),
         ("CREATE SEQUENCE s OWNED BY ticket.nope;", "E124", "table ticket has no column nope"),
         ("CREATE SEQUENCE ticket;", "E124", "has the name of a table or view"),
         ("CREATE SEQUENCE s; CREATE SEQUENCE s START 2;", "E111", "sequence s is defined twice"),

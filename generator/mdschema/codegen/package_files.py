@@ -197,11 +197,17 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
             0,
         )
     if ddl.sequences:
-        lines += ["", "# Sequences: (name, CREATE SEQUENCE, then OWNED BY and COMMENT ON once the tables exist)."]
+        lines += [
+            "",
+            "# Sequences: (name, CREATE SEQUENCE, then OWNED BY and COMMENT ON once the tables exist).",
+        ]
         lines += statement(
             "SEQUENCES: tuple[tuple[str, tuple[str, ...]], ...] = ",
             _tuple(
-                [Call("", (py_str(name), _tuple([py_str(sql) for sql in sqls]))) for name, sqls in ddl.sequences]
+                [
+                    Call("", (py_str(name), _tuple([py_str(sql) for sql in sqls])))
+                    for name, sqls in ddl.sequences
+                ]
             ),
             0,
         )

@@ -57,13 +57,13 @@ from mdschema.catalog.diff import (
     diff,
 )
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
+from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.migrations import policy_ops, safe, sequence_ops, view_ops
-from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
+from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
@@ -751,7 +751,7 @@ PHASES: Final = (
     ),
     Phase[IndexDropped | IndexChanged]("drop indexes", (IndexDropped, IndexChanged), each(_drop_index)),
     Phase("release sequences that change owner", (SequenceChanged,), sequence_ops.release_sequences),
-    Phase(
+    Phase[SequenceAdded | SequenceChanged](
         "create sequences, alter their parameters",
         (SequenceAdded, SequenceChanged),
         sequence_ops.create_sequences,
@@ -760,7 +760,9 @@ PHASES: Final = (
     Phase("drop tables, referencing ones first", (TableDropped,), _drop_tables),
     Phase("create tables, referenced ones first", (TableAdded,), _create_tables),
     Phase("add columns", (ColumnAdded,), each(_add_column)),
-    Phase("own sequences, their comments", (SequenceAdded, SequenceChanged), sequence_ops.own_sequences),
+    Phase[SequenceAdded | SequenceChanged](
+        "own sequences, their comments", (SequenceAdded, SequenceChanged), sequence_ops.own_sequences
+    ),
     Phase("change column types", (ColumnTypeChanged,), each(_change_type)),
     Phase("change column defaults", (ColumnDefaultChanged,), each(_change_default)),
     Phase("change nullability", (ColumnNullabilityChanged,), each(_change_nullability)),

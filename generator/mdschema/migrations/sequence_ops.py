@@ -89,7 +89,8 @@ def with_renames(changes: list[Any]) -> list[Any]:
 
 def rename_sequences(changes: Seq[SequenceRenamed], ctx: Any) -> list[Any]:
     return [
-        _sql(f"ALTER SEQUENCE {qk(c.before.name)} RENAME TO {qi(split_key(c.after.name)[1])}") for c in changes
+        _sql(f"ALTER SEQUENCE {qk(c.before.name)} RENAME TO {qi(split_key(c.after.name)[1])}")
+        for c in changes
     ]
 
 

@@ -49,9 +49,9 @@ from mdschema.catalog.diff import (
     TriggerDropped,
 )
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
+from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
@@ -283,10 +283,14 @@ def _classify(stmt: Any, owner: dict[str, str]) -> list[Statement]:
         return [Statement("CREATE FUNCTION", None, _name(stmt.funcname[-1]))]
     if kind in ("CreateSeqStmt", "AlterSeqStmt"):
         name = stmt.sequence.relname
-        owner = next((o.arg for o in stmt.options or () if o.defname == "owned_by"), None)
-        if owner is not None and len(owner) > 1:
-            table = _name(owner[-2])
-            return [Statement("SEQUENCE OWNED BY", table, f"{name} OWNED BY {table}.{_name(owner[-1])}", name=name)]
+        owned = next((o.arg for o in stmt.options or () if o.defname == "owned_by"), None)
+        if owned is not None and len(owned) > 1:
+            table = _name(owned[-2])
+            return [
+                Statement(
+                    "SEQUENCE OWNED BY", table, f"{name} OWNED BY {table}.{_name(owned[-1])}", name=name
+                )
+            ]
         return [Statement("SEQUENCE", None, name, name=name)]
     if kind in ("CreatePolicyStmt", "AlterPolicyStmt"):
         verb = "CREATE POLICY" if kind == "CreatePolicyStmt" else "ALTER POLICY"

@@ -34,7 +34,9 @@ _TYPE_NAMES: Final = {
     "int8": "bigint",
     "bigint": "bigint",
 }
-_OPTIONS: Final = frozenset({"as", "increment", "minvalue", "maxvalue", "start", "cache", "cycle", "owned_by"})
+_OPTIONS: Final = frozenset(
+    {"as", "increment", "minvalue", "maxvalue", "start", "cache", "cycle", "owned_by"}
+)
 _NO: Final = "no"  # NO MINVALUE / NO MAXVALUE: the default for the direction
 
 # nextval('s'), nextval('s'::regclass) as pglast deparses them: nextval(CAST('s' AS regclass))
@@ -234,8 +236,8 @@ def resolve_sequences(
     for name, raw in sorted(raws.items()):
         values = _resolved(raw, diag)
         owner, owner_span = owners[name]
-        owned_by = _owned_by(name, owner, owner_span, tables, diag)
-        if values is None or owned_by is False:
+        ok, owned_by = _owned_by(name, owner, owner_span, tables, diag)
+        if values is None or not ok:
             continue
         out.append(
             Sequence(
@@ -292,7 +294,10 @@ def _resolved(raw: RawSequence, diag: Collector) -> dict[str, Any] | None:
 
     type_ = _TYPE_NAMES.get((raw.type or "bigint").lower())
     if type_ is None:
-        refused(f"AS {raw.type}: a sequence is smallint, integer or bigint", "write AS smallint, integer or bigint")
+        refused(
+            f"AS {raw.type}: a sequence is smallint, integer or bigint",
+            "write AS smallint, integer or bigint",
+        )
         return None
     low, high = TYPE_RANGES[type_]
     increment = 1 if raw.increment is None else raw.increment
@@ -335,10 +340,11 @@ def _resolved(raw: RawSequence, diag: Collector) -> dict[str, Any] | None:
 
 def _owned_by(
     name: str, owner: tuple[str, str] | str | None, span: Span, tables: dict[str, Table], diag: Collector
-) -> tuple[str, str] | None | bool:
-    """The (table, column) owning the sequence, None for none; False (E124 reported) for a wrong one."""
+) -> tuple[bool, tuple[str, str] | None]:
+    """(True, the (table, column) owning the sequence or None for none); (False, None), with E124
+    reported, for a wrong one."""
     if owner is None or owner == "none":
-        return None
+        return True, None
     assert isinstance(owner, tuple)
     table_key, column = owner
     table = tables.get(table_key)
@@ -350,7 +356,7 @@ def _owned_by(
             + _did_you_mean(table_key, tables),
             "a sequence is owned by a column of the docs' own tables: define the table, or fix the name",
         )
-        return False
+        return False, None
     if column not in {c.name for c in table.columns}:
         diag.error(
             span,
@@ -359,7 +365,7 @@ def _owned_by(
             + _did_you_mean(column, {c.name for c in table.columns}),
             "name a column of the table",
         )
-        return False
+        return False, None
     if split_key(table_key)[0] != split_key(name)[0]:
         diag.error(
             span,
@@ -368,8 +374,8 @@ def _owned_by(
             "table it is linked to (PostgreSQL refuses it)",
             "create the sequence in the table's schema",
         )
-        return False
-    return table_key, column
+        return False, None
+    return True, (table_key, column)
 
 
 def _unknown(span: Span, what: str, name: str, known: dict[str, Any], diag: Collector) -> None:

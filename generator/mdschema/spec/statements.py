@@ -903,7 +903,9 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
         out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
         diag.error(
-            span, "E202", "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)"
+            span,
+            "E202",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)",
         )
 
 
