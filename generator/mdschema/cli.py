@@ -652,7 +652,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HAZARD",
         help="allow one kind of destructive change (drop_schema, drop_table, drop_column, drop_enum_label, "
-        "drop_extension, narrow_type, set_not_null, add_not_null_column, rewrite_table, add_exclude); "
+        "drop_extension, narrow_type, set_not_null, add_not_null_column, rewrite_table, add_exclude, "
+        "drop_sequence); "
         "repeatable",
     )
 

@@ -257,13 +257,14 @@ class Schema:
         table, enum or function of the docs; sorted."""
         used = {DEFAULT_SCHEMA, *(n.name for n in self.namespaces)}
         used |= {t.schema for t in self.tables} | {e.schema for e in self.enums}
-        used |= {f.schema for f in self.functions}
+        used |= {f.schema for f in self.functions} | {split_key(q.name)[0] for q in self.sequences}
         return tuple(sorted(used))
 
     views: tuple[View, ...] = ()  # created after what they read, in that order (spec/views.py)
     row_security: tuple[RowSecurity, ...] = ()  # tables with ENABLE / FORCE ROW LEVEL SECURITY, by name
     policies: tuple[Policy, ...] = ()  # by table, then name (spec/rls.py)
     external_functions: tuple[ExternalFunction, ...] = ()  # by signature (the config's)
+    sequences: tuple[Sequence, ...] = ()  # CREATE SEQUENCE of the docs, by key (spec/sequences.py)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
@@ -319,3 +320,21 @@ class Policy:
     sql: str  # CREATE POLICY … as mdschema builds it
     description: str | None  # COMMENT ON POLICY
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A CREATE SEQUENCE of the docs, its options resolved as PostgreSQL resolves them (pg_sequence holds
+    exactly these), with the ALTER SEQUENCE … OWNED BY and COMMENT ON SEQUENCE that go with it."""
+
+    name: str  # the key: s in public, app.s elsewhere
+    type: str  # smallint | integer | bigint
+    start: int
+    increment: int
+    min_value: int
+    max_value: int
+    cache: int
+    cycle: bool
+    owned_by: tuple[str, str] | None  # (table key, column)
+    description: str | None  # COMMENT ON SEQUENCE
+    span: Span  # the CREATE SEQUENCE

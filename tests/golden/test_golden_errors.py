@@ -96,6 +96,17 @@ MUST_SAY = {
         'spec/doc.md:19: error[E121]: index booking_room_idx on booking: COLLATE "C" on column room_id',
         "6 error(s)",
     ],
+    "sequence_mistakes": [
+        "spec/doc.md:8: error[E124]: sequence ticket_no: MAXVALUE 40000 is out of range for sequence",
+        "spec/doc.md:9: error[E111]: sequence ticket_no is defined twice (first at spec/doc.md:8)",
+        "spec/doc.md:10: error[E124]: sequence step: INCREMENT must not be zero",
+        "spec/doc.md:11: error[E124]: sequence window_seq: START value (30) cannot be greater than MAXVALUE",
+        "spec/doc.md:12: error[E124]: sequence orphan: OWNED BY tickets.id: table tickets is not defined",
+        'in the docs (did you mean "ticket"?)',
+        "spec/doc.md:14: error[E125]: column ticket.id: default nextval('ticket_seq') names a sequence",
+        "spec/doc.md:17: error[E125]: ALTER SEQUENCE orphan_seq: no doc creates sequence orphan_seq",
+        "7 error(s)",
+    ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [

@@ -509,7 +509,10 @@ def test_unterminated_dollar_quote_is_one_line_message() -> None:
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
-        ("CREATE SEQUENCE s;", "unsupported statement CREATE SEQUENCE"),
+        (
+            "ALTER SEQUENCE s RESTART;",
+            "unsupported statement ALTER SEQUENCE s (RESTART): a doc says what the sequence is",
+        ),
         ("DROP TABLE t;", "unsupported statement DROP"),
         ("CREATE TABLE m AS SELECT 1;", "unsupported statement CREATE TABLE AS"),
         ("CREATE DOMAIN d AS int;", "unsupported statement CREATE DOMAIN"),
@@ -517,7 +520,7 @@ def test_unterminated_dollar_quote_is_one_line_message() -> None:
         ("CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';", "unsupported statement CREATE PROCEDURE"),
         (
             "COMMENT ON INDEX i IS 'x';",
-            "unsupported statement COMMENT ON (only tables, columns, views and policies)",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)",
         ),
     ],
 )

@@ -44,6 +44,7 @@ from mdschema.catalog.diff import (
     TriggerDropped,
 )
 from mdschema.catalog.policies import POLICY_CHANGES
+from mdschema.catalog.sequences import SEQUENCE_CHANGES
 from mdschema.catalog.snapshot import (
     Column,
     Constraint,
@@ -60,6 +61,7 @@ from mdschema.migrations import plan as planner
 from mdschema.migrations.plan import PHASES, Context, Hazard, each, hazards_of, narrows, plan_direction
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.render import render_ops
+from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
 
 EMPTY = Snapshot((), (), (), (), ())
@@ -102,7 +104,8 @@ def test_every_kind_of_change_has_a_phase() -> None:
     handled = [kind for phase in PHASES for kind in phase.kinds]
     # detected renames are phases; declared renames (tables, columns, labels) wrap the phases in plan()
     assert set(handled) == {
-        *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt
+        *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt,
+        *SEQUENCE_CHANGES, SequenceRenamed,
     }  # fmt: skip
     assert not {TableRenamed, ColumnRenamed, EnumLabelRenamed} & set(handled)
     assert len({phase.name for phase in PHASES}) == len(PHASES)
@@ -131,8 +134,15 @@ def test_the_statement_order() -> None:
     assert before("drop views, dependents first", "drop constraints, foreign keys first")
     assert before("create or replace triggers", "create views, what they read first")
     assert before("create views, what they read first", "drop columns")
-    assert names[-6:] == [
+    # sequences: made before the tables whose defaults call nextval, owned once the columns exist,
+    # released before a table or column that would take them goes, dropped once no default uses them
+    assert before("create sequences, alter their parameters", "create tables, referenced ones first")
+    assert before("add columns", "own sequences, their comments")
+    assert before("release sequences that change owner", "drop tables, referencing ones first")
+    assert before("change column defaults", "drop sequences, once no default uses them")
+    assert names[-7:] == [
         "drop columns",
+        "drop sequences, once no default uses them",
         "drop functions",
         "drop enum types",
         "drop extensions",

@@ -42,6 +42,7 @@ CREATE UNIQUE INDEX item_seq_key_idx ON item (seq);
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE POLICY item_mine ON item USING (id > 0);
+CREATE SEQUENCE item_no;
 INSERT INTO parent VALUES (1);
 INSERT INTO item (id, name, qty, parent_id) VALUES (1, 'a', 1, 1);
 """
@@ -127,6 +128,8 @@ CASES: list[tuple[str, str, str, str | None]] = [
     ("ALTER POLICY item_mine ON item USING (id > 1)", "ALTER POLICY", "item", None),
     ("DROP POLICY item_mine ON item", "DROP POLICY", "item", None),
     ("ALTER TABLE item ENABLE ROW LEVEL SECURITY", "ROW LEVEL SECURITY", "item", None),
+    ("ALTER SEQUENCE item_no OWNED BY item.qty", "SEQUENCE OWNED BY", "item", None),
+    ("ALTER SEQUENCE item_no OWNED BY NONE", "SEQUENCE", "", None),
     ("ALTER TABLE item FORCE ROW LEVEL SECURITY", "ROW LEVEL SECURITY", "item", None),
     (
         "CREATE TABLE child (id integer PRIMARY KEY, p integer REFERENCES parent (id))",

@@ -88,6 +88,10 @@ Added: TypeAlias = (
 def describe(change: Change) -> str:
     """One human line, e.g. ``column story.title: type character varying(100) → character varying(300)``."""
     subject = change.subject
+    if subject.kind == "sequence":
+        from mdschema.catalog.sequences import describe_sequence
+
+        return describe_sequence(change)  # type: ignore[arg-type]
     if subject.kind == "view":
         from mdschema.catalog.views import describe_view
 
@@ -144,6 +148,10 @@ def describe(change: Change) -> str:
 def describe_drift(change: Change) -> str:
     """The same change read as the live database (``current``) against the docs (``desired``), e.g.
     ``story.title is character varying(100) in the database, character varying(300) in the docs``."""
+    if change.subject.kind == "sequence":
+        from mdschema.catalog.sequences import describe_sequence
+
+        return describe_sequence(change, drift=True)  # type: ignore[arg-type]
     if change.subject.kind == "view":
         from mdschema.catalog.views import describe_view
 

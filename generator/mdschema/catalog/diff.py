@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, TypeVar
 
 from mdschema.catalog.policies import diff_row_security  # as views: catalog/policies.py
+from mdschema.catalog.sequences import diff_sequences  # as policies: catalog/sequences.py
 from mdschema.catalog.snapshot import (
     Column,
     Constraint,
@@ -41,6 +42,7 @@ SubjectKind: TypeAlias = Literal[
     "view",
     "policy",
     "row security",
+    "sequence",
 ]
 
 
@@ -552,6 +554,7 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
         *_diff_triggers(current, desired),
         *_diff_views(current, desired),
         *diff_row_security(current, desired, Subject),  # type: ignore[list-item,arg-type]
+        *diff_sequences(current, desired, Subject),  # type: ignore[list-item,arg-type]
     ]
     # stable: within one table and kind, the order of generation (column order, then names) is kept
     return tuple(sorted(changes, key=_sort_key))

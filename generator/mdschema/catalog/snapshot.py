@@ -135,6 +135,23 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Sequence:
+    """A sequence's parameters as pg_sequence holds them, its owning column and comment (catalog/
+    sequence_rows.py reads it; identity columns' sequences are their columns')."""
+
+    name: str
+    type: str  # smallint | integer | bigint
+    start: int
+    increment: int
+    min_value: int
+    max_value: int
+    cache: int
+    cycle: bool
+    owned_by: tuple[str, str] | None  # (table, column): pg_depend deptype 'a'
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
@@ -145,6 +162,7 @@ class Snapshot:
     views: tuple[View, ...] = ()  # by name
     row_security: tuple[RowSecurity, ...] = ()  # by table: only tables with it enabled or forced
     policies: tuple[Policy, ...] = ()  # by (table, name)
+    sequences: tuple[Sequence, ...] = ()  # by name; serials' included
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -273,6 +291,7 @@ def snapshot(
     key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
     table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
     from mdschema.catalog.policy_rows import read_policies, read_row_security
+    from mdschema.catalog.sequence_rows import read_sequences
     from mdschema.catalog.view_rows import read_views
 
     idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
@@ -334,6 +353,9 @@ def snapshot(
             views=tuple(_view(**fields) for fields in read_views(rows, home)),
             row_security=tuple(RowSecurity(**fields) for fields in read_row_security(rows, names)),
             policies=tuple(Policy(**fields) for fields in read_policies(rows, names)),
+            sequences=tuple(
+                Sequence(**fields) for fields in read_sequences(rows, read, key, names, excluded)
+            ),
         )
 
 

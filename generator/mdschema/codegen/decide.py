@@ -245,6 +245,7 @@ class DdlModule:
     row_security: tuple[tuple[str, str], ...] = ()  # (table, ALTER TABLE … ROW LEVEL SECURITY)
     policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
     external_functions: tuple[str, ...] = ()  # signatures of the functions the platform provides
+    sequences: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, CREATE SEQUENCE, then OWNED BY, comment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -915,6 +916,7 @@ def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]
 
 def decide_ddl(schema: Schema) -> DdlModule:
     from mdschema.codegen.policy_sql import policy_statements, row_security_statement
+    from mdschema.codegen.sequence_sql import sequence_statements
 
     renames: list[tuple[str, str, str, str]] = []
     for t in schema.tables:
@@ -939,6 +941,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         row_security=tuple((r.table, row_security_statement(r)) for r in schema.row_security),
         policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
         external_functions=tuple(f.signature for f in schema.external_functions),
+        sequences=tuple((q.name, sequence_statements(q)) for q in schema.sequences),
     )
 
 

@@ -223,8 +223,25 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
             ),
             0,
         )
+    if ddl.sequences:
+        lines += [
+            "",
+            "# Sequences: (name, CREATE SEQUENCE, then OWNED BY and COMMENT ON once the tables exist).",
+        ]
+        lines += statement(
+            "SEQUENCES: tuple[tuple[str, tuple[str, ...]], ...] = ",
+            _tuple(
+                [
+                    Call("", (py_str(name), _tuple([py_str(sql) for sql in sqls])))
+                    for name, sqls in ddl.sequences
+                ]
+            ),
+            0,
+        )
     if _has_objects(ddl):
         lines += _DDL_EVENTS
+        if ddl.sequences:
+            lines += _SEQUENCE_EVENTS
         if ddl.views:
             lines += _VIEW_EVENTS
         if ddl.row_security or ddl.policies:
@@ -299,9 +316,22 @@ _POLICY_EVENTS = (
 )
 
 
+# Sequences after the schemas, before the tables (a column default calls nextval); owned and commented
+# once the tables exist; dropped after them (a sequence a table owns went with it: IF EXISTS).
+_SEQUENCE_EVENTS = (
+    "for _sequence, _statements in SEQUENCES:",
+    '    _on("before_create", _statements[0])',
+    "    for _sql in _statements[1:]:",
+    '        _on("after_create", _sql)',
+    "for _sequence, _statements in reversed(SEQUENCES):",
+    '    _on("after_drop", f"DROP SEQUENCE IF EXISTS {_quoted_key(_sequence)}")',
+)
+
+
 def _has_objects(ddl: DdlModule) -> bool:
     return bool(
-        ddl.extensions
+        ddl.sequences
+        or ddl.extensions
         or ddl.functions
         or ddl.triggers
         or ddl.schemas

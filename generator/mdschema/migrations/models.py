@@ -118,7 +118,10 @@ def models_script(models: Any) -> bytes:
         return ";\n".join(ddl_script(models.Base.metadata)).encode()
     ddl = models.ddl
     parts = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e)}" for e in ddl.EXTENSIONS]
+    sequences = getattr(ddl, "SEQUENCES", ())
+    parts += [statements[0] for _, statements in sequences]
     parts += ddl_script(models.Base.metadata)
+    parts += [sql for _, statements in sequences for sql in statements[1:]]
     parts += [sql for _, sql in ddl.FUNCTIONS]
     parts += [sql for _, _, sql in ddl.TRIGGERS]
     parts += [sql for _, _, statements in getattr(ddl, "VIEWS", ()) for sql in statements]

@@ -57,11 +57,13 @@ from mdschema.catalog.diff import (
     diff,
 )
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
+from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.migrations import policy_ops, safe, view_ops
+from mdschema.migrations import policy_ops, safe, sequence_ops, view_ops
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
+from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
 from mdschema.util.graph import cyclic_edges, topological_order
 from mdschema.util.sql_text import quote_ident as qi
@@ -90,6 +92,7 @@ HazardKind: TypeAlias = Literal[
     "add_not_null_column",
     "rewrite_table",
     "add_exclude",
+    "drop_sequence",
 ]
 HAZARD_KINDS: Final[tuple[HazardKind, ...]] = get_args(HazardKind)
 
@@ -125,6 +128,9 @@ def hazards_of(changes: Iterable[Change], current: Snapshot) -> list[Hazard]:
                 out.append(Hazard("drop_schema", c.subject, detail))
             case TableDropped():
                 out.append(Hazard("drop_table", c.subject, "drops the table and all its rows"))
+            case SequenceDropped():
+                detail = "drops the sequence and its current value (a table that goes takes its own)"
+                out.append(Hazard("drop_sequence", c.subject, detail))
             case ColumnDropped():
                 out.append(Hazard("drop_column", c.subject, "drops the column and its data"))
             case EnumLabelsChanged(before=before, after=after):
@@ -731,6 +737,7 @@ def _update_extension(c: ExtensionVersionChanged, ctx: Context) -> list[Op]:
 PHASES: Final = (
     Phase("rename constraints", (ConstraintRenamed,), each(_rename_constraint)),
     Phase("rename indexes", (IndexRenamed,), each(_rename_index)),
+    Phase("rename sequences", (SequenceRenamed,), sequence_ops.rename_sequences),
     Phase("create schemas", (SchemaAdded,), each(_create_schema)),
     Phase("drop views, dependents first", (ViewDropped, ViewChanged, ViewRebuilt), view_ops.drop_views),
     Phase("drop policies", (PolicyDropped, PolicyChanged, PolicyRebuilt), policy_ops.drop_policies),
@@ -744,10 +751,19 @@ PHASES: Final = (
         each(_drop_constraint, order=_foreign_keys_first),
     ),
     Phase[IndexDropped | IndexChanged]("drop indexes", (IndexDropped, IndexChanged), each(_drop_index)),
+    Phase("release sequences that change owner", (SequenceChanged,), sequence_ops.release_sequences),
+    Phase[SequenceAdded | SequenceChanged](
+        "create sequences, alter their parameters",
+        (SequenceAdded, SequenceChanged),
+        sequence_ops.create_sequences,
+    ),
     Phase("drop foreign keys among dropped tables", (TableDropped,), _drop_foreign_keys_among),
     Phase("drop tables, referencing ones first", (TableDropped,), _drop_tables),
     Phase("create tables, referenced ones first", (TableAdded,), _create_tables),
     Phase("add columns", (ColumnAdded,), each(_add_column)),
+    Phase[SequenceAdded | SequenceChanged](
+        "own sequences, their comments", (SequenceAdded, SequenceChanged), sequence_ops.own_sequences
+    ),
     Phase("change column types", (ColumnTypeChanged,), each(_change_type)),
     Phase("change column defaults", (ColumnDefaultChanged,), each(_change_default)),
     Phase("change nullability", (ColumnNullabilityChanged,), each(_change_nullability)),
@@ -775,6 +791,7 @@ PHASES: Final = (
         policy_ops.create_policies,
     ),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
+    Phase("drop sequences, once no default uses them", (SequenceDropped,), sequence_ops.drop_sequences),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
     Phase("drop extensions", (ExtensionDropped,), each(_drop_extension)),
@@ -810,8 +827,10 @@ def plan_direction(
 
 
 def _with_rebuilds(changes: Iterable[Any], current: Snapshot, target: Snapshot) -> list[Any]:
-    """`changes` plus the views and policies dropped and created again because what they read changes."""
-    return policy_ops.with_rebuilds(view_ops.with_rebuilds(list(changes), current, target), current, target)
+    """`changes` plus the views and policies dropped and created again because what they read changes;
+    sequences identical but for the name as renames."""
+    changes = sequence_ops.with_renames(list(changes))
+    return policy_ops.with_rebuilds(view_ops.with_rebuilds(changes, current, target), current, target)
 
 
 def plan(
@@ -868,11 +887,12 @@ def _summary_line(change: Change, server_version: int) -> str:
 def _table_sql(t: Table) -> list[str]:
     """CREATE TABLE … exactly as the catalog describes it, then its constraints, indexes, comments."""
     cols = [_column_sql(c) for c in t.columns]
-    # serial columns: their sequence went with the table, so it comes back first and is owned again
+    # serial columns: their sequence went with the table; sequence_ops makes it first, with its parameters
+    # (this IF NOT EXISTS then finds it)
     serials = [(c.name, m.group(1)) for c in t.columns if c.default and (m := _NEXTVAL.match(c.default))]
     out = [f"CREATE SEQUENCE IF NOT EXISTS {seq}" for _, seq in serials]
     out.append(f"CREATE TABLE {qk(t.name)} ({', '.join(cols)})")
-    out += [f"ALTER SEQUENCE {seq} OWNED BY {qk(t.name)}.{qi(col)}" for col, seq in serials]
+    # (OWNED BY as the catalog has it: migrations/sequence_ops.py, once the columns exist)
     out += [_add_constraint_sql(t.name, con) for con in _constraint_order(t.constraints) if con.kind != "f"]
     out += [_unqualified(i.definition) for i in t.indexes]
     out += _comment_sql(t)

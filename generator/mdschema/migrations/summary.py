@@ -49,9 +49,11 @@ from mdschema.catalog.diff import (
     TriggerDropped,
 )
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
+from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
 from mdschema.migrations.policy_ops import PolicyRebuilt
+from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
 
 if TYPE_CHECKING:
@@ -122,7 +124,8 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "DROP EXTENSION": (None, None),
     "CREATE FUNCTION": (None, None),
     "DROP FUNCTION": (None, None),
-    "SEQUENCE": (None, None),
+    "SEQUENCE": (None, None),  # CREATE / ALTER / DROP / RENAME SEQUENCE: the sequence only
+    "SEQUENCE OWNED BY": ("ACCESS SHARE", None),  # ALTER SEQUENCE … OWNED BY t.c: reads the table
     "CREATE POLICY": ("ACCESS EXCLUSIVE", None),
     "ALTER POLICY": ("ACCESS EXCLUSIVE", None),
     "DROP POLICY": ("ACCESS EXCLUSIVE", None),
@@ -279,7 +282,16 @@ def _classify(stmt: Any, owner: dict[str, str]) -> list[Statement]:
     if kind == "CreateFunctionStmt":
         return [Statement("CREATE FUNCTION", None, _name(stmt.funcname[-1]))]
     if kind in ("CreateSeqStmt", "AlterSeqStmt"):
-        return [Statement("SEQUENCE", None, stmt.sequence.relname)]
+        name = stmt.sequence.relname
+        owned = next((o.arg for o in stmt.options or () if o.defname == "owned_by"), None)
+        if owned is not None and len(owned) > 1:
+            table = _name(owned[-2])
+            return [
+                Statement(
+                    "SEQUENCE OWNED BY", table, f"{name} OWNED BY {table}.{_name(owned[-1])}", name=name
+                )
+            ]
+        return [Statement("SEQUENCE", None, name, name=name)]
     if kind in ("CreatePolicyStmt", "AlterPolicyStmt"):
         verb = "CREATE POLICY" if kind == "CreatePolicyStmt" else "ALTER POLICY"
         table = stmt.table.relname
@@ -390,7 +402,7 @@ def _drop(stmt: Any, owner: dict[str, str]) -> list[Statement]:
     if t == enums.ObjectType.OBJECT_FUNCTION:
         return [Statement("DROP FUNCTION", None, "function") for _ in names or [""]]
     if t == enums.ObjectType.OBJECT_SEQUENCE:
-        return [Statement("SEQUENCE", None, n) for n in names]
+        return [Statement("SEQUENCE", None, n, name=n) for n in names]
     if t == enums.ObjectType.OBJECT_POLICY:  # objects: ((table, policy),)
         out = []
         for obj in stmt.objects or ():
@@ -413,6 +425,8 @@ def _rename(stmt: Any, owner: dict[str, str]) -> Statement:
         return Statement("RENAME COLUMN", rel, f"{rel}.{stmt.subname} → {stmt.newname}", column=stmt.subname)
     if t == enums.ObjectType.OBJECT_TABLE:
         return Statement("RENAME TABLE", rel, f"{rel} → {stmt.newname}", name=rel)
+    if t == enums.ObjectType.OBJECT_SEQUENCE and rel is not None:
+        return Statement("SEQUENCE", None, f"{rel} → {stmt.newname}", name=rel)
     if t == enums.ObjectType.OBJECT_TYPE:
         return Statement(
             "ALTER TYPE",
@@ -438,6 +452,7 @@ _COUNTED: Final[tuple[tuple[str, tuple[type, ...], tuple[type, ...], tuple[type,
     ("view", (ViewAdded,), (ViewDropped,), (ViewChanged, ViewRebuilt)),
     ("policy", (PolicyAdded,), (PolicyDropped,), (PolicyChanged, PolicyRebuilt)),
     ("row-level security", (), (), (RowSecurityChanged,)),
+    ("sequence", (SequenceAdded,), (SequenceDropped,), (SequenceChanged, SequenceRenamed)),
 )
 _PLURAL: Final = {"index": "indexes", "policy": "policies", "row-level security": "row-level security"}
 
@@ -491,6 +506,8 @@ def _concerns(s: Statement, subject: Subject) -> bool:
         return s.name == subject.name and s.kind in ("CREATE TYPE", "ALTER TYPE", "DROP TYPE")
     if subject.kind == "extension":
         return s.name == subject.name and "EXTENSION" in s.kind
+    if subject.kind == "sequence":
+        return s.kind.startswith("SEQUENCE") and s.name == subject.name.rpartition(".")[2]
     return False
 
 

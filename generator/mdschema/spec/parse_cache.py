@@ -25,6 +25,7 @@ from typing import Any
 from mdschema.errors import Diagnostic, Span
 from mdschema.schema import ExcludeElement, IndexElement
 from mdschema.spec import raw as raw_records
+from mdschema.spec import sequences as sequence_records
 from mdschema.spec import views as view_records
 from mdschema.spec.markdown import Doc, Heading, SqlBlock
 from mdschema.spec.statements import Out
@@ -42,7 +43,7 @@ def _types() -> dict[str, type]:
     kinds: list[type] = [Span, Diagnostic, IndexElement, ExcludeElement, Doc, Heading, SqlBlock]
     kinds += [
         kind
-        for module in (raw_records, view_records)
+        for module in (raw_records, view_records, sequence_records)
         for kind in vars(module).values()
         if isinstance(kind, type) and is_dataclass(kind) and kind.__module__ == module.__name__
     ]

@@ -149,6 +149,7 @@ class Parsed:
     schemas: tuple[RawSchema, ...] = ()  # CREATE SCHEMA
     views: tuple[Any, ...] = ()  # spec.views.RawView and RawViewComment records
     rls: tuple[Any, ...] = ()  # RawRowSecurity, RawPolicy and RawPolicyComment records
+    sequences: tuple[Any, ...] = ()  # spec.sequences.RawSequence, RawSequenceOwner, RawSequenceComment
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
 from mdschema.spec.rls import resolve_policies, resolve_row_security
+from mdschema.spec.sequences import check_nextval, resolve_sequences
 from mdschema.spec.views import resolve_views
 from mdschema.spec.views import split_indexes as split_view_indexes
 from mdschema.util.graph import cyclic_edges, topological_order
@@ -127,6 +128,9 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
     named = _named(parsed, final, diag)
     row_security = resolve_row_security(parsed, set(final), diag)
     _check_schemas_created(namespaces, final, enums, named[1], diag)
+    view_keys = {getattr(v, "name", "") for v in parsed.views}
+    seqs = resolve_sequences(parsed.sequences, final, set(final) | view_keys, set(namespaces), diag)
+    check_nextval(final, seqs, set(external) | unmanaged, diag)
     schema = Schema(
         tables=_dependency_order(final),
         enums=tuple(sorted(enums.values(), key=lambda e: e.name)),
@@ -148,6 +152,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         row_security=row_security,
         policies=resolve_policies(parsed, set(final), row_security, config.roles, diag),
         external_functions=tuple(ExternalFunction(*f) for f in config.external_functions),
+        sequences=seqs,
     )
     check_limits(schema, diag)
     _check_external_functions(schema, config, diag)

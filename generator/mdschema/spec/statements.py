@@ -14,6 +14,7 @@ from typing import Any
 
 import mdschema.spec.pg_names as naming
 import mdschema.spec.rls as rls
+import mdschema.spec.sequences as sequences
 import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
 from mdschema.schema import ExcludeElement, IndexElement
@@ -87,6 +88,7 @@ class Out:
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
     views: list[Any] = field(default_factory=list)  # spec.views records
     rls: list[Any] = field(default_factory=list)  # row-level security and policies (spec.rls)
+    sequences: list[Any] = field(default_factory=list)  # CREATE / ALTER SEQUENCE, COMMENT ON (spec.sequences)
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
     def parsed(self) -> Parsed:
@@ -101,6 +103,7 @@ class Out:
             schemas=tuple(self.schemas),
             views=tuple(self.views),
             rls=tuple(self.rls),
+            sequences=tuple(self.sequences),
         )
 
 
@@ -313,7 +316,8 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Colle
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, views, indexes, enums, extensions, functions, triggers and policies; "
+        "mdschema manages tables, views, indexes, enums, sequences, extensions, functions, triggers and "
+        "policies; "
         "move other SQL out of ```sql blocks or into a ```text block",
     )
 
@@ -893,6 +897,12 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
             key = object_key(names[-3] if len(names) > 2 else None, names[-2])
             out.rls.append(rls.RawPolicyComment(key, names[-1], node.comment, span))
         return
+    if node.objtype == ObjectType.OBJECT_SEQUENCE and names:
+        seq_schema = names[-2] if len(names) > 1 else None
+        if _named_ok(span, "sequence", seq_schema, names[-1], diag):
+            key = object_key(seq_schema, names[-1])
+            out.sequences.append(sequences.RawSequenceComment(key, node.comment, span))
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
@@ -900,7 +910,9 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
         out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
         diag.error(
-            span, "E202", "unsupported statement COMMENT ON (only tables, columns, views and policies)"
+            span,
+            "E202",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)",
         )
 
 
@@ -997,6 +1009,27 @@ def _create_schema(b: _Block, node: Any, start: int, end: int, out: Out, diag: C
     out.schemas.append(RawSchema(name, span, bool(node.if_not_exists)))
 
 
+def _create_sequence(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    span = b.span(start)
+    rel = node.sequence
+    if not _named_ok(span, "sequence", rel.schemaname, rel.relname, diag):
+        return
+    key = object_key(rel.schemaname, rel.relname)
+    record = sequences.sequence_record(node, key, object_key, span, diag)
+    if record is not None:
+        out.sequences.append(record)
+
+
+def _alter_sequence(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    span = b.span(start)
+    rel = node.sequence
+    if not _named_ok(span, "sequence", rel.schemaname, rel.relname, diag):
+        return
+    record = sequences.alter_record(node, object_key(rel.schemaname, rel.relname), object_key, span, diag)
+    if record is not None:
+        out.sequences.append(record)
+
+
 _Handler = Callable[[_Block, Any, int, int, Out, Collector], None]
 # One handler per statement kind: (block, node, start and end offset in the block, records, diagnostics).
 _HANDLERS: dict[str, _Handler] = {
@@ -1012,4 +1045,6 @@ _HANDLERS: dict[str, _Handler] = {
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_matview,
     "CreatePolicyStmt": _create_policy,
+    "CreateSeqStmt": _create_sequence,
+    "AlterSeqStmt": _alter_sequence,
 }
