@@ -19,20 +19,12 @@ from typing import Any, Final
 
 from mdschema.errors import Collector, Span
 from mdschema.schema import Sequence, Table, split_key
+from mdschema.spec.pg_types import known_base
 
 TYPE_RANGES: Final = {
     "smallint": (-32768, 32767),
     "integer": (-2147483648, 2147483647),
     "bigint": (-9223372036854775808, 9223372036854775807),
-}
-_TYPE_NAMES: Final = {
-    "int2": "smallint",
-    "smallint": "smallint",
-    "int4": "integer",
-    "int": "integer",
-    "integer": "integer",
-    "int8": "bigint",
-    "bigint": "bigint",
 }
 _OPTIONS: Final = frozenset(
     {"as", "increment", "minvalue", "maxvalue", "start", "cache", "cycle", "owned_by"}
@@ -292,8 +284,9 @@ def _resolved(raw: RawSequence, diag: Collector) -> dict[str, Any] | None:
     def refused(message: str, hint: str) -> None:
         diag.error(raw.span, "E124", f"sequence {raw.name}: {message} (PostgreSQL refuses it)", hint)
 
-    type_ = _TYPE_NAMES.get((raw.type or "bigint").lower())
-    if type_ is None:
+    written = (raw.type or "bigint").lower()  # a serial is no type (AS serial: PostgreSQL refuses it)
+    type_ = None if "serial" in written else known_base(written)
+    if type_ not in TYPE_RANGES:
         refused(
             f"AS {raw.type}: a sequence is smallint, integer or bigint",
             "write AS smallint, integer or bigint",
