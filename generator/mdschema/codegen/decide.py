@@ -243,6 +243,7 @@ class DdlModule:
     views: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, VIEW | MATERIALIZED VIEW, statements)
     row_security: tuple[tuple[str, str], ...] = ()  # (table, ALTER TABLE … ROW LEVEL SECURITY)
     policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
+    domains: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, statements), before the tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -892,6 +893,7 @@ def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 def decide_ddl(schema: Schema) -> DdlModule:
+    from mdschema.codegen.domain_sql import domain_statements
     from mdschema.codegen.policy_sql import policy_statements, row_security_statement
 
     renames: list[tuple[str, str, str, str]] = []
@@ -916,6 +918,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         views=decide_views(schema),
         row_security=tuple((r.table, row_security_statement(r)) for r in schema.row_security),
         policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
+        domains=tuple((d.name, domain_statements(d)) for d in schema.domains),
     )
 
 

@@ -115,6 +115,7 @@ def models_script(models: Any) -> bytes:
         return ";\n".join(ddl_script(models.Base.metadata)).encode()
     ddl = models.ddl
     parts = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e)}" for e in ddl.EXTENSIONS]
+    parts += [sql for _, statements in getattr(ddl, "DOMAINS", ()) for sql in statements]
     parts += ddl_script(models.Base.metadata)
     parts += [sql for _, sql in ddl.FUNCTIONS]
     parts += [sql for _, _, sql in ddl.TRIGGERS]

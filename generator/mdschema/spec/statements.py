@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import mdschema.spec.domains as domains
 import mdschema.spec.pg_names as naming
+import mdschema.spec.pg_types as pg_types
 import mdschema.spec.rls as rls
 import mdschema.spec.views as views
 from mdschema.errors import Collector, Span
@@ -26,6 +28,10 @@ from mdschema.spec.raw import (
     RawColumn,
     RawComment,
     RawConstraint,
+    RawDomain,
+    RawDomainCheck,
+    RawDomainComment,
+    RawDomainConstraint,
     RawEnum,
     RawIndex,
     RawNamed,
@@ -87,6 +93,7 @@ class Out:
     skipped: list[tuple[Span, str]] = field(default_factory=list)  # statements that are not schema
     views: list[Any] = field(default_factory=list)  # spec.views records
     rls: list[Any] = field(default_factory=list)  # row-level security and policies (spec.rls)
+    domains: list[Any] = field(default_factory=list)  # CREATE / ALTER DOMAIN, COMMENT ON DOMAIN
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
     def parsed(self) -> Parsed:
@@ -101,6 +108,7 @@ class Out:
             schemas=tuple(self.schemas),
             views=tuple(self.views),
             rls=tuple(self.rls),
+            domains=tuple(self.domains),
         )
 
 
@@ -313,8 +321,8 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Colle
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, views, indexes, enums, extensions, functions, triggers and policies; "
-        "move other SQL out of ```sql blocks or into a ```text block",
+        "mdschema manages tables, views, indexes, enums, domains, extensions, functions, triggers and "
+        "policies; move other SQL out of ```sql blocks or into a ```text block",
     )
 
 
@@ -886,6 +894,12 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
             key = object_key(names[-3] if len(names) > 2 else None, names[-2])
             out.rls.append(rls.RawPolicyComment(key, names[-1], node.comment, span))
         return
+    if node.objtype == ObjectType.OBJECT_DOMAIN:
+        names = [str(n.sval) for n in obj.names]
+        if _named_ok(span, "domain", names[-2] if len(names) > 1 else None, names[-1], diag):
+            key = object_key(names[-2] if len(names) > 1 else None, names[-1])
+            out.domains.append(RawDomainComment(key, node.comment, span))
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
@@ -893,7 +907,9 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
         out.comments.append(RawComment(key, names[-1], node.comment, span, schema))
     else:
         diag.error(
-            span, "E202", "unsupported statement COMMENT ON (only tables, columns, views and policies)"
+            span,
+            "E202",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies and domains)",
         )
 
 
@@ -990,6 +1006,79 @@ def _create_schema(b: _Block, node: Any, start: int, end: int, out: Out, diag: C
     out.schemas.append(RawSchema(name, span, bool(node.if_not_exists)))
 
 
+def _create_domain(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    """CREATE DOMAIN: the parts as written; spec.domains resolves them."""
+    from pglast.enums import ConstrType
+
+    span = b.span(start)
+    schema, name = _schema_of(node.domainname), _last(node.domainname)
+    if not _named_ok(span, "domain", schema, name, diag):
+        return
+    at = node.typeName.location
+    base = _type(b, node.typeName, b.base + at if isinstance(at, int) and at >= 0 else start)
+    problems: list[tuple[str, str, str]] = []
+    default_node, not_null, null = None, False, False
+    checks: list[RawDomainCheck] = []
+    for c in node.constraints or ():
+        if c.contype == ConstrType.CONSTR_DEFAULT:
+            default_node = c.raw_expr
+        elif c.contype == ConstrType.CONSTR_NOTNULL:
+            not_null = True
+        elif c.contype == ConstrType.CONSTR_NULL:
+            null = True
+        elif c.contype == ConstrType.CONSTR_CHECK:
+            problems += domains.check_problems(c.raw_expr)
+            checks.append(RawDomainCheck(c.conname, deparse(c.raw_expr), span))
+        else:  # pragma: no cover - the grammar has no other domain constraint
+            problems.append(("E122", f"{c.contype.name} is not a domain constraint", "leave it out"))
+    if not_null and null:
+        problems.append(("E122", "both NULL and NOT NULL", "keep one (NULL is the default: leave it out)"))
+    known = pg_types.known_base(base.names[-1]) is not None and not base.bad_args
+    if known and default_node is not None and pg_types.modifier_problem(base.names[-1], base.args) is None:
+        made = pg_types.make_type(base.names[-1], base.args, base.array)
+        wrong = domains.default_problem(made, default_node)
+        if wrong is not None:
+            problems.append(("E122", *wrong))
+    collation = _collation(node.collClause, span, f"domain {name}", diag)
+    default = deparse(default_node) if default_node is not None else None
+    out.domains.append(
+        RawDomain(name, schema, base, collation, default, not_null, tuple(checks), span, tuple(problems))
+    )
+
+
+def _alter_domain(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    """ALTER DOMAIN … ADD [CONSTRAINT name] CHECK (…): added to the domain; any other ALTER DOMAIN is E202
+    (the doc says what the domain is; revisions alter it)."""
+    span = b.span(start)
+    schema, name = _schema_of(node.typeName), _last(node.typeName)
+    if not _named_ok(span, "domain", schema, name, diag):
+        return
+    c = node.def_
+    if node.subtype != "C" or c is None or type(c).__name__ != "Constraint":
+        diag.error(
+            span,
+            "E202",
+            f"unsupported statement ALTER DOMAIN {name}: a doc says what the domain is",
+            "write the domain as it should be in its CREATE DOMAIN (ALTER DOMAIN … ADD CONSTRAINT … CHECK "
+            "is read too); revisions alter it when it changes",
+        )
+        return
+    for code, message, hint in domains.check_problems(c.raw_expr):
+        diag.error(span, code, f"domain {object_key(schema, name)}: {message}", hint)
+        return
+    if c.skip_validation:
+        diag.error(
+            span,
+            "E122",
+            f"domain {object_key(schema, name)}: ADD CONSTRAINT … NOT VALID in a doc",
+            "write the CHECK without NOT VALID: the docs say what the domain is; the lock-safe revisions "
+            "add it NOT VALID and validate it themselves",
+        )
+        return
+    check = RawDomainCheck(c.conname, deparse(c.raw_expr), span)
+    out.domains.append(RawDomainConstraint(object_key(schema, name), check))
+
+
 _Handler = Callable[[_Block, Any, int, int, Out, Collector], None]
 # One handler per statement kind: (block, node, start and end offset in the block, records, diagnostics).
 _HANDLERS: dict[str, _Handler] = {
@@ -1005,4 +1094,6 @@ _HANDLERS: dict[str, _Handler] = {
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_matview,
     "CreatePolicyStmt": _create_policy,
+    "CreateDomainStmt": _create_domain,
+    "AlterDomainStmt": _alter_domain,
 }
