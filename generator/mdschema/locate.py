@@ -35,6 +35,8 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
         return next((x.span for x in schema.extensions if x.name == name), None)
     if kind == "schema":
         return next((n.span for n in schema.namespaces if n.name == name), None)
+    if kind == "domain":
+        return next((d.span for d in schema.domains if d.name == name), None)
     if kind == "policy":
         policy = next((p for p in schema.policies if p.table == subject.table and p.name == name), None)
         if policy is not None:

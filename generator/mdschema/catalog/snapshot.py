@@ -135,6 +135,20 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """A domain as PostgreSQL prints it (catalog/domain_rows.py reads it); its columns are the tables'
+    columns whose type (format_type) is its name."""
+
+    name: str  # the key
+    base: str  # format_type(typbasetype, typtypmod)
+    not_null: bool  # typnotnull
+    default: str | None  # pg_get_expr(typdefaultbin)
+    collation: str | None  # a collation that is not the base type's own
+    checks: tuple[tuple[str, str], ...]  # (conname, pg_get_constraintdef) of each CHECK, by name
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
@@ -145,6 +159,7 @@ class Snapshot:
     views: tuple[View, ...] = ()  # by name
     row_security: tuple[RowSecurity, ...] = ()  # by table: only tables with it enabled or forced
     policies: tuple[Policy, ...] = ()  # by (table, name)
+    domains: tuple[Domain, ...] = ()  # by name
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -272,6 +287,7 @@ def snapshot(
     """Read schema ``schema`` — or every schema of ``schemas`` (`ALL_SCHEMAS`: all the database's own), by
     key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
     table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
+    from mdschema.catalog.domain_rows import read_domains
     from mdschema.catalog.policy_rows import read_policies, read_row_security
     from mdschema.catalog.view_rows import read_views
 
@@ -334,6 +350,7 @@ def snapshot(
             views=tuple(_view(**fields) for fields in read_views(rows, home)),
             row_security=tuple(RowSecurity(**fields) for fields in read_row_security(rows, names)),
             policies=tuple(Policy(**fields) for fields in read_policies(rows, names)),
+            domains=tuple(Domain(**fields) for fields in read_domains(rows, read, key)),
         )
 
 

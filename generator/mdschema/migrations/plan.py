@@ -56,10 +56,11 @@ from mdschema.catalog.diff import (
     TriggerDropped,
     diff,
 )
+from mdschema.catalog.domains import DomainAdded, DomainChanged, DomainDropped
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.migrations import policy_ops, safe, view_ops
+from mdschema.migrations import domain_ops, policy_ops, safe, view_ops
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.migrations.view_ops import ViewRebuilt
@@ -736,6 +737,8 @@ PHASES: Final = (
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
+    Phase("create domains", (DomainAdded,), domain_ops.create_domains),
+    Phase("alter domains", (DomainChanged,), domain_ops.alter_domains),
     Phase("drop triggers", (TriggerDropped,), each(_drop_trigger)),
     Phase[ConstraintDropped | ConstraintChanged](
         "drop constraints, foreign keys first",
@@ -774,6 +777,7 @@ PHASES: Final = (
         policy_ops.create_policies,
     ),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
+    Phase("drop domains, once no column uses them", (DomainDropped,), domain_ops.drop_domains),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
     Phase("drop extensions", (ExtensionDropped,), each(_drop_extension)),
@@ -839,6 +843,7 @@ def plan(
         + plan_direction(back, desired, current, None, server_version, on)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current)
+        + [Hazard(kind, subject, detail) for kind, subject, detail in domain_ops.hazards(changes, current)]
         + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites],
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],
         changes=list(changes),

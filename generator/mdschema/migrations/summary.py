@@ -48,9 +48,12 @@ from mdschema.catalog.diff import (
     TriggerChanged,
     TriggerDropped,
 )
+from mdschema.catalog.domains import DomainAdded, DomainChanged, DomainDropped
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations import domain_summary
+from mdschema.migrations.domain_summary import LOCKS as DOMAIN_LOCKS
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.view_ops import ViewRebuilt
 
@@ -127,6 +130,7 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "ALTER POLICY": ("ACCESS EXCLUSIVE", None),
     "DROP POLICY": ("ACCESS EXCLUSIVE", None),
     "ROW LEVEL SECURITY": ("ACCESS EXCLUSIVE", None),  # ENABLE / DISABLE / FORCE / NO FORCE
+    **DOMAIN_LOCKS,
     "SET": (None, None),  # SET lock_timeout / statement_timeout
     "UPDATE": ("ROW EXCLUSIVE", None),
     "OTHER": (None, None),
@@ -203,6 +207,7 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
     import pglast
 
     owner = {i.name: t.name for t in current.tables for i in t.indexes}
+    domain_users = domain_summary.users(current)
     out: list[Statement] = []
     try:
         parsed = pglast.parse_sql(sql)
@@ -212,7 +217,7 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
         stmt = raw.stmt
         if type(stmt).__name__ == "TransactionStmt":
             continue
-        out += _classify(stmt, owner)
+        out += domain_summary.classify(stmt, domain_users, Statement) or _classify(stmt, owner)
         for s in out[-1:]:
             if s.kind == "CREATE INDEX" or s.kind == "CREATE INDEX CONCURRENTLY":
                 if s.name and s.table:
@@ -438,6 +443,7 @@ _COUNTED: Final[tuple[tuple[str, tuple[type, ...], tuple[type, ...], tuple[type,
     ("view", (ViewAdded,), (ViewDropped,), (ViewChanged, ViewRebuilt)),
     ("policy", (PolicyAdded,), (PolicyDropped,), (PolicyChanged, PolicyRebuilt)),
     ("row-level security", (), (), (RowSecurityChanged,)),
+    ("domain", (DomainAdded,), (DomainDropped,), (DomainChanged,)),
 )
 _PLURAL: Final = {"index": "indexes", "policy": "policies", "row-level security": "row-level security"}
 
@@ -491,6 +497,8 @@ def _concerns(s: Statement, subject: Subject) -> bool:
         return s.name == subject.name and s.kind in ("CREATE TYPE", "ALTER TYPE", "DROP TYPE")
     if subject.kind == "extension":
         return s.name == subject.name and "EXTENSION" in s.kind
+    if subject.kind == "domain":
+        return s.name == subject.name and "DOMAIN" in s.kind
     return False
 
 
