@@ -6,7 +6,8 @@ the tables and columns that used them are gone or changed. A domain that changes
 under another name, as when an earlier unnamed CHECK goes and PostgreSQL's `_check1` becomes `_check`)
 and added; in a lock-safe plan a new CHECK is added `NOT VALID` and validated in an autocommit step of
 its own. PostgreSQL has no ALTER DOMAIN for the base type or the collation: a revision that would need
-one is refused at the domain's doc line (`DomainRetyped`), never done by dropping a domain columns use.
+one is refused at the domain's doc line (`DomainRefused`), never done by dropping a domain columns use;
+so is a new CHECK or NOT NULL while a column is an array of the domain (PostgreSQL cannot check it).
 
 A new NOT NULL or CHECK fails on rows that break it in the columns typed by the domain: NOT NULL is the
 `set_not_null` hazard, and both are pre-flight checks counting those rows, column by column.
@@ -26,25 +27,38 @@ from mdschema.util.sql_text import quote_key as qk
 from mdschema.util.sql_text import text_source
 
 
-class DomainRetyped(Exception):
-    """A domain's base type or collation changes: PostgreSQL cannot alter either."""
+class DomainRefused(Exception):
+    """A domain change PostgreSQL cannot make: raised while planning, reported at the domain's doc line."""
 
-    def __init__(self, change: DomainChanged) -> None:
+    def __init__(self, change: DomainChanged, message: str, hint: str) -> None:
         self.change = change
-        b, a = change.before, change.after
-        what = (
-            f"base type {b.base} → {a.base}"
-            if b.base != a.base
-            else f"collation {b.collation or 'default'} → {a.collation or 'default'}"
-        )
-        super().__init__(
-            f"domain {b.name}: its {what} cannot be altered (PostgreSQL has no ALTER DOMAIN for it, and "
-            "dropping the domain would take the columns of it along)"
-        )
+        self.hint = hint
+        super().__init__(f"domain {change.before.name}: {message}")
 
-    hint = (
+
+def _retyped(change: DomainChanged) -> DomainRefused:
+    b, a = change.before, change.after
+    what = (
+        f"base type {b.base} → {a.base}"
+        if b.base != a.base
+        else f"collation {b.collation or 'default'} → {a.collation or 'default'}"
+    )
+    return DomainRefused(
+        change,
+        f"its {what} cannot be altered (PostgreSQL has no ALTER DOMAIN for it, and dropping the domain "
+        "would take the columns of it along)",
         "give the domain with the new type another name in the doc (CREATE DOMAIN email_v2 …) and type the "
-        "columns by it: the revision creates it, changes the columns' type, then drops the old one"
+        "columns by it: the revision creates it, changes the columns' type, then drops the old one",
+    )
+
+
+def _in_arrays(change: DomainChanged, arrays: list[str], what: str) -> DomainRefused:
+    return DomainRefused(
+        change,
+        f"{what} cannot be added while {', '.join(arrays)} {'is' if len(arrays) == 1 else 'are'} array(s) "
+        'of it (PostgreSQL refuses to check a domain\'s values inside arrays: "cannot alter type")',
+        "first make the array column(s) another type (text[]) in a revision of their own, then change the "
+        "domain in the next one; make them arrays of the domain again after that",
     )
 
 
@@ -70,37 +84,62 @@ def drop_domains(changes: Sequence[DomainDropped], ctx: Any) -> list[Any]:
     return [_sql(drop_domain_sql(c.domain.name)) for c in changes]
 
 
-def alter_domains(changes: Sequence[DomainChanged], ctx: Any) -> list[Any]:
-    """ALTER DOMAIN for each change; a base type or collation that changes is refused."""
-    from mdschema.migrations import safe
-
+def loosen_domains(changes: Sequence[DomainChanged], ctx: Any) -> list[Any]:
+    """What a domain lets go of, before the tables change: CHECKs dropped or renamed, the default, DROP NOT
+    NULL, the comment (so that a column given the domain's type is checked against what it becomes)."""
     out: list[Any] = []
     for c in changes:
         if c.retyped:
-            raise DomainRetyped(c)
+            raise _retyped(c)
         b, a = c.before, c.after
         alter = f"ALTER DOMAIN {qk(a.name)}"
-        drops, renames, adds = _check_steps(b.checks, a.checks)
+        drops, renames, _ = _check_steps(b.checks, a.checks)
         out += [_sql(f"{alter} DROP CONSTRAINT {qi(name)}") for name in drops]
         out += [_sql(f"{alter} RENAME CONSTRAINT {qi(old)} TO {qi(new)}") for old, new in renames]
         if b.default != a.default:
             out.append(
                 _sql(f"{alter} SET DEFAULT {a.default}" if a.default is not None else f"{alter} DROP DEFAULT")
             )
-        if b.not_null != a.not_null:
-            out.append(_sql(f"{alter} {'SET' if a.not_null else 'DROP'} NOT NULL"))
-        for name, definition in adds:
-            add = f"{alter} ADD CONSTRAINT {qi(name)} {definition}"
-            if ctx.safe and _used(b.name, ctx.current):
-                out += [
-                    _sql(add + " NOT VALID"),
-                    safe.autocommit([_sql(f"{alter} VALIDATE CONSTRAINT {qi(name)}")]),
-                ]
-            else:
-                out.append(_sql(add))
+        if b.not_null and not a.not_null:
+            out.append(_sql(f"{alter} DROP NOT NULL"))
         if b.comment != a.comment:
             out.append(_sql(domain_comment_sql(a.name, a.comment)))
     return out
+
+
+def tighten_domains(changes: Sequence[DomainChanged], ctx: Any) -> list[Any]:
+    """What a domain newly demands, once the columns have their new types: SET NOT NULL and new CHECKs
+    (lock-safe: NOT VALID, then VALIDATE in an autocommit step), which check every column of it."""
+    from mdschema.migrations import safe
+
+    out: list[Any] = []
+    for c in changes:
+        b, a = c.before, c.after
+        _, _, adds = _check_steps(b.checks, a.checks)
+        new_not_null = a.not_null and not b.not_null
+        if not adds and not new_not_null:
+            continue
+        arrays = _arrays_of(b.name, ctx.current, ctx.target)
+        if arrays:
+            raise _in_arrays(c, arrays, f"CHECK {adds[0][0]}" if adds else "NOT NULL")
+        alter = f"ALTER DOMAIN {qk(a.name)}"
+        if new_not_null:
+            out.append(_sql(f"{alter} SET NOT NULL"))
+        for name, definition in adds:
+            add = f"{alter} ADD CONSTRAINT {qi(name)} {definition}"
+            if ctx.safe and _used(b.name, ctx.current):
+                validate = safe.autocommit([_sql(f"{alter} VALIDATE CONSTRAINT {qi(name)}")])
+                out += [_sql(add + " NOT VALID"), validate]
+            else:
+                out.append(_sql(add))
+    return out
+
+
+def _arrays_of(domain: str, current: Snapshot, target: Snapshot) -> list[str]:
+    """The columns that are arrays of `domain` before or after the revision: PostgreSQL would refuse the
+    new constraint in one direction or the other (the downgrade adds back what the upgrade drops)."""
+    both = [*columns_of(domain, current), *columns_of(domain, target)]
+    return sorted({f"{t.name}.{col}" for t, col, array in both if array})
 
 
 def _check_steps(
@@ -197,11 +236,9 @@ def checks(
             if m is None or m["novalid"]:
                 continue
             for table, column, array in used:
-                if array:
-                    each = _on(m["expr"], "v")
-                    cond = f"EXISTS (SELECT 1 FROM unnest({qi(column)}) AS v WHERE NOT ({each}))"
-                else:
-                    cond = f"NOT ({_on(m['expr'], qi(column))})"
+                if array:  # refused by the plan (alter_domains): PostgreSQL cannot check inside arrays
+                    continue
+                cond = f"NOT ({_on(m['expr'], qi(column))})"
                 detail = f"rows of {table.name}.{column} breaking CHECK {name} of domain {c.after.name}"
                 out.append(check("add_check", c.subject, where, table, cond, detail))
     return out

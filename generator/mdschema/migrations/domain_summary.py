@@ -17,8 +17,10 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "ALTER DOMAIN SET NOT NULL": ("SHARE", None),
     "VALIDATE DOMAIN CONSTRAINT": ("SHARE", None),
     "DROP DOMAIN": (None, None),
+    "COMMENT ON DOMAIN": (None, None),
 }
-KINDS: Final = ("AlterDomainStmt", "CreateDomainStmt")
+# AlterDomainStmt.subtype → what it does, for the forms that lock no table
+_SUBCOMMANDS: Final = {"T": "SET / DROP DEFAULT", "N": "DROP NOT NULL", "X": "DROP CONSTRAINT", "C": "ADD"}
 
 
 def users(current: Any) -> dict[str, list[str]]:
@@ -43,24 +45,36 @@ def classify(stmt: Any, users: dict[str, list[str]], make: Any) -> list[Any] | N
     if kind == "DropStmt" and stmt.removeType == enums.ObjectType.OBJECT_DOMAIN:
         names = [_key(obj.names) for obj in stmt.objects or ()]
         return [make("DROP DOMAIN", None, n, name=n) for n in names]
-    if kind == "RenameStmt" and stmt.renameType in (
-        enums.ObjectType.OBJECT_DOMAIN,
-        enums.ObjectType.OBJECT_DOMCONSTRAINT,
-    ):
+    if kind == "CommentStmt" and stmt.objtype == enums.ObjectType.OBJECT_DOMAIN:
+        name = _key(stmt.object.names)
+        return [make("COMMENT ON DOMAIN", None, name, name=name)]
+    if kind == "RenameStmt" and stmt.renameType == enums.ObjectType.OBJECT_DOMCONSTRAINT:
         name = _key(stmt.object.names if hasattr(stmt.object, "names") else stmt.object)
-        return [make("ALTER DOMAIN", None, f"{name} RENAME", name=name)]
+        what = f"{name} RENAME CONSTRAINT {stmt.subname} TO {stmt.newname}"
+        return [make("ALTER DOMAIN", None, what, name=name)]
+    if kind == "RenameStmt" and stmt.renameType == enums.ObjectType.OBJECT_DOMAIN:
+        name = _key(stmt.object.names if hasattr(stmt.object, "names") else stmt.object)
+        return [make("ALTER DOMAIN", None, f"{name} RENAME TO {stmt.newname}", name=name)]
     if kind != "AlterDomainStmt":
         return None
     name = _key(stmt.typeName)
     c = stmt.def_
+    constraint = getattr(c, "conname", None) or stmt.name or ""
     if stmt.subtype == "C" and not getattr(c, "skip_validation", False):
-        verb, what = "ALTER DOMAIN ADD CHECK", f"{name} ADD CONSTRAINT {getattr(c, 'conname', '')}"
+        verb, what = "ALTER DOMAIN ADD CHECK", f"{name} {constraint}"
     elif stmt.subtype == "V":
-        verb, what = "VALIDATE DOMAIN CONSTRAINT", f"{name} VALIDATE CONSTRAINT {stmt.name}"
+        verb, what = "VALIDATE DOMAIN CONSTRAINT", f"{name} {constraint}"
     elif stmt.subtype == "O":
-        verb, what = "ALTER DOMAIN SET NOT NULL", f"{name} SET NOT NULL"
+        verb, what = "ALTER DOMAIN SET NOT NULL", name
     else:
-        return [make("ALTER DOMAIN", None, name, name=name)]
+        sub = _SUBCOMMANDS.get(stmt.subtype, stmt.subtype)
+        if stmt.subtype == "T":
+            sub = "SET DEFAULT" if stmt.def_ is not None else "DROP DEFAULT"
+        if stmt.subtype == "C":
+            sub = f"ADD CONSTRAINT {constraint} NOT VALID"
+        elif stmt.subtype == "X":
+            sub = f"DROP CONSTRAINT {constraint}"
+        return [make("ALTER DOMAIN", None, f"{name} {sub}", name=name)]
     tables = users.get(name, [])
     return [make(verb, t, what, name=name) for t in tables] or [make(verb, None, what, name=name)]
 

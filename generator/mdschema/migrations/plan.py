@@ -738,7 +738,11 @@ PHASES: Final = (
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
     Phase("create domains", (DomainAdded,), domain_ops.create_domains),
-    Phase("alter domains", (DomainChanged,), domain_ops.alter_domains),
+    Phase(
+        "domains let go: drop or rename CHECKs, defaults, DROP NOT NULL",
+        (DomainChanged,),
+        domain_ops.loosen_domains,
+    ),
     Phase("drop triggers", (TriggerDropped,), each(_drop_trigger)),
     Phase[ConstraintDropped | ConstraintChanged](
         "drop constraints, foreign keys first",
@@ -754,6 +758,7 @@ PHASES: Final = (
     Phase("change column defaults", (ColumnDefaultChanged,), each(_change_default)),
     Phase("change nullability", (ColumnNullabilityChanged,), each(_change_nullability)),
     Phase("change identity", (ColumnIdentityChanged,), each(_change_identity)),
+    Phase("domains demand: SET NOT NULL, new CHECKs", (DomainChanged,), domain_ops.tighten_domains),
     Phase("change generated expressions", (ColumnGeneratedChanged,), each(_change_generated)),
     Phase("change column comments", (ColumnCommentChanged,), each(_change_column_comment)),
     Phase("change table comments", (TableCommentChanged,), each(_change_table_comment)),

@@ -176,7 +176,7 @@ def _revision_on(
     schema: Any,
 ) -> RevisionResult:
     from mdschema.locate import where
-    from mdschema.migrations.domain_ops import DomainRetyped
+    from mdschema.migrations.domain_ops import DomainRefused
     from mdschema.migrations.plan import plan
     from mdschema.migrations.renames import applicable_renames, rename_sql
 
@@ -211,7 +211,7 @@ def _revision_on(
         server_version = written_for(config, conn.info.server_version)
     try:
         result = plan(renamed, wanted, models.Base.metadata, renames, server_version, safety_of(config))
-    except DomainRetyped as exc:  # refused at the domain's doc line: PostgreSQL cannot alter it
+    except DomainRefused as exc:  # refused at the domain's doc line: PostgreSQL cannot alter it
         raise MigrationError(f"{where(schema, exc.change.subject)}: {exc}\n  hint: {exc.hint}") from None
     if not result.summary:
         return RevisionResult(None)
