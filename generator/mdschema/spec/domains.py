@@ -138,9 +138,7 @@ def resolve_domains(
                 comments[raw.domain] = raw.text
     out: dict[str, Domain] = {}
     for key, raw in raws.items():
-        domain = _domain(key, raw, added[key], comments.get(key), enums, raws, schema_constraints, diag)
-        if domain is not None:
-            out[key] = domain
+        out[key] = _domain(key, raw, added[key], comments.get(key), enums, raws, schema_constraints, diag)
     return out
 
 
@@ -153,14 +151,12 @@ def _domain(
     domains: Mapping[str, RawDomain],
     schema_constraints: dict[str, set[str]],
     diag: Collector,
-) -> Domain | None:
-    ok = True
+) -> Domain:
     for code, message, hint in raw.problems:
         diag.error(raw.span, code, f"domain {key}: {message}", hint)
-        ok = False
     base = _base(key, raw, enums, domains, diag)
-    if base is None or not ok:
-        return None
+    if base is None:  # reported: the domain stays, over text, so that its columns raise nothing more
+        base = PgType("text", "text")
     in_schema = split_key(key)[0]
     taken = schema_constraints.setdefault(in_schema, set())
     mine: set[str] = set()
