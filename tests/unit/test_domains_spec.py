@@ -105,16 +105,23 @@ def test_the_generated_package_builds_each_domain_with_its_names(tmp_path: Path)
         ("CREATE DOMAIN d AS int;\nCREATE TABLE t (id int PRIMARY KEY, v d(3));", "E203", 2, "domain d takes no type modifiers"),
         ('CREATE DOMAIN d AS text;\nCREATE TABLE t (id int PRIMARY KEY, v d COLLATE "C");', "E122", 2, "on a column typed by a domain"),
     ],
-)
-def test_domain_mistakes_are_reported_at_their_line(tmp_path: Path, sql: str, code: str, line: int, needle: str) -> None:
+)  # fmt: skip
+def test_domain_mistakes_are_reported_at_their_line(
+    tmp_path: Path, sql: str, code: str, line: int, needle: str
+) -> None:
     errors = errors_of(tmp_path, {"doc.md": "```sql\n" + sql + "\n```\n"})
     assert codes(errors) == [code], [str(e) for e in errors]
     (error,) = [e for e in errors if e.severity == "error"]
-    assert error.span.line == line + 1 and needle in error.message, (error.span, error.message)  # the fence is line 1
+    assert error.span.line == line + 1 and needle in error.message, (
+        error.span,
+        error.message,
+    )  # the fence is line 1
 
 
 def test_a_table_of_the_domains_name_is_refused(tmp_path: Path) -> None:
-    errors = errors_of(tmp_path, {"doc.md": sql_doc("CREATE DOMAIN t AS int;\nCREATE TABLE t (id int PRIMARY KEY);")})
+    errors = errors_of(
+        tmp_path, {"doc.md": sql_doc("CREATE DOMAIN t AS int;\nCREATE TABLE t (id int PRIMARY KEY);")}
+    )
     assert codes(errors) == ["E111"] and "has the name of a table" in errors[0].message
 
 
@@ -122,14 +129,25 @@ def test_check_steps_rename_a_check_whose_name_moves() -> None:
     # the first unnamed CHECK removed from the doc: PostgreSQL's _check1 becomes _check, _check2 _check1
     before = [("e_check", "CHECK (a)"), ("e_check1", "CHECK (b)"), ("e_check2", "CHECK (c)")]
     after = [("e_check", "CHECK (b)"), ("e_check1", "CHECK (c)")]
-    assert _check_steps(before, after) == (["e_check"], [("e_check1", "e_check"), ("e_check2", "e_check1")], [])
+    assert _check_steps(before, after) == (
+        ["e_check"],
+        [("e_check1", "e_check"), ("e_check2", "e_check1")],
+        [],
+    )
     # a swap cannot be renamed one by one: dropped and added
-    assert _check_steps([("a", "X"), ("b", "Y")], [("a", "Y"), ("b", "X")]) == (["a", "b"], [], [("a", "Y"), ("b", "X")])
+    assert _check_steps([("a", "X"), ("b", "Y")], [("a", "Y"), ("b", "X")]) == (
+        ["a", "b"],
+        [],
+        [("a", "Y"), ("b", "X")],
+    )
     assert _check_steps([("a", "X")], [("a", "X"), ("b", "Y")]) == ([], [], [("b", "Y")])
 
 
 def test_value_becomes_the_column_in_a_preflight_condition() -> None:
-    assert _on("(VALUE ~ 'VALUE'::text) AND \"VALUE\" > VALUE", '"mail"') == "(\"mail\" ~ 'VALUE'::text) AND \"VALUE\" > \"mail\""
+    assert (
+        _on("(VALUE ~ 'VALUE'::text) AND \"VALUE\" > VALUE", '"mail"')
+        == '("mail" ~ \'VALUE\'::text) AND "VALUE" > "mail"'
+    )
 
 
 def test_the_summary_reads_each_alter_domain_form_with_the_tables_it_locks() -> None:
