@@ -73,9 +73,9 @@ def read(url: str, exclude: frozenset[str] = frozenset()) -> Snapshot:
     return replace(found, tables=tables, views=views)
 
 
-def _revise(project: Project, message: str) -> None:
+def _revise(project: Project, message: str, *extra: str) -> None:
     project.ok("generate")
-    result, written = project.revise(message)
+    result, written = project.revise(message, *extra)
     assert written is not None, result.output
 
 
@@ -88,6 +88,7 @@ def build_both_ways(
     before: dict[str, str] | None = None,
     direct_sql: str | None = None,
     platform_sql: str | None = None,
+    allow: tuple[str, ...] = (),
 ) -> Fidelity:
     """`docs` (name → text, or a project folder with pyproject.toml and spec/) built both ways.
 
@@ -97,7 +98,8 @@ def build_both_ways(
     (ALTER … SET DEFAULT, ADD CONSTRAINT, CREATE INDEX on a table that exists). `direct_sql` replaces the
     docs' own SQL where that cannot run as one script (a table defined in two docs, and `prefer`).
     `platform_sql` is what the database has before the docs (Supabase's `auth.users`): run first in the
-    docs' database and the migrated one (the models' create_all makes the stand-ins of ddl/external.py)."""
+    docs' database and the migrated one (the models' create_all makes the stand-ins of ddl/external.py).
+    `allow`: hazard kinds the revision under test is written with (`--allow KIND`)."""
     if isinstance(docs, Path):
         root = tmp_path / "proj"
         shutil.copytree(docs, root, ignore=shutil.ignore_patterns("__pycache__", ".mdschema", "generated"))
@@ -113,7 +115,7 @@ def build_both_ways(
             project.write_doc(name, text)
     project.ok("generate")
     if before is not None or not project.revisions():
-        _revise(project, "fidelity")
+        _revise(project, "fidelity", *(f"--allow={kind}" for kind in allow))
     # plain databases (no pgvector preinstalled): the docs' `CREATE EXTENSION` runs as written
     direct_url, migrated_url, models_url = make_database(None), make_database(None), make_database(None)
     if platform_sql is not None:
