@@ -43,6 +43,7 @@ from mdschema.catalog.diff import (
     TriggerAdded,
     TriggerDropped,
 )
+from mdschema.catalog.domains import DOMAIN_CHANGES
 from mdschema.catalog.policies import POLICY_CHANGES
 from mdschema.catalog.snapshot import (
     Column,
@@ -102,7 +103,8 @@ def test_every_kind_of_change_has_a_phase() -> None:
     handled = [kind for phase in PHASES for kind in phase.kinds]
     # detected renames are phases; declared renames (tables, columns, labels) wrap the phases in plan()
     assert set(handled) == {
-        *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt
+        *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt,
+        *DOMAIN_CHANGES,
     }  # fmt: skip
     assert not {TableRenamed, ColumnRenamed, EnumLabelRenamed} & set(handled)
     assert len({phase.name for phase in PHASES}) == len(PHASES)
@@ -131,8 +133,15 @@ def test_the_statement_order() -> None:
     assert before("drop views, dependents first", "drop constraints, foreign keys first")
     assert before("create or replace triggers", "create views, what they read first")
     assert before("create views, what they read first", "drop columns")
-    assert names[-6:] == [
+    # domains before the tables and columns typed by them, their new demands once the columns have their
+    # types, and dropped once no column uses them
+    assert before("create extensions", "create domains") and before(
+        "create domains", "create tables, referenced ones first"
+    )
+    assert before("change column types", "domains demand: SET NOT NULL, new CHECKs")
+    assert names[-7:] == [
         "drop columns",
+        "drop domains, once no column uses them",
         "drop functions",
         "drop enum types",
         "drop extensions",

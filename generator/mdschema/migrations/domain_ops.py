@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from mdschema.catalog.domains import DomainAdded, DomainChanged, DomainDropped
 from mdschema.catalog.snapshot import Domain, Snapshot, Table
@@ -204,9 +204,9 @@ def columns_of(domain: str, snapshot: Snapshot) -> list[tuple[Table, str, bool]]
 # --- hazards and pre-flight checks ---------------------------------------------------------------------
 
 
-def hazards(changes: Iterable[Any], current: Snapshot) -> list[tuple[str, Any, str]]:
+def hazards(changes: Iterable[Any], current: Snapshot) -> list[tuple[Literal["set_not_null"], Any, str]]:
     """(kind, subject, detail) of the domains that become NOT NULL while columns of them exist."""
-    out = []
+    out: list[tuple[Literal["set_not_null"], Any, str]] = []
     for c in changes:
         if isinstance(c, DomainChanged) and c.after.not_null and not c.before.not_null:
             used = [f"{t.name}.{col}" for t, col, array in columns_of(c.before.name, current) if not array]

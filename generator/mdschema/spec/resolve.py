@@ -520,7 +520,7 @@ def _column_collation(col: RawColumn, t: PgType | None, table: str, diag: Collec
     return col.collation
 
 
-def _no_collation(col: RawColumn, table: str, diag: Collector) -> None:
+def _no_collation(col: RawColumn, table: str, diag: Collector) -> str | None:
     """A column typed by a domain takes its collation from the domain (the models cannot say another)."""
     if col.collation is not None:
         diag.error(
@@ -529,6 +529,7 @@ def _no_collation(col: RawColumn, table: str, diag: Collector) -> None:
             f'column {table}.{col.name}: COLLATE "{col.collation}" on a column typed by a domain',
             "put COLLATE in the domain's CREATE DOMAIN (every column of the domain then has it)",
         )
+    return None
 
 
 def _element_collation(
