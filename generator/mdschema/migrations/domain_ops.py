@@ -172,17 +172,6 @@ def _check_steps(
     return drops, renames, adds
 
 
-def relabels(before: str, after: str, current: Snapshot, target: Snapshot) -> bool:
-    """Whether a column type change between a domain and its very base type rewrites nothing: domain →
-    base is a relabelling, base → a domain without CHECKs is too (with CHECKs, PostgreSQL rewrites the
-    table to check every value)."""
-    was = {d.name: d for d in current.domains}.get(before)
-    now = {d.name: d for d in target.domains}.get(after)
-    return (was is not None and was.base == after) or (
-        now is not None and now.base == before and not now.checks
-    )
-
-
 def _used(domain: str, snapshot: Snapshot) -> bool:
     return any(_of(col.type, domain) for t in snapshot.tables for col in t.columns)
 

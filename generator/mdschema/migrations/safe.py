@@ -311,7 +311,7 @@ def rewrite_hazards(
     EXCLUSIVE lock: a type change that is not binary coercible, a new column whose existing rows get a
     value computed row by row (a volatile default, a stored generated column, an identity)."""
     from mdschema.catalog.diff import ColumnAdded, ColumnTypeChanged, EnumLabelsChanged
-    from mdschema.migrations.domain_ops import relabels
+    from mdschema.catalog.domains import relabels
 
     existing = {t.name for t in current.tables}
     out: list[tuple[Subject, str]] = []
