@@ -100,6 +100,8 @@ CODES = {
     "E117": "a policy clause its command refuses (USING on INSERT, WITH CHECK on SELECT or DELETE)",
     "E120": "an EXCLUDE constraint mistake (unknown column, an access method without exclusion, no operator)",
     "E121": "a COLLATE mistake (on a type that has no collation, an unknown collation)",
+    "E122": "a domain mistake (an unknown base type, a default of the wrong type, COLLATE on its column)",
+    "E123": "a domain CHECK naming anything but VALUE (a column, a subquery)",
     "E124": "a sequence PostgreSQL refuses: its options, its name, or OWNED BY an unknown table or column",
     "E125": "a sequence no doc creates: nextval('name'), ALTER SEQUENCE or COMMENT ON SEQUENCE of it",
     "E201": "SQL syntax error",

@@ -37,6 +37,8 @@ def locate(schema: Schema, subject: Subject) -> Span | None:
         return next((n.span for n in schema.namespaces if n.name == name), None)
     if kind == "sequence":
         return next((q.span for q in schema.sequences if q.name == name), None)
+    if kind == "domain":
+        return next((d.span for d in schema.domains if d.name == name), None)
     if kind == "policy":
         policy = next((p for p in schema.policies if p.table == subject.table and p.name == name), None)
         if policy is not None:

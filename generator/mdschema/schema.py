@@ -38,6 +38,9 @@ class PgType:
     serial: bool = False  # serial / bigserial / smallserial
     precision: int | None = None  # fractional-second precision of a timestamp, time or interval
     fields: str | None = None  # an interval's fields as format_type prints them, e.g. "day to second"
+    # the domain's key when the column is typed by a domain of the docs (or an array of one): `sql` is
+    # then the domain's name, as format_type prints it, and the other fields are its base type's
+    domain: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +268,7 @@ class Schema:
     policies: tuple[Policy, ...] = ()  # by table, then name (spec/rls.py)
     external_functions: tuple[ExternalFunction, ...] = ()  # by signature (the config's)
     sequences: tuple[Sequence, ...] = ()  # CREATE SEQUENCE of the docs, by key (spec/sequences.py)
+    domains: tuple[Domain, ...] = ()  # CREATE DOMAIN, by key (spec/domains.py)
 
     def table(self, name: str) -> Table | None:
         for table in self.tables:
@@ -338,3 +342,33 @@ class Sequence:
     owned_by: tuple[str, str] | None  # (table key, column)
     description: str | None  # COMMENT ON SEQUENCE
     span: Span  # the CREATE SEQUENCE
+
+
+@dataclass(frozen=True, slots=True)
+class DomainCheck:
+    """One CHECK of a domain: `name` as written or as PostgreSQL names it (<domain>_check, _check1, …)."""
+
+    name: str
+    expression: str  # deparsed (pglast): `value ~ '@'`
+    span: Span
+    named: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """A CREATE DOMAIN (with the ALTER DOMAIN … ADD CONSTRAINT and COMMENT ON DOMAIN of the docs). What
+    revisions and drift compare is PostgreSQL's own text of it (format_type, pg_get_constraintdef)."""
+
+    name: str  # the key, as for Table
+    base: PgType  # a built-in type, never an array, an enum or another domain
+    not_null: bool
+    default: str | None  # deparsed
+    collation: str | None  # COLLATE as written
+    checks: tuple[DomainCheck, ...]  # in the order PostgreSQL creates them
+    description: str | None  # COMMENT ON DOMAIN
+    span: Span
+    schema: str = DEFAULT_SCHEMA
+
+    @property
+    def bare(self) -> str:
+        return split_key(self.name)[1]

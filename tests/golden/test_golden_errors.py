@@ -107,6 +107,16 @@ MUST_SAY = {
         "spec/doc.md:17: error[E125]: ALTER SEQUENCE orphan_seq: no doc creates sequence orphan_seq",
         "7 error(s)",
     ],
+    "domain_mistakes": [
+        "spec/doc.md:4: error[E122]: domain email: unknown base type 'txt'",
+        "spec/doc.md:5: error[E122]: domain price: DEFAULT is the string 'free', not a number",
+        "spec/doc.md:6: error[E123]: domain quantity: CHECK names 'qty'",
+        "spec/doc.md:7: error[E111]: domain price is defined twice (first at spec/doc.md:5)",
+        "spec/doc.md:8: error[E122]: domain tags: a domain over an array is not supported",
+        "spec/doc.md:9: error[E107]: ALTER DOMAIN postcode: no doc creates that domain",
+        'spec/doc.md:12: error[E122]: column customer.total: COLLATE "C" on a column typed by a domain',
+        "7 error(s)",
+    ],
     "do_block": ["spec/doc.md:6: error[E202]: unsupported statement DO", "as plain SQL"],
     # codegen's Python names, reported with the docs' own errors in one run
     "python_names": [

@@ -515,12 +515,12 @@ def test_unterminated_dollar_quote_is_one_line_message() -> None:
         ),
         ("DROP TABLE t;", "unsupported statement DROP"),
         ("CREATE TABLE m AS SELECT 1;", "unsupported statement CREATE TABLE AS"),
-        ("CREATE DOMAIN d AS int;", "unsupported statement CREATE DOMAIN"),
+        ("CREATE ROLE r;", "unsupported statement CREATE ROLE"),
         ("ALTER TABLE t ADD COLUMN x int;", "unsupported statement ALTER TABLE t (AddColumn)"),
         ("CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';", "unsupported statement CREATE PROCEDURE"),
         (
             "COMMENT ON INDEX i IS 'x';",
-            "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies, sequences and domains)",
         ),
     ],
 )

@@ -43,6 +43,7 @@ from mdschema.catalog.diff import (
     TriggerAdded,
     TriggerDropped,
 )
+from mdschema.catalog.domains import DOMAIN_CHANGES
 from mdschema.catalog.policies import POLICY_CHANGES
 from mdschema.catalog.sequences import SEQUENCE_CHANGES
 from mdschema.catalog.snapshot import (
@@ -106,6 +107,7 @@ def test_every_kind_of_change_has_a_phase() -> None:
     assert set(handled) == {
         *KINDS, ConstraintRenamed, IndexRenamed, *VIEW_CHANGES, ViewRebuilt, *POLICY_CHANGES, PolicyRebuilt,
         *SEQUENCE_CHANGES, SequenceRenamed,
+        *DOMAIN_CHANGES,
     }  # fmt: skip
     assert not {TableRenamed, ColumnRenamed, EnumLabelRenamed} & set(handled)
     assert len({phase.name for phase in PHASES}) == len(PHASES)
@@ -140,8 +142,15 @@ def test_the_statement_order() -> None:
     assert before("add columns", "own sequences, their comments")
     assert before("release sequences that change owner", "drop tables, referencing ones first")
     assert before("change column defaults", "drop sequences, once no default uses them")
-    assert names[-7:] == [
+    # domains before the tables and columns typed by them, their new demands once the columns have their
+    # types, and dropped once no column uses them
+    assert before("create extensions", "create domains") and before(
+        "create domains", "create tables, referenced ones first"
+    )
+    assert before("change column types", "domains demand: SET NOT NULL, new CHECKs")
+    assert names[-8:] == [
         "drop columns",
+        "drop domains, once no column uses them",
         "drop sequences, once no default uses them",
         "drop functions",
         "drop enum types",

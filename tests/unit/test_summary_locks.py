@@ -43,6 +43,10 @@ CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW;
 CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE POLICY item_mine ON item USING (id > 0);
 CREATE SEQUENCE item_no;
+CREATE DOMAIN email AS text CHECK (VALUE ~ '@');
+CREATE TABLE contact (id integer PRIMARY KEY, mail email);
+ALTER DOMAIN email ADD CONSTRAINT email_nonempty CHECK (VALUE <> '') NOT VALID;
+INSERT INTO contact VALUES (1, 'a@b');
 INSERT INTO parent VALUES (1);
 INSERT INTO item (id, name, qty, parent_id) VALUES (1, 'a', 1, 1);
 """
@@ -131,6 +135,15 @@ CASES: list[tuple[str, str, str, str | None]] = [
     ("ALTER SEQUENCE item_no OWNED BY item.qty", "SEQUENCE OWNED BY", "item", None),
     ("ALTER SEQUENCE item_no OWNED BY NONE", "SEQUENCE", "", None),
     ("ALTER TABLE item FORCE ROW LEVEL SECURITY", "ROW LEVEL SECURITY", "item", None),
+    # a domain's checks scan every table with a column of it (SHARE on each, PostgreSQL 15 and 18)
+    (
+        "ALTER DOMAIN email ADD CONSTRAINT email_short CHECK (length(VALUE) < 99)",
+        "ALTER DOMAIN ADD CHECK",
+        "contact",
+        None,
+    ),
+    ("ALTER DOMAIN email VALIDATE CONSTRAINT email_nonempty", "VALIDATE DOMAIN CONSTRAINT", "contact", None),
+    ("ALTER DOMAIN email SET NOT NULL", "ALTER DOMAIN SET NOT NULL", "contact", None),
     (
         "CREATE TABLE child (id integer PRIMARY KEY, p integer REFERENCES parent (id))",
         "CREATE TABLE … REFERENCES",

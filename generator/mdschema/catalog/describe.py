@@ -100,6 +100,10 @@ def describe(change: Change) -> str:
         from mdschema.catalog.policies import describe_policy
 
         return describe_policy(change)  # type: ignore[arg-type]
+    if subject.kind == "domain":
+        from mdschema.catalog.domains import describe_domain
+
+        return describe_domain(change)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{subject}: added{_summary(change)}"
     if isinstance(change, DROPPED):
@@ -160,6 +164,10 @@ def describe_drift(change: Change) -> str:
         from mdschema.catalog.policies import describe_policy
 
         return describe_policy(change, drift=True)  # type: ignore[arg-type]
+    if change.subject.kind == "domain":
+        from mdschema.catalog.domains import describe_domain
+
+        return describe_domain(change, drift=True)  # type: ignore[arg-type]
     if isinstance(change, ADDED):
         return f"{change.subject}{_summary(change)} is in the docs but not in the database"
     if isinstance(change, DROPPED):

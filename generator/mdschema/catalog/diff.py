@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, TypeVar
 
+from mdschema.catalog.domains import diff_domains  # as policies: catalog/domains.py
 from mdschema.catalog.policies import diff_row_security  # as views: catalog/policies.py
 from mdschema.catalog.sequences import diff_sequences  # as policies: catalog/sequences.py
 from mdschema.catalog.snapshot import (
@@ -43,6 +44,7 @@ SubjectKind: TypeAlias = Literal[
     "policy",
     "row security",
     "sequence",
+    "domain",
 ]
 
 
@@ -549,6 +551,7 @@ def _diff(current: Snapshot, desired: Snapshot) -> tuple[Change, ...]:
         *_diff_schemas(current.schemas, desired.schemas),
         *_diff_extensions(current.extensions, desired.extensions),
         *_diff_enums(current.enums, desired.enums),
+        *diff_domains(current, desired, Subject),  # type: ignore[list-item,arg-type]
         *_diff_functions(current.functions, desired.functions),
         *_diff_tables(current, desired),
         *_diff_triggers(current, desired),

@@ -152,6 +152,20 @@ class Sequence:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """A domain as PostgreSQL prints it (catalog/domain_rows.py reads it); its columns are the tables'
+    columns whose type (format_type) is its name."""
+
+    name: str  # the key
+    base: str  # format_type(typbasetype, typtypmod)
+    not_null: bool  # typnotnull
+    default: str | None  # pg_get_expr(typdefaultbin)
+    collation: str | None  # a collation that is not the base type's own
+    checks: tuple[tuple[str, str], ...]  # (conname, pg_get_constraintdef) of each CHECK, by name
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     tables: tuple[Table, ...]  # by name
     enums: tuple[Enum, ...]  # by name
@@ -163,6 +177,7 @@ class Snapshot:
     row_security: tuple[RowSecurity, ...] = ()  # by table: only tables with it enabled or forced
     policies: tuple[Policy, ...] = ()  # by (table, name)
     sequences: tuple[Sequence, ...] = ()  # by name; serials' included
+    domains: tuple[Domain, ...] = ()  # by name
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if any."""
@@ -290,6 +305,7 @@ def snapshot(
     """Read schema ``schema`` — or every schema of ``schemas`` (`ALL_SCHEMAS`: all the database's own), by
     key — with one set-based query per kind of object, in one read-only transaction. ``exclude_tables``:
     table keys (or names, with one schema) left out, and `schema.*` for a whole schema."""
+    from mdschema.catalog.domain_rows import read_domains
     from mdschema.catalog.policy_rows import read_policies, read_row_security
     from mdschema.catalog.sequence_rows import read_sequences
     from mdschema.catalog.view_rows import read_views
@@ -356,6 +372,7 @@ def snapshot(
             sequences=tuple(
                 Sequence(**fields) for fields in read_sequences(rows, read, key, names, excluded)
             ),
+            domains=tuple(Domain(**fields) for fields in read_domains(rows, read, key)),
         )
 
 

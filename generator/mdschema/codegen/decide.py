@@ -246,6 +246,7 @@ class DdlModule:
     policies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (table, name, statements)
     external_functions: tuple[str, ...] = ()  # signatures of the functions the platform provides
     sequences: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, CREATE SEQUENCE, then OWNED BY, comment)
+    domains: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, statements), before the tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -915,6 +916,7 @@ def decide_views(schema: Schema) -> tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 def decide_ddl(schema: Schema) -> DdlModule:
+    from mdschema.codegen.domain_sql import domain_statements
     from mdschema.codegen.policy_sql import policy_statements, row_security_statement
     from mdschema.codegen.sequence_sql import sequence_statements
 
@@ -942,6 +944,7 @@ def decide_ddl(schema: Schema) -> DdlModule:
         policies=tuple((p.table, p.name, policy_statements(p)) for p in schema.policies),
         external_functions=tuple(f.signature for f in schema.external_functions),
         sequences=tuple((q.name, sequence_statements(q)) for q in schema.sequences),
+        domains=tuple((d.name, domain_statements(d)) for d in schema.domains),
     )
 
 

@@ -238,10 +238,24 @@ def ddl_lines(ddl: DdlModule) -> tuple[str, ...]:
             ),
             0,
         )
+    if ddl.domains:
+        lines += ["", "# Domains: (name, statements that build it), created before the tables."]
+        lines += statement(
+            "DOMAINS: tuple[tuple[str, tuple[str, ...]], ...] = ",
+            _tuple(
+                [
+                    Call("", (py_str(name), _tuple([py_str(sql) for sql in sqls])))
+                    for name, sqls in ddl.domains
+                ]
+            ),
+            0,
+        )
     if _has_objects(ddl):
         lines += _DDL_EVENTS
         if ddl.sequences:
             lines += _SEQUENCE_EVENTS
+        if ddl.domains:
+            lines += _DOMAIN_EVENTS
         if ddl.views:
             lines += _VIEW_EVENTS
         if ddl.row_security or ddl.policies:
@@ -328,9 +342,27 @@ _SEQUENCE_EVENTS = (
 )
 
 
+# Domains after the schemas and extensions (a domain may be over an extension's type), before the tables
+# that use them; dropped after the tables, before the functions and extensions (`insert=True`: ahead of
+# the after_drop listeners above).
+_DOMAIN_EVENTS = (
+    "for _domain, _statements in DOMAINS:",
+    "    for _sql in _statements:",
+    '        _on("before_create", _sql)',
+    "for _domain, _statements in DOMAINS:",
+    "    event.listen(",
+    "        Base.metadata,",
+    '        "after_drop",',
+    '        DDL(f"DROP DOMAIN IF EXISTS {_quoted_key(_domain)}"),  # type: ignore[no-untyped-call]',
+    "        insert=True,",
+    "    )",
+)
+
+
 def _has_objects(ddl: DdlModule) -> bool:
     return bool(
         ddl.sequences
+        or ddl.domains
         or ddl.extensions
         or ddl.functions
         or ddl.triggers

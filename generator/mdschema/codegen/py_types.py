@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mdschema.codegen.source import py_str
-from mdschema.schema import PgType
+from mdschema.schema import PgType, split_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,8 @@ def _collated(sa: str, collation: str) -> str:
 
 
 def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
+    if t.domain is not None:
+        return _domain(t)
     base, args = t.base, t.args
     if t.enum is not None:
         assert enum_var is not None
@@ -129,6 +131,18 @@ def _element(t: PgType, enum_var: str | None, enum_type: str) -> PyType:
     if base == "xml":
         return PyType("Text", "str", ((_SA, "Text"),))
     raise KeyError(base)
+
+
+def _domain(t: PgType) -> PyType:
+    """A column typed by a domain: SQLAlchemy's DOMAIN names it in the column's DDL and is typed by its
+    base type. `create_type=False`: ddl.py creates the domain (DOMAIN holds one CHECK; a doc's domain may
+    have several) before the tables, and drops it after them."""
+    base = _element(replace(t, domain=None, array=False, sql=t.base), None, "str")
+    schema, name = split_key(t.domain or "")
+    args = [py_str(name), base.sa, "create_type=False"] + (
+        [f"schema={py_str(schema)}"] if "." in (t.domain or "") else []
+    )
+    return PyType(f"DOMAIN({', '.join(args)})", base.annotation, ((_PG, "DOMAIN"), *base.imports))
 
 
 def _temporal(sa_name: str, annotation: str, base: str, precision: int | None) -> PyType:

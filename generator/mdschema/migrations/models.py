@@ -120,6 +120,7 @@ def models_script(models: Any) -> bytes:
     parts = [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e)}" for e in ddl.EXTENSIONS]
     sequences = getattr(ddl, "SEQUENCES", ())
     parts += [statements[0] for _, statements in sequences]
+    parts += [sql for _, statements in getattr(ddl, "DOMAINS", ()) for sql in statements]
     parts += ddl_script(models.Base.metadata)
     parts += [sql for _, statements in sequences for sql in statements[1:]]
     parts += [sql for _, sql in ddl.FUNCTIONS]

@@ -56,11 +56,12 @@ from mdschema.catalog.diff import (
     TriggerDropped,
     diff,
 )
+from mdschema.catalog.domains import DomainAdded, DomainChanged, DomainDropped
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Column, Constraint, Enum, Snapshot, Table, Trigger
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
-from mdschema.migrations import policy_ops, safe, sequence_ops, view_ops
+from mdschema.migrations import domain_ops, policy_ops, safe, sequence_ops, view_ops
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.renames import DeclaredRename, detect_renames, rename_sql
 from mdschema.migrations.sequence_ops import SequenceRenamed
@@ -744,6 +745,12 @@ PHASES: Final = (
     Phase("create extensions", (ExtensionAdded,), each(_create_extension)),
     Phase("create enum types", (EnumAdded,), each(_create_enum)),
     Phase("change enum labels", (EnumLabelsChanged,), each(_change_enum_labels)),
+    Phase("create domains", (DomainAdded,), domain_ops.create_domains),
+    Phase(
+        "domains let go: drop or rename CHECKs, defaults, DROP NOT NULL",
+        (DomainChanged,),
+        domain_ops.loosen_domains,
+    ),
     Phase("drop triggers", (TriggerDropped,), each(_drop_trigger)),
     Phase[ConstraintDropped | ConstraintChanged](
         "drop constraints, foreign keys first",
@@ -768,6 +775,7 @@ PHASES: Final = (
     Phase("change column defaults", (ColumnDefaultChanged,), each(_change_default)),
     Phase("change nullability", (ColumnNullabilityChanged,), each(_change_nullability)),
     Phase("change identity", (ColumnIdentityChanged,), each(_change_identity)),
+    Phase("domains demand: SET NOT NULL, new CHECKs", (DomainChanged,), domain_ops.tighten_domains),
     Phase("change generated expressions", (ColumnGeneratedChanged,), each(_change_generated)),
     Phase("change column comments", (ColumnCommentChanged,), each(_change_column_comment)),
     Phase("change table comments", (TableCommentChanged,), each(_change_table_comment)),
@@ -791,6 +799,7 @@ PHASES: Final = (
         policy_ops.create_policies,
     ),
     Phase("drop columns", (ColumnDropped,), each(_drop_column)),
+    Phase("drop domains, once no column uses them", (DomainDropped,), domain_ops.drop_domains),
     Phase("drop sequences, once no default uses them", (SequenceDropped,), sequence_ops.drop_sequences),
     Phase("drop functions", (FunctionDropped,), each(_drop_function)),
     Phase("drop enum types", (EnumDropped,), each(_drop_enum)),
@@ -860,6 +869,7 @@ def plan(
         + plan_direction(back, desired, current, None, server_version, on)
         + [_sql(s) for s in rename_sql(renames, reverse=True)],
         hazards=hazards_of(changes, current)
+        + [Hazard(kind, subject, detail) for kind, subject, detail in domain_ops.hazards(changes, current)]
         + [Hazard("rewrite_table", subject, detail) for subject, detail in rewrites]
         + [Hazard("add_exclude", subject, detail) for subject, detail in excludes],
         summary=[*map(describe, renames), *(_summary_line(c, server_version) for c in changes)],

@@ -163,7 +163,9 @@ def checks_of(
                     cols = [col.strip('"') for col in plain]
                     nulls_distinct = "NULLS NOT DISTINCT" not in index.definition
                     out.append(_unique_check(c.subject, where, tables[c.table], cols, nulls_distinct))
-    return out
+    from mdschema.migrations.domain_ops import checks as domain_checks  # a domain's columns, each
+
+    return out + domain_checks(changes, current, where, _check)
 
 
 def _keys(table: Table) -> str:

@@ -17,7 +17,8 @@ def _render_item(imports: set[str]) -> Any:
 
 
 def render_type(t: Any, imports: set[str]) -> str | None:
-    """Types Alembic's renderer would print wrongly or without their import (pgvector, ENUM, ARRAY)."""
+    """Types Alembic's renderer would print wrongly or without their import (pgvector, ENUM, DOMAIN,
+    ARRAY)."""
     from sqlalchemy.dialects import postgresql
 
     mod = type(t).__module__
@@ -31,6 +32,10 @@ def render_type(t: Any, imports: set[str]) -> str | None:
         labels = ", ".join(repr(e) for e in t.enums)
         schema = f", schema={t.schema!r}" if t.schema else ""
         return f"postgresql.ENUM({labels}, name={t.name!r}{schema}, create_type=False)"
+    if isinstance(t, postgresql.DOMAIN):  # created by its own statement (migrations/domain_ops.py)
+        inner = render_type(t.data_type, imports) or _plain_type(t.data_type)
+        schema = f", schema={t.schema!r}" if t.schema else ""
+        return f"postgresql.DOMAIN({t.name!r}, {inner}{schema}, create_type=False)"
     if isinstance(t, postgresql.ARRAY):
         inner = render_type(t.item_type, imports) or _plain_type(t.item_type)
         return f"postgresql.ARRAY({inner})"

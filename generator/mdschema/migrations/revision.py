@@ -177,6 +177,7 @@ def _revision_on(
     schema: Any,
 ) -> RevisionResult:
     from mdschema.locate import where
+    from mdschema.migrations.domain_ops import DomainRefused
     from mdschema.migrations.plan import plan
     from mdschema.migrations.renames import applicable_renames, rename_sql
 
@@ -209,7 +210,10 @@ def _revision_on(
         renamed = read_snapshot(sh.url(scratch), exclude)
     with connect(sh.admin_url) as conn:  # the plan is written in SQL the shadow's PostgreSQL runs
         server_version = written_for(config, conn.info.server_version)
-    result = plan(renamed, wanted, models.Base.metadata, renames, server_version, safety_of(config))
+    try:
+        result = plan(renamed, wanted, models.Base.metadata, renames, server_version, safety_of(config))
+    except DomainRefused as exc:  # refused at the domain's doc line: PostgreSQL cannot alter it
+        raise MigrationError(f"{where(schema, exc.change.subject)}: {exc}\n  hint: {exc.hint}") from None
     if not result.summary:
         return RevisionResult(None)
     blocked = tuple(

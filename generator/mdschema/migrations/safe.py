@@ -316,6 +316,7 @@ def rewrite_hazards(
     EXCLUSIVE lock: a type change that is not binary coercible, a new column whose existing rows get a
     value computed row by row (a volatile default, a stored generated column, an identity)."""
     from mdschema.catalog.diff import ColumnAdded, ColumnTypeChanged, EnumLabelsChanged
+    from mdschema.catalog.domains import relabels
 
     existing = {t.name for t in current.tables}
     out: list[tuple[Subject, str]] = []
@@ -328,7 +329,12 @@ def rewrite_hazards(
                     "lock to retype their columns"
                 )
                 out.append((c.subject, detail))
-        if isinstance(c, ColumnTypeChanged) and c.table in existing and rewrites(c.before, c.after):
+        if (
+            isinstance(c, ColumnTypeChanged)
+            and c.table in existing
+            and rewrites(c.before, c.after)
+            and not relabels(c.before, c.after, current, target)  # a domain and its base type
+        ):
             detail = (
                 f"changes {c.before} → {c.after}: PostgreSQL rewrites table {c.table} under an ACCESS "
                 "EXCLUSIVE lock (no reads or writes until it finishes)"

@@ -53,6 +53,12 @@ EXCLUDED: Final = {
     # cannot tell a rewrite from a binary-coercible change: mdschema's rewrite_table hazard can
     "changing-column-type": "mdschema names a rewriting type change itself (rewrite_table, refused until "
     "--allow); a widening one (varchar(200) → varchar(300)) takes no scan",
+    # the doc's domains, which a revision reproduces exactly (CHECKs by name); a CHECK added to a domain in
+    # use is a pre-flight check (add_check) and, in a lock-safe plan, NOT VALID then VALIDATE
+    "ban-create-domain-with-constraint": "the doc's domain, built exactly as the doc writes it",
+    "ban-alter-domain-with-add-constraint": "the doc adds the CHECK: its rows are counted before the "
+    "upgrade (add_check), and a lock-safe plan adds it NOT VALID, then validates it",
+    "ban-drop-domain": "the doc removes the domain; the columns of it were changed or dropped first",
     # asks for IF NOT EXISTS or a transaction around every statement: each revision runs in its own
     # transaction; the statements of the autocommit blocks are VALIDATE (idempotent), concurrent builds
     # (IF NOT EXISTS, an INVALID leftover dropped first) and DROP INDEX CONCURRENTLY IF EXISTS

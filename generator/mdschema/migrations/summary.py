@@ -48,10 +48,13 @@ from mdschema.catalog.diff import (
     TriggerChanged,
     TriggerDropped,
 )
+from mdschema.catalog.domains import DomainAdded, DomainChanged, DomainDropped
 from mdschema.catalog.policies import PolicyAdded, PolicyChanged, PolicyDropped, RowSecurityChanged
 from mdschema.catalog.sequences import SequenceAdded, SequenceChanged, SequenceDropped
 from mdschema.catalog.snapshot import Snapshot
 from mdschema.catalog.views import ViewAdded, ViewChanged, ViewDropped
+from mdschema.migrations import domain_summary
+from mdschema.migrations.domain_summary import LOCKS as DOMAIN_LOCKS
 from mdschema.migrations.policy_ops import PolicyRebuilt
 from mdschema.migrations.sequence_ops import SequenceRenamed
 from mdschema.migrations.view_ops import ViewRebuilt
@@ -130,6 +133,7 @@ LOCKS: Final[dict[str, tuple[str | None, str | None]]] = {
     "ALTER POLICY": ("ACCESS EXCLUSIVE", None),
     "DROP POLICY": ("ACCESS EXCLUSIVE", None),
     "ROW LEVEL SECURITY": ("ACCESS EXCLUSIVE", None),  # ENABLE / DISABLE / FORCE / NO FORCE
+    **DOMAIN_LOCKS,
     "SET": (None, None),  # SET lock_timeout / statement_timeout
     "UPDATE": ("ROW EXCLUSIVE", None),
     "OTHER": (None, None),
@@ -206,6 +210,7 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
     import pglast
 
     owner = {i.name: t.name for t in current.tables for i in t.indexes}
+    domain_users = domain_summary.users(current)
     out: list[Statement] = []
     try:
         parsed = pglast.parse_sql(sql)
@@ -215,7 +220,7 @@ def statements(sql: str, current: Snapshot) -> list[Statement]:
         stmt = raw.stmt
         if type(stmt).__name__ == "TransactionStmt":
             continue
-        out += _classify(stmt, owner)
+        out += domain_summary.classify(stmt, domain_users, Statement) or _classify(stmt, owner)
         for s in out[-1:]:
             if s.kind == "CREATE INDEX" or s.kind == "CREATE INDEX CONCURRENTLY":
                 if s.name and s.table:
@@ -453,6 +458,7 @@ _COUNTED: Final[tuple[tuple[str, tuple[type, ...], tuple[type, ...], tuple[type,
     ("policy", (PolicyAdded,), (PolicyDropped,), (PolicyChanged, PolicyRebuilt)),
     ("row-level security", (), (), (RowSecurityChanged,)),
     ("sequence", (SequenceAdded,), (SequenceDropped,), (SequenceChanged, SequenceRenamed)),
+    ("domain", (DomainAdded,), (DomainDropped,), (DomainChanged,)),
 )
 _PLURAL: Final = {"index": "indexes", "policy": "policies", "row-level security": "row-level security"}
 
@@ -508,6 +514,8 @@ def _concerns(s: Statement, subject: Subject) -> bool:
         return s.name == subject.name and "EXTENSION" in s.kind
     if subject.kind == "sequence":
         return s.kind.startswith("SEQUENCE") and s.name == subject.name.rpartition(".")[2]
+    if subject.kind == "domain":
+        return s.name == subject.name and "DOMAIN" in s.kind
     return False
 
 

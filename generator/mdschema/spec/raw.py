@@ -150,6 +150,7 @@ class Parsed:
     views: tuple[Any, ...] = ()  # spec.views.RawView and RawViewComment records
     rls: tuple[Any, ...] = ()  # RawRowSecurity, RawPolicy and RawPolicyComment records
     sequences: tuple[Any, ...] = ()  # spec.sequences.RawSequence, RawSequenceOwner, RawSequenceComment
+    domains: tuple[Any, ...] = ()  # RawDomain, RawDomainConstraint and RawDomainComment (spec/domains.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,5 +182,42 @@ class RawPolicy:
 class RawPolicyComment:
     table: str
     policy: str
+    text: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawDomainCheck:
+    name: str | None  # CONSTRAINT name, when written
+    expression: str  # deparsed
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RawDomain:
+    """CREATE DOMAIN [schema.]name [AS] type [COLLATE c] [DEFAULT e] [NOT NULL | NULL] [CHECK (…)] …"""
+
+    name: str
+    schema: str | None
+    base: RawType
+    collation: str | None
+    default: str | None  # deparsed
+    not_null: bool
+    checks: tuple[RawDomainCheck, ...]
+    span: Span
+    problems: tuple[tuple[str, str, str], ...] = ()  # (code, message, hint) found reading the statement
+
+
+@dataclass(frozen=True, slots=True)
+class RawDomainConstraint:
+    """ALTER DOMAIN … ADD [CONSTRAINT name] CHECK (…) in a doc."""
+
+    domain: str  # the key
+    check: RawDomainCheck
+
+
+@dataclass(frozen=True, slots=True)
+class RawDomainComment:
+    domain: str  # the key
     text: str | None
     span: Span

@@ -14,6 +14,7 @@ from mdschema.errors import Collector, Span
 from mdschema.schema import (
     Check,
     Column,
+    Domain,
     Enum,
     Exclude,
     Extension,
@@ -30,6 +31,8 @@ from mdschema.schema import (
     Trigger,
     Unique,
 )
+from mdschema.spec.domains import column_type as domain_column_type
+from mdschema.spec.domains import resolve_domains
 from mdschema.spec.pg_limits import check_limits
 from mdschema.spec.prefer import SetAside, other_definition, without_set_aside
 from mdschema.spec.raw import Parsed, RawColumn, RawComment, RawConstraint, RawIndex, RawTable
@@ -86,6 +89,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         relation_names[schema_name].add(bare)
     built: dict[str, _TableBuild] = {}
     schema_constraints: defaultdict[str, set[str]] = defaultdict(set)
+    domains = resolve_domains(parsed, enums, set(tables), schema_constraints, diag)  # made before tables
     for name, raw in tables.items():
         in_schema = split_key(name)[0]
         built[name] = _build_table(
@@ -97,6 +101,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
             diag,
             schema_constraints[in_schema],
             aside,
+            domains,
         )
     table_indexes, view_indexes = split_view_indexes(parsed)
     indexes = _indexes(table_indexes, built, relation_names, diag)
@@ -153,6 +158,7 @@ def resolve(parsed: Parsed, config: Config, docs: tuple[str, ...], diag: Collect
         policies=resolve_policies(parsed, set(final), row_security, config.roles, diag),
         external_functions=tuple(ExternalFunction(*f) for f in config.external_functions),
         sequences=seqs,
+        domains=tuple(sorted(domains.values(), key=lambda d: d.name)),
     )
     check_limits(schema, diag)
     _check_external_functions(schema, config, diag)
@@ -291,7 +297,13 @@ def _pick_tables(parsed: Parsed, config: Config, diag: Collector) -> tuple[dict[
     return chosen, aside
 
 
-def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table: str) -> PgType | None:
+def _column_type(
+    col: RawColumn,
+    enums: dict[str, Enum],
+    diag: Collector,
+    table: str,
+    domains: Mapping[str, Domain] | None = None,
+) -> PgType | None:
     rt = col.type
     name = rt.names[-1]
     if rt.bad_args:
@@ -300,6 +312,16 @@ def _column_type(col: RawColumn, enums: dict[str, Enum], diag: Collector, table:
     key = object_key(rt.names[0], name) if len(rt.names) == 2 and rt.names[0] != "pg_catalog" else name
     if key in enums:
         return pgtypes.make_type(key, (), rt.array, enum=key)
+    if domains and key in domains:
+        if rt.args:
+            diag.error(
+                rt.span,
+                "E203",
+                f"column {table}.{col.name}: domain {key} takes no type modifiers (PostgreSQL refuses them)",
+                "put the modifiers on the domain's base type, in its CREATE DOMAIN",
+            )
+            return None
+        return domain_column_type(domains[key], rt.array)
     if len(rt.names) == 2 and rt.names[0] not in ("pg_catalog", "public"):
         diag.error(
             rt.span,
@@ -336,6 +358,7 @@ def _build_table(
     diag: Collector,
     schema_constraints: set[str] | None = None,
     aside: SetAside | None = None,
+    domains: Mapping[str, Domain] | None = None,
 ) -> _TableBuild:
     """`schema_constraints`: every constraint name in the schema so far (PostgreSQL chooses new
     automatic names that no constraint of the schema has). `aside`: definitions prefer set aside."""
@@ -350,7 +373,7 @@ def _build_table(
         if col.name in b.columns:
             diag.error(col.span, "E108", f"column {table}.{col.name} is defined twice")
             continue
-        t = _column_type(col, enums, diag, table)
+        t = _column_type(col, enums, diag, table, domains)
         kinds = {c.kind for c in col.constraints}
         default = next((c.expression for c in col.constraints if c.kind == "default"), None)
         identity = next((c.identity for c in col.constraints if c.kind == "identity"), None)
@@ -396,7 +419,9 @@ def _build_table(
             identity=identity,
             generated=generated,
             renamed_from=col.renamed_from,
-            collation=_column_collation(col, t, table, diag),
+            collation=_column_collation(col, t, table, diag)
+            if t.domain is None
+            else _no_collation(col, table, diag),
         )
         for c in col.constraints:
             if c.kind in ("primary", "unique", "foreign", "check", "exclude"):
@@ -515,6 +540,18 @@ def _column_collation(col: RawColumn, t: PgType | None, table: str, diag: Collec
         )
         return None
     return col.collation
+
+
+def _no_collation(col: RawColumn, table: str, diag: Collector) -> str | None:
+    """A column typed by a domain takes its collation from the domain (the models cannot say another)."""
+    if col.collation is not None:
+        diag.error(
+            col.span,
+            "E122",
+            f'column {table}.{col.name}: COLLATE "{col.collation}" on a column typed by a domain',
+            "put COLLATE in the domain's CREATE DOMAIN (every column of the domain then has it)",
+        )
+    return None
 
 
 def _element_collation(

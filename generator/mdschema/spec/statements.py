@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import mdschema.spec.domains as domains
 import mdschema.spec.pg_names as naming
+import mdschema.spec.pg_types as pg_types
 import mdschema.spec.rls as rls
 import mdschema.spec.sequences as sequences
 import mdschema.spec.views as views
@@ -27,6 +29,10 @@ from mdschema.spec.raw import (
     RawColumn,
     RawComment,
     RawConstraint,
+    RawDomain,
+    RawDomainCheck,
+    RawDomainComment,
+    RawDomainConstraint,
     RawEnum,
     RawIndex,
     RawNamed,
@@ -89,6 +95,7 @@ class Out:
     views: list[Any] = field(default_factory=list)  # spec.views records
     rls: list[Any] = field(default_factory=list)  # row-level security and policies (spec.rls)
     sequences: list[Any] = field(default_factory=list)  # CREATE / ALTER SEQUENCE, COMMENT ON (spec.sequences)
+    domains: list[Any] = field(default_factory=list)  # CREATE / ALTER DOMAIN, COMMENT ON DOMAIN
     foreign: list[tuple[Span, str, str]] = field(default_factory=list)  # MySQL/SQLite tokens, per block
 
     def parsed(self) -> Parsed:
@@ -104,6 +111,7 @@ class Out:
             views=tuple(self.views),
             rls=tuple(self.rls),
             sequences=tuple(self.sequences),
+            domains=tuple(self.domains),
         )
 
 
@@ -316,9 +324,8 @@ def _statement(b: _Block, node: Any, start: int, end: int, out: Out, diag: Colle
         b.span(start),
         "E202",
         f"unsupported statement {_statement_name(kind)}",
-        "mdschema manages tables, views, indexes, enums, sequences, extensions, functions, triggers and "
-        "policies; "
-        "move other SQL out of ```sql blocks or into a ```text block",
+        "mdschema manages tables, views, indexes, enums, sequences, domains, extensions, functions, "
+        "triggers and policies; move other SQL out of ```sql blocks or into a ```text block",
     )
 
 
@@ -903,6 +910,12 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
             key = object_key(seq_schema, names[-1])
             out.sequences.append(sequences.RawSequenceComment(key, node.comment, span))
         return
+    if node.objtype == ObjectType.OBJECT_DOMAIN:
+        names = [str(n.sval) for n in obj.names]
+        if _named_ok(span, "domain", names[-2] if len(names) > 1 else None, names[-1], diag):
+            key = object_key(names[-2] if len(names) > 1 else None, names[-1])
+            out.domains.append(RawDomainComment(key, node.comment, span))
+        return
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         out.comments.append(RawComment(object_key(schema, names[-1]), None, node.comment, span, schema))
     elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
@@ -912,7 +925,7 @@ def _comment(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collect
         diag.error(
             span,
             "E202",
-            "unsupported statement COMMENT ON (only tables, columns, views, policies and sequences)",
+            "unsupported statement COMMENT ON (only tables, columns, views, policies, sequences and domains)",
         )
 
 
@@ -1030,6 +1043,79 @@ def _alter_sequence(b: _Block, node: Any, start: int, end: int, out: Out, diag: 
         out.sequences.append(record)
 
 
+def _create_domain(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    """CREATE DOMAIN: the parts as written; spec.domains resolves them."""
+    from pglast.enums import ConstrType
+
+    span = b.span(start)
+    schema, name = _schema_of(node.domainname), _last(node.domainname)
+    if not _named_ok(span, "domain", schema, name, diag):
+        return
+    at = node.typeName.location
+    base = _type(b, node.typeName, b.base + at if isinstance(at, int) and at >= 0 else start)
+    problems: list[tuple[str, str, str]] = []
+    default_node, not_null, null = None, False, False
+    checks: list[RawDomainCheck] = []
+    for c in node.constraints or ():
+        if c.contype == ConstrType.CONSTR_DEFAULT:
+            default_node = c.raw_expr
+        elif c.contype == ConstrType.CONSTR_NOTNULL:
+            not_null = True
+        elif c.contype == ConstrType.CONSTR_NULL:
+            null = True
+        elif c.contype == ConstrType.CONSTR_CHECK:
+            problems += domains.check_problems(c.raw_expr)
+            checks.append(RawDomainCheck(c.conname, deparse(c.raw_expr), span))
+        else:  # pragma: no cover - the grammar has no other domain constraint
+            problems.append(("E122", f"{c.contype.name} is not a domain constraint", "leave it out"))
+    if not_null and null:
+        problems.append(("E122", "both NULL and NOT NULL", "keep one (NULL is the default: leave it out)"))
+    known = pg_types.known_base(base.names[-1]) is not None and not base.bad_args
+    if known and default_node is not None and pg_types.modifier_problem(base.names[-1], base.args) is None:
+        made = pg_types.make_type(base.names[-1], base.args, base.array)
+        wrong = domains.default_problem(made, default_node)
+        if wrong is not None:
+            problems.append(("E122", *wrong))
+    collation = _collation(node.collClause, span, f"domain {name}", diag)
+    default = deparse(default_node) if default_node is not None else None
+    out.domains.append(
+        RawDomain(name, schema, base, collation, default, not_null, tuple(checks), span, tuple(problems))
+    )
+
+
+def _alter_domain(b: _Block, node: Any, start: int, end: int, out: Out, diag: Collector) -> None:
+    """ALTER DOMAIN … ADD [CONSTRAINT name] CHECK (…): added to the domain; any other ALTER DOMAIN is E202
+    (the doc says what the domain is; revisions alter it)."""
+    span = b.span(start)
+    schema, name = _schema_of(node.typeName), _last(node.typeName)
+    if not _named_ok(span, "domain", schema, name, diag):
+        return
+    c = node.def_
+    if node.subtype != "C" or c is None or type(c).__name__ != "Constraint":
+        diag.error(
+            span,
+            "E202",
+            f"unsupported statement ALTER DOMAIN {name}: a doc says what the domain is",
+            "write the domain as it should be in its CREATE DOMAIN (ALTER DOMAIN … ADD CONSTRAINT … CHECK "
+            "is read too); revisions alter it when it changes",
+        )
+        return
+    for code, message, hint in domains.check_problems(c.raw_expr):
+        diag.error(span, code, f"domain {object_key(schema, name)}: {message}", hint)
+        return
+    if c.skip_validation:
+        diag.error(
+            span,
+            "E122",
+            f"domain {object_key(schema, name)}: ADD CONSTRAINT … NOT VALID in a doc",
+            "write the CHECK without NOT VALID: the docs say what the domain is; the lock-safe revisions "
+            "add it NOT VALID and validate it themselves",
+        )
+        return
+    check = RawDomainCheck(c.conname, deparse(c.raw_expr), span)
+    out.domains.append(RawDomainConstraint(object_key(schema, name), check))
+
+
 _Handler = Callable[[_Block, Any, int, int, Out, Collector], None]
 # One handler per statement kind: (block, node, start and end offset in the block, records, diagnostics).
 _HANDLERS: dict[str, _Handler] = {
@@ -1047,4 +1133,6 @@ _HANDLERS: dict[str, _Handler] = {
     "CreatePolicyStmt": _create_policy,
     "CreateSeqStmt": _create_sequence,
     "AlterSeqStmt": _alter_sequence,
+    "CreateDomainStmt": _create_domain,
+    "AlterDomainStmt": _alter_domain,
 }
