@@ -4,6 +4,7 @@ plan, side by side (issue 13). A benchmark, not a test.
     python benchmarks/lock_stall.py                      # 5,000,000-row table, 4 writers
     python benchmarks/lock_stall.py --rows 200000        # quick mode
     python benchmarks/lock_stall.py --writers 8 --rows 5000000
+    python benchmarks/lock_stall.py --build-workers 0    # index builds on one core (a core left to writers)
 
 The project: `account` (rows/4) and `event` (`--rows`, default 5 M: filling takes 1.7 s per 200,000 event
 rows on this 2-core machine, so about 45 s). A first revision creates them; they are filled with INSERT …
@@ -17,7 +18,10 @@ statements that started during it, next to the p99 before it.
 The plans come from the project's `safe` setting in [tool.mdschema] (`safe = false`: today's plain plan;
 `safe = true`: the lock-safe plan). mdschema versions without that setting have the plain plan only: the
 benchmark says so and runs that column alone. The server: a throwaway embedded PostgreSQL with fsync,
-synchronous_commit and full_page_writes off (setup speed), the same for both plans.
+synchronous_commit and full_page_writes off (setup speed), the same for both plans. `--build-workers N`
+sets the server's max_parallel_maintenance_workers (PostgreSQL's default is 2: on a 2-core machine a
+parallel index build takes both cores from the writers; 0 leaves them one, as a machine with cores to
+spare would).
 """
 
 from __future__ import annotations
@@ -338,6 +342,12 @@ def main() -> int:
         action="store_true",
         help="print the server log's lock waits over 10 ms and statements over 20 ms: who waited for whom",
     )
+    parser.add_argument(
+        "--build-workers",
+        type=int,
+        default=None,
+        help="the server's max_parallel_maintenance_workers (default: PostgreSQL's own, 2)",
+    )
     args = parser.parse_args()
 
     from mdschema.database import connect, start_embedded, stop_embedded
@@ -359,13 +369,19 @@ def main() -> int:
             conn.execute("ALTER SYSTEM SET deadlock_timeout = '10ms'")
             conn.execute("ALTER SYSTEM SET log_min_duration_statement = 20")
             conn.execute("ALTER SYSTEM SET log_line_prefix = '%m [%p] %d '")
+            if args.build_workers is not None:
+                conn.execute(f"ALTER SYSTEM SET max_parallel_maintenance_workers = {int(args.build_workers)}")  # type: ignore[arg-type]
             conn.execute("SELECT pg_reload_conf()")
             version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         plans: list[tuple[str, bool | None]] = [("plain", False if safe_available else None)]
         if safe_available:
             plans.append(("safe", True))
         outcomes = [measure(work, admin, plan, safe, args.rows, args.writers) for plan, safe in plans]
-        print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}")
+        workers = "default" if args.build_workers is None else args.build_workers
+        print(
+            f"PostgreSQL {version}, {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}, "
+            f"max_parallel_maintenance_workers {workers}"
+        )
         log_text = server_log(pg).read_text(errors="replace")
         outcomes = [
             dataclasses.replace(o, server=writer_waits(log_text, f"bench_{o.plan}")) for o in outcomes
