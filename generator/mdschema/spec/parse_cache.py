@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields, is_dataclass, replace
 from functools import cache
 from operator import attrgetter
@@ -83,41 +83,55 @@ def doc_key(shown: str, content: bytes) -> str:
     return h.hexdigest()
 
 
-_PLAIN = (str, int, bool, type(None))
+def _dumps(entry: Mapping[str, Any], doc: Doc) -> bytes:
+    """The entry as compact JSON, walked by `json`'s C encoder: lists, tuples and plain values there,
+    each record as {type name: [its fields]} (`_encoders`), the entry's own Doc as the marker, anything
+    else a TypeError. (That encoder would also take a float or a dict, which the records never hold:
+    their fields are str, int, bool, None, tuples and records.)"""
+    encoders = _encoders()
+
+    def record(value: Any) -> Any:
+        encode = encoders.get(type(value))
+        if encode is not None:
+            return encode(value)
+        if value is doc:
+            return _DOC
+        if type(value) is Doc:  # another doc's (never made by parse_doc)
+            return _record_encoder(Doc)(value)
+        raise TypeError(f"cannot cache a {type(value).__name__}")
+
+    return json.JSONEncoder(separators=(",", ":"), default=record).encode(entry).encode()
 
 
-def _encode(value: Any, doc: Doc) -> Any:
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is tuple or kind is list:
-        return [v if type(v) in _PLAIN else _encode(v, doc) for v in value]
-    if value is doc:
-        return _DOC
-    if _types().get(kind.__name__) is kind:
-        get, defaults = _getter(kind)
-        values = list(get(value))
-        while values and _same(values[-1], defaults[len(values) - 1]):
-            values.pop()  # trailing defaults left out: the constructor fills them in again
-        return {kind.__name__: [v if type(v) in _PLAIN else _encode(v, doc) for v in values]}
-    raise TypeError(f"cannot cache a {kind.__name__}")
+@cache
+def _encoders() -> dict[type, Callable[[Any], Any]]:
+    """Each record type but Doc (the entry's own is a marker): how one is written."""
+    return {kind: _record_encoder(kind) for kind in _types().values() if kind is not Doc}
 
 
-_GETTERS: dict[type, tuple[Any, tuple[Any, ...]]] = {}
+def _record_encoder(kind: type) -> Callable[[Any], Any]:
+    """{type name: [every field, in order]}, trailing fields that hold their default left out (the
+    constructor fills them in again)."""
+    name = kind.__name__
+    names, defaults = _fields(kind)
+    get = attrgetter(*names)
+    if len(names) == 1:
+        return lambda value: {name: (get(value),)}
+    required = max((i + 1 for i, d in enumerate(defaults) if d is _NO_DEFAULT), default=0)
+    if required == len(names):
+        return lambda value: {name: get(value)}
 
+    def encode(value: Any) -> Any:
+        values = get(value)
+        n = len(values)
+        while n > required:
+            default, last = defaults[n - 1], values[n - 1]
+            if type(last) is not type(default) or last != default:
+                break
+            n -= 1
+        return {name: values[:n]}
 
-def _getter(kind: type) -> tuple[Any, tuple[Any, ...]]:
-    """Every field of a record at once (a tuple, in field order), and the fields' defaults."""
-    known = _GETTERS.get(kind)
-    if known is None:
-        names, defaults = _fields(kind)
-        get = attrgetter(*names)
-        known = _GETTERS[kind] = ((lambda v: (get(v),)) if len(names) == 1 else get, defaults)
-    return known
-
-
-def _same(value: Any, default: Any) -> bool:
-    return default is not _NO_DEFAULT and type(value) is type(default) and value == default
+    return encode
 
 
 def _encode_doc(doc: Doc) -> Any:
@@ -129,7 +143,7 @@ def _encode_doc(doc: Doc) -> Any:
         if block.headings != headings[: len(block.headings)]:
             raise TypeError("a block's headings are not a prefix of the doc's")
         blocks.append([block.text, block.first_line, len(block.headings)])
-    return {_DOC: [doc.path, doc.stem, _encode(headings, doc), blocks]}
+    return {_DOC: [doc.path, doc.stem, headings, blocks]}  # the headings: records, for `_dumps`
 
 
 def _decoder(types: dict[str, type]) -> Any:
@@ -201,11 +215,11 @@ class ParseCache:
             self.writable = True
         if self.folder is None:
             return
-        entry = {"doc": _encode_doc(doc), "diagnostics": _encode(diagnostics, doc)}
+        entry: dict[str, Any] = {"doc": _encode_doc(doc), "diagnostics": diagnostics}
         for name in LISTS:
-            entry[name] = _encode(list(records[name]), doc)
+            entry[name] = list(records[name])
         path = self._path(key)
-        if signing.store_bytes(path, key, json.dumps(entry, separators=(",", ":")).encode()):
+        if signing.store_bytes(path, key, _dumps(entry, doc)):
             self.used.add(path.name)
             self.written = True
 
